@@ -1,0 +1,245 @@
+"""Declared column mappings: where the table is in a file and what its columns mean.
+
+A :class:`Layout` turns a publisher's table — tidy (one row per value) or wide (one column per
+period) — into tidy rows of ``geography_code, indicator_id, period, value, lower, upper``, keeping
+each value's source row and column so that a later error can point at the cell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from levelscope.data.readers import RawRow
+from levelscope.errors import Problem, ValidationError
+
+#: Cell contents that mean "no value" in official tables: Nomis '-', ONS '[x]' / '[c]' / '..',
+#: Eurostat ':', and blanks. They are skipped and reported, never read as zero.
+MISSING_MARKERS: tuple[str, ...] = (
+    "", "-", "–", "..", ".", ":", "*", "x", "[x]", "c", "[c]", "z", "[z]", "u", "[u]",
+    "na", "n/a", "NA", "N/A", "nan", "NaN", "#N/A", "suppressed", "[low]",
+)
+
+DEFAULT_YEAR_COLUMNS = r"^\D*?((?:1[89]|2[01])\d{2}(?:\s*[/-]\s*\d{2})?)\D*$"
+
+
+class Layout(BaseModel):
+    """Where a table sits in a file and which columns hold what.
+
+    Parameters
+    ----------
+    form:
+        ``"long"`` (one row per value, with a period column) or ``"wide"`` (one column per
+        period, as publishers print time series).
+    sheet:
+        Workbook sheet name or 0-based number; the first sheet if omitted.
+    header_row:
+        Row number (as a spreadsheet shows it) of the column headers. If omitted, the first row
+        holding a cell equal to ``geography`` is taken as the header.
+    geography, indicator, period, value, lower, upper:
+        Column names. ``indicator`` may be omitted when ``indicator_id`` names the indicator of
+        the whole table; ``period`` may be omitted in long form when ``period_label`` gives the
+        period of the whole table. ``lower`` / ``upper`` are optional confidence bounds.
+    period_columns:
+        Wide form: a regular expression that picks the period columns; its first group is the
+        period label (``Pounds_2004`` → ``2004`` with the default).
+    unit:
+        The unit the file's values are in. It must match the indicator's unit; a clash is an
+        error rather than a silent mix of, say, pounds and thousands of pounds.
+    keep:
+        Only rows whose column equals one of the listed values are imported (e.g.
+        ``{"SIC07 code": ["Total"]}``); the others are counted in the report as excluded.
+    ends_at_blank_row:
+        The table ends at the first blank row after its first data row; what follows
+        (footnotes) is counted in the report, not read.
+    missing:
+        Cell contents that mean "no value".
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    form: Literal["long", "wide"] = "long"
+    sheet: str | int | None = None
+    header_row: int | None = None
+    geography: str = "geography_code"
+    indicator: str | None = "indicator_id"
+    indicator_id: str | None = None
+    period: str | None = "period"
+    period_label: str | None = None
+    value: str = "value"
+    lower: str | None = None
+    upper: str | None = None
+    period_columns: str = DEFAULT_YEAR_COLUMNS
+    unit: str | None = None
+    keep: dict[str, list[str]] = {}
+    ends_at_blank_row: bool = False
+    missing: tuple[str, ...] = MISSING_MARKERS
+
+    @model_validator(mode="after")
+    def _indicator_named(self) -> Layout:
+        if self.indicator_id is None and self.indicator is None:
+            raise ValueError("say which column holds the indicator, or give indicator_id")
+        if self.form == "long" and self.period is None and self.period_label is None:
+            raise ValueError("long form needs a period column or a period_label")
+        return self
+
+
+@dataclass
+class Extract:
+    """Tidy rows taken from a table, and the source rows that were not (with reasons)."""
+
+    values: pd.DataFrame
+    rows_read: int
+    excluded: list[Problem] = field(default_factory=list)
+
+
+def _is_blank(cells: tuple[Any, ...]) -> bool:
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+
+
+def _label(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _find_header(rows: list[RawRow], layout: Layout, file: str) -> int:
+    if layout.header_row is not None:
+        for i, row in enumerate(rows):
+            if row.number == layout.header_row:
+                return i
+        raise ValidationError(Problem(file=file, row=layout.header_row, reason="no such row"))
+    wanted = layout.geography.strip().lower()
+    for i, row in enumerate(rows):
+        if any(_label(c).lower() == wanted for c in row.cells):
+            return i
+    raise ValidationError(
+        Problem(
+            file=file,
+            column=layout.geography,
+            reason="no header row with this geography column was found; give header_row or "
+            "the right column name",
+        )
+    )
+
+
+def extract(rows: list[RawRow], layout: Layout, file: str) -> Extract:
+    """Apply a layout to a file's raw rows. Raises ValidationError if the table is not there."""
+    start = _find_header(rows, layout, file)
+    header = [_label(c) or f"column {i + 1}" for i, c in enumerate(rows[start].cells)]
+    body = rows[start + 1 :]
+    excluded: list[Problem] = []
+    if layout.ends_at_blank_row:
+        seen_data = False
+        for i, row in enumerate(body):
+            blank = _is_blank(row.cells)
+            seen_data |= not blank
+            if blank and seen_data:
+                after = [r for r in body[i:] if not _is_blank(r.cells)]
+                excluded += [
+                    Problem(file=file, row=r.number, reason="after the end of the table (notes)")
+                    for r in after
+                ]
+                body = body[:i]
+                break
+    data = [r for r in body if not _is_blank(r.cells)]
+    width = len(header)
+    frame = pd.DataFrame(
+        [list(r.cells[:width]) + [None] * (width - len(r.cells)) for r in data],
+        columns=header,
+        dtype="object",
+    )
+    frame["_row"] = [r.number for r in data]
+    _require_columns(frame, layout, file, rows[start].number)
+    for column, allowed in layout.keep.items():
+        keep = frame[column].map(_label).isin([str(a) for a in allowed])
+        excluded += [
+            Problem(file=file, row=int(n), column=column, value=v,
+                    reason=f"excluded by the layout (keeps {column} in {allowed})")
+            for n, v in zip(frame.loc[~keep, "_row"], frame.loc[~keep, column], strict=True)
+        ]
+        frame = frame[keep]
+    no_code = frame[layout.geography].map(_label).isin([m for m in layout.missing if m])
+    excluded += [
+        Problem(file=file, row=int(n), column=layout.geography, value=v,
+                reason="no geography code in the source")
+        for n, v in zip(frame.loc[no_code, "_row"], frame.loc[no_code, layout.geography], strict=True)
+    ]
+    frame = frame[~no_code]
+    tidy = _wide_to_tidy(frame, layout, file) if layout.form == "wide" else _tidy(frame, layout)
+    return Extract(tidy, rows_read=len(data), excluded=excluded)
+
+
+def _require_columns(frame: pd.DataFrame, layout: Layout, file: str, header_row: int) -> None:
+    named = [layout.geography, *layout.keep]
+    if layout.indicator_id is None and layout.indicator:
+        named.append(layout.indicator)
+    if layout.form == "long":
+        named.append(layout.value)
+        if layout.period_label is None and layout.period:
+            named.append(layout.period)
+    named += [c for c in (layout.lower, layout.upper) if c]
+    missing = [c for c in named if c not in frame.columns]
+    if missing:
+        have = [c for c in frame.columns if c != "_row"]
+        raise ValidationError(
+            [Problem(file=file, row=header_row, column=c,
+                     reason=f"column not found; the header has {have}") for c in missing]
+        )
+
+
+def _tidy(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "geography_code": frame[layout.geography].map(_label),
+            "indicator_id": (
+                layout.indicator_id if layout.indicator_id
+                else frame[layout.indicator].map(_label)  # type: ignore[index]
+            ),
+            "period": (
+                layout.period_label if layout.period_label
+                else frame[layout.period].map(_label)  # type: ignore[index]
+            ),
+            "value": frame[layout.value],
+            "lower": frame[layout.lower] if layout.lower else None,
+            "upper": frame[layout.upper] if layout.upper else None,
+            "_row": frame["_row"],
+            "_column": layout.value,
+        }
+    )
+    return out.reset_index(drop=True)
+
+
+def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> pd.DataFrame:
+    pattern = re.compile(layout.period_columns)
+    periods = {c: m.group(1) for c in frame.columns if (m := pattern.match(c))}
+    if not periods:
+        raise ValidationError(
+            Problem(file=file, reason=f"no period columns match {layout.period_columns!r}")
+        )
+    ids = [layout.geography, "_row"]
+    if layout.indicator_id is None:
+        ids.append(layout.indicator)  # type: ignore[arg-type]
+    long = frame[ids + list(periods)].melt(id_vars=ids, var_name="_column", value_name="value")
+    return pd.DataFrame(
+        {
+            "geography_code": long[layout.geography].map(_label),
+            "indicator_id": (
+                layout.indicator_id if layout.indicator_id
+                else long[layout.indicator].map(_label)  # type: ignore[index]
+            ),
+            "period": long["_column"].map(periods),
+            "value": long["value"],
+            "lower": None,
+            "upper": None,
+            "_row": long["_row"],
+            "_column": long["_column"],
+        }
+    )
+

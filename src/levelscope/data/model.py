@@ -1,0 +1,130 @@
+"""The typed data model: geographies, indicators and observations.
+
+Observations are long rows (geography, indicator, period, value, bounds, vintage, source), so one
+table holds every indicator at every level and every release of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Level(StrEnum):
+    """Geographic levels. UK statistical levels first, then the international ones."""
+
+    COUNTRY = "country"  # the UK, GB, England and Wales
+    NATION = "nation"  # England, Wales, Scotland, Northern Ireland
+    REGION = "region"  # English regions (RGN; the same areas as ITL1 in England)
+    ITL1 = "itl1"
+    ITL2 = "itl2"
+    ITL3 = "itl3"
+    COUNTY = "county"
+    METROPOLITAN_COUNTY = "metropolitan_county"
+    COMBINED_AUTHORITY = "combined_authority"
+    LAD = "lad"  # local authority districts and unitary authorities
+    HEALTH_BOARD = "health_board"
+    POLICE_FORCE_AREA = "police_force_area"
+    EXTRA_REGIO = "extra_regio"  # output not attributable to a region (offshore, embassies)
+    NUTS1 = "nuts1"
+    NUTS2 = "nuts2"
+    NUTS3 = "nuts3"
+    OECD_TL2 = "oecd_tl2"
+    OECD_TL3 = "oecd_tl3"
+    OTHER = "other"
+
+
+class Polarity(StrEnum):
+    """Whether a higher value of an indicator is better for a place."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NEUTRAL = "neutral"
+
+
+class Aggregation(StrEnum):
+    """How an indicator's values for children combine into the parent's value."""
+
+    SUM = "sum"
+    POPULATION_WEIGHTED_MEAN = "population_weighted_mean"
+    RATIO_OF_SUMS = "ratio_of_sums"
+    NONE = "none"  # not aggregable (e.g. a median)
+
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Geography(BaseModel):
+    """A place with a code, valid between two dates (boundaries change; codes retire)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str = Field(min_length=1, max_length=20)
+    name: str
+    level: Level
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    parents: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Geography:
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValueError(f"{self.code}: valid_to {self.valid_to} is before {self.valid_from}")
+        return self
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Whether the code was in use on ``day``."""
+        starts = self.valid_from is None or self.valid_from <= day
+        ends = self.valid_to is None or day <= self.valid_to
+        return starts and ends
+
+
+class Indicator(BaseModel):
+    """What an observation measures, and how to read and combine it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    unit: str
+    polarity: Polarity = Polarity.NEUTRAL
+    theme: str = "Other"
+    description: str = ""
+    source: str = ""  # publisher and dataset, as a person would cite it
+    publisher: str = ""
+    licence: str = "Open Government Licence v3.0"
+    aggregation: Aggregation = Aggregation.NONE
+    url: str = ""
+
+    @field_validator("id")
+    @classmethod
+    def _snake_case(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"indicator id {value!r} must be lower snake_case, e.g. 'gva_per_hour'")
+        return value
+
+
+class Observation(BaseModel):
+    """One value of one indicator for one place and period, as released on ``vintage``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    geography_code: str
+    indicator_id: str
+    period: str
+    value: float
+    lower: float | None = None
+    upper: float | None = None
+    vintage: dt.date
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _bounds_around_value(self) -> Observation:
+        if self.lower is not None and self.lower > self.value:
+            raise ValueError(f"lower bound {self.lower} is above the value {self.value}")
+        if self.upper is not None and self.upper < self.value:
+            raise ValueError(f"upper bound {self.upper} is below the value {self.value}")
+        return self

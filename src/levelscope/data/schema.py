@@ -1,0 +1,83 @@
+"""The workspace's tables, as numbered migrations.
+
+A workspace records the highest migration applied in ``schema_version``. Opening a workspace
+applies the newer migrations in one transaction; a workspace written by a newer levelscope is
+refused rather than misread. Add a migration by appending to :data:`MIGRATIONS`; never edit one
+that has shipped.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, list[str]]] = [
+    (
+        1,
+        "geographies, indicators, observations with vintages, import log",
+        [
+            """
+            CREATE TABLE geography (
+                code        VARCHAR PRIMARY KEY,
+                name        VARCHAR NOT NULL,
+                level       VARCHAR NOT NULL,
+                valid_from  DATE,
+                valid_to    DATE,
+                geometry    BLOB,          -- WKB, in the CRS named by geometry_crs
+                geometry_crs VARCHAR
+            )
+            """,
+            """
+            CREATE TABLE geography_parent (
+                child       VARCHAR NOT NULL,
+                parent      VARCHAR NOT NULL,
+                PRIMARY KEY (child, parent)
+            )
+            """,
+            """
+            CREATE TABLE indicator (
+                id          VARCHAR PRIMARY KEY,
+                name        VARCHAR NOT NULL,
+                unit        VARCHAR NOT NULL,
+                polarity    VARCHAR NOT NULL,
+                theme       VARCHAR NOT NULL,
+                description VARCHAR NOT NULL,
+                source      VARCHAR NOT NULL,
+                publisher   VARCHAR NOT NULL,
+                licence     VARCHAR NOT NULL,
+                aggregation VARCHAR NOT NULL,
+                url         VARCHAR NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE observation (
+                geography_code VARCHAR NOT NULL,
+                indicator_id   VARCHAR NOT NULL,
+                period         VARCHAR NOT NULL,
+                period_start   DATE NOT NULL,
+                period_end     DATE NOT NULL,
+                value          DOUBLE NOT NULL,
+                lower          DOUBLE,
+                upper          DOUBLE,
+                vintage        DATE NOT NULL,
+                source         VARCHAR NOT NULL,
+                import_id      INTEGER NOT NULL,
+                PRIMARY KEY (geography_code, indicator_id, period, vintage)
+            )
+            """,
+            """
+            CREATE TABLE import_log (
+                id            INTEGER PRIMARY KEY,
+                file          VARCHAR NOT NULL,
+                sha256        VARCHAR NOT NULL,
+                imported_at   TIMESTAMP NOT NULL,
+                vintage       DATE NOT NULL,
+                rows_read     INTEGER NOT NULL,
+                rows_written  INTEGER NOT NULL,
+                rows_unchanged INTEGER NOT NULL,
+                rows_skipped  INTEGER NOT NULL,
+                report        JSON NOT NULL
+            )
+            """,
+        ],
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,475 @@
+"""The workspace: one DuckDB file holding places, indicators and every release of their values.
+
+Sources are read into the workspace once; every analysis reads it. Panel queries are built as
+Ibis expressions so that the same query can run on another engine (Spark) when data outgrows one
+machine; writes go through DuckDB directly inside one transaction each.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import ibis
+import pandas as pd
+from ibis.expr.types import Table
+
+from levelscope.data.model import Geography, Indicator, Level
+from levelscope.data.periods import parse_period
+from levelscope.data.schema import LATEST_VERSION, MIGRATIONS
+from levelscope.errors import NotFoundError, WorkspaceError
+from levelscope.results import Provenance, Source
+
+ENV_WORKSPACE = "LEVELSCOPE_WORKSPACE"
+
+DateLike = dt.date | str
+
+
+def default_workspace_path() -> Path:
+    """Where the workspace lives unless told otherwise.
+
+    ``$LEVELSCOPE_WORKSPACE`` if set, else ``levelscope.duckdb`` in the user's data folder
+    (``$XDG_DATA_HOME/levelscope``, by default ``~/.local/share/levelscope``).
+    """
+    configured = os.environ.get(ENV_WORKSPACE)
+    if configured:
+        return Path(configured).expanduser()
+    data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
+    return data_home / "levelscope" / "levelscope.duckdb"
+
+
+def _as_date(value: DateLike | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(value)
+
+
+class Workspace:
+    """A levelscope workspace: one DuckDB file.
+
+    Open one with :meth:`open`; use it as a context manager to close it when done.
+
+    Examples
+    --------
+    >>> ws = Workspace.open(":memory:")
+    >>> ws.indicators().empty
+    True
+    """
+
+    def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
+        self.con = connection
+        self.path = path
+        self.engine = ibis.duckdb.from_connection(connection)
+
+    # -- opening -------------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Workspace:
+        """Open (creating and migrating if need be) the workspace at ``path``.
+
+        Parameters
+        ----------
+        path:
+            A ``.duckdb`` file, ``":memory:"`` for a throwaway workspace, or None for
+            :func:`default_workspace_path`.
+        read_only:
+            Open without taking the write lock, so several readers (the web server, a
+            notebook) can share the file. A read-only workspace must already be up to date.
+        """
+        if path == ":memory:":
+            ws = cls(duckdb.connect(":memory:"), None)
+        else:
+            file = Path(path).expanduser() if path is not None else default_workspace_path()
+            if read_only and not file.exists():
+                raise WorkspaceError(f"workspace {file} does not exist; run `levelscope init` first")
+            file.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                con = duckdb.connect(str(file), read_only=read_only)
+            except duckdb.IOException as exc:
+                raise WorkspaceError(f"cannot open workspace {file}: {exc}") from None
+            ws = cls(con, file)
+        ws._migrate(read_only=read_only)
+        return ws
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Workspace({str(self.path) if self.path else ':memory:'})"
+
+    @property
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()
+        if not exists or not exists[0]:
+            return 0
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    def _migrate(self, *, read_only: bool) -> None:
+        current = self.schema_version
+        if current > LATEST_VERSION:
+            raise WorkspaceError(
+                f"workspace {self.path} has schema version {current}, newer than this levelscope "
+                f"understands ({LATEST_VERSION}); upgrade levelscope"
+            )
+        if current == LATEST_VERSION:
+            return
+        if read_only:
+            raise WorkspaceError(
+                f"workspace {self.path} is at schema version {current} and needs migrating to "
+                f"{LATEST_VERSION}; open it once without read_only"
+            )
+        with self.transaction():
+            self.con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version "
+                "(version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMP)"
+            )
+            for version, description, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                for statement in statements:
+                    self.con.execute(statement)
+                self.con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, now())", [version, description]
+                )
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All-or-nothing: every write inside commits together or not at all."""
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    # -- reference data ------------------------------------------------------------------------
+    def add_geographies(
+        self,
+        geographies: Iterable[Geography],
+        *,
+        geometries: dict[str, bytes] | None = None,
+        crs: str | None = None,
+    ) -> int:
+        """Register places (insert or update by code), with their parents and optional WKB shapes.
+
+        Returns the number of places written. Runs as one transaction.
+        """
+        items = list(geographies)
+        if not items:
+            return 0
+        shapes = geometries or {}
+        frame = pd.DataFrame(
+            {
+                "code": [g.code for g in items],
+                "name": [g.name for g in items],
+                "level": [str(g.level) for g in items],
+                "valid_from": pd.Series([g.valid_from for g in items], dtype="object"),
+                "valid_to": pd.Series([g.valid_to for g in items], dtype="object"),
+                "geometry": pd.Series([shapes.get(g.code) for g in items], dtype="object"),
+                "geometry_crs": [crs if g.code in shapes else None for g in items],
+            }
+        )
+        links = pd.DataFrame(
+            [(g.code, p) for g in items for p in g.parents], columns=["child", "parent"]
+        )
+        with self.transaction():
+            self.con.register("_new_geo", frame)
+            self.con.execute(
+                """
+                INSERT INTO geography
+                SELECT code, name, level, CAST(valid_from AS DATE), CAST(valid_to AS DATE),
+                       geometry, geometry_crs FROM _new_geo
+                ON CONFLICT (code) DO UPDATE SET
+                    name = excluded.name, level = excluded.level,
+                    valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+                    geometry = coalesce(excluded.geometry, geography.geometry),
+                    geometry_crs = coalesce(excluded.geometry_crs, geography.geometry_crs)
+                """
+            )
+            self.con.unregister("_new_geo")
+            if not links.empty:
+                self.con.register("_new_links", links)
+                self.con.execute(
+                    "INSERT INTO geography_parent SELECT DISTINCT child, parent FROM _new_links "
+                    "ON CONFLICT DO NOTHING"
+                )
+                self.con.unregister("_new_links")
+        return len(items)
+
+    def add_indicators(self, indicators: Iterable[Indicator]) -> int:
+        """Register indicators (insert or update by id). Returns how many were written."""
+        rows = [
+            (
+                i.id, i.name, i.unit, str(i.polarity), i.theme, i.description, i.source,
+                i.publisher, i.licence, str(i.aggregation), i.url,
+            )
+            for i in indicators
+        ]
+        if not rows:
+            return 0
+        with self.transaction():
+            self.con.executemany(
+                """
+                INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET
+                    name = excluded.name, unit = excluded.unit, polarity = excluded.polarity,
+                    theme = excluded.theme, description = excluded.description,
+                    source = excluded.source, publisher = excluded.publisher,
+                    licence = excluded.licence, aggregation = excluded.aggregation,
+                    url = excluded.url
+                """,
+                rows,
+            )
+        return len(rows)
+
+    # -- reading reference data -------------------------------------------------------------------
+    def indicators(self, theme: str | None = None) -> pd.DataFrame:
+        """Every indicator with its unit, polarity, theme, source and licence."""
+        query = "SELECT * FROM indicator"
+        params: list[Any] = []
+        if theme:
+            query += " WHERE theme = ?"
+            params.append(theme)
+        return self.con.execute(query + " ORDER BY theme, id", params).df()
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """One indicator's definition; :class:`NotFoundError` names close matches if absent."""
+        frame = self.con.execute("SELECT * FROM indicator WHERE id = ?", [indicator_id]).df()
+        if frame.empty:
+            known = self.con.execute("SELECT id FROM indicator ORDER BY id").df()["id"].tolist()
+            raise NotFoundError(_unknown("indicator", indicator_id, known))
+        return Indicator(**frame.iloc[0].to_dict())
+
+    def geographies(self, level: Level | str | None = None) -> pd.DataFrame:
+        """Places (code, name, level, validity dates, parents), optionally at one level."""
+        query = """
+            SELECT g.code, g.name, g.level, g.valid_from, g.valid_to,
+                   list(p.parent ORDER BY p.parent) FILTER (WHERE p.parent IS NOT NULL) AS parents,
+                   g.geometry IS NOT NULL AS has_geometry
+            FROM geography g LEFT JOIN geography_parent p ON p.child = g.code
+        """
+        params: list[Any] = []
+        if level is not None:
+            query += " WHERE g.level = ?"
+            params.append(str(Level(level)))
+        query += " GROUP BY ALL ORDER BY g.level, g.code"
+        return self.con.execute(query, params).df()
+
+    def geography(self, code: str) -> Geography:
+        """One place; :class:`NotFoundError` names close matches if the code is unknown."""
+        frame = self.geographies().set_index("code")
+        if code not in frame.index:
+            raise NotFoundError(_unknown("area", code, frame.index.tolist()))
+        row = frame.loc[code]
+        return Geography(
+            code=code,
+            name=row["name"],
+            level=row["level"],
+            valid_from=_none_if_missing(row["valid_from"]),
+            valid_to=_none_if_missing(row["valid_to"]),
+            parents=tuple(row["parents"]) if isinstance(row["parents"], list | tuple) else (),
+        )
+
+    def geometries(self, level: Level | str) -> tuple[list[str], list[Any], str | None]:
+        """The codes, shapely geometries and CRS of every place at ``level`` that has a shape."""
+        from shapely import wkb
+
+        rows = self.con.execute(
+            "SELECT code, geometry, geometry_crs FROM geography "
+            "WHERE level = ? AND geometry IS NOT NULL ORDER BY code",
+            [str(Level(level))],
+        ).fetchall()
+        crs = rows[0][2] if rows else None
+        return [r[0] for r in rows], [wkb.loads(bytes(r[1])) for r in rows], crs
+
+    def levels(self) -> list[str]:
+        """The levels that have at least one observation, most detailed last."""
+        rows = self.con.execute(
+            "SELECT DISTINCT g.level FROM observation o JOIN geography g ON g.code = o.geography_code"
+        ).fetchall()
+        return sorted(r[0] for r in rows)
+
+    # -- observations -----------------------------------------------------------------------------
+    def observations_table(
+        self,
+        indicator: str | Sequence[str] | None = None,
+        level: Level | str | Sequence[Level | str] | None = None,
+        periods: str | Sequence[str] | None = None,
+        as_of: DateLike | None = None,
+        geographies: Sequence[str] | None = None,
+    ) -> Table:
+        """The observation panel as a lazy Ibis table (latest vintage on or before ``as_of``).
+
+        Columns: geography_code, geography_name, level, indicator_id, period, period_start,
+        period_end, year, value, lower, upper, vintage, source. Nothing is computed until the
+        expression is executed, so it can be combined with further Ibis expressions.
+        """
+        obs = self.engine.table("observation")
+        if indicator is not None:
+            ids = [indicator] if isinstance(indicator, str) else list(indicator)
+            obs = obs.filter(obs.indicator_id.isin(ids))
+        if periods is not None:
+            labels = [periods] if isinstance(periods, str) else list(periods)
+            obs = obs.filter(obs.period.isin([parse_period(p).label for p in labels]))
+        if geographies is not None:
+            obs = obs.filter(obs.geography_code.isin(list(geographies)))
+        cutoff = _as_date(as_of)
+        if cutoff is not None:
+            obs = obs.filter(obs.vintage <= cutoff)
+        newest_first = ibis.row_number().over(
+            group_by=[obs.geography_code, obs.indicator_id, obs.period],
+            order_by=ibis.desc(obs.vintage),
+        )
+        obs = obs.mutate(_rank=newest_first).filter(lambda t: t._rank == 0).drop("_rank")
+        geo = self.engine.table("geography").select(
+            geography_code="code", geography_name="name", level="level"
+        )
+        if level is not None:
+            levels = [level] if isinstance(level, str | Level) else list(level)
+            geo = geo.filter(geo.level.isin([str(Level(lv)) for lv in levels]))
+        panel = obs.join(geo, "geography_code")
+        return panel.select(
+            "geography_code", "geography_name", "level", "indicator_id", "period",
+            "period_start", "period_end", year=panel.period_end.year(),
+            value="value", lower="lower", upper="upper", vintage="vintage", source="source",
+        ).order_by(["indicator_id", "level", "geography_code", "period_end"])
+
+    def observations(
+        self,
+        indicator: str | Sequence[str] | None = None,
+        level: Level | str | Sequence[Level | str] | None = None,
+        periods: str | Sequence[str] | None = None,
+        as_of: DateLike | None = None,
+        geographies: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Observations as a pandas DataFrame, latest release by default.
+
+        Parameters
+        ----------
+        indicator:
+            One indicator id or several; None for all.
+        level:
+            Geographic level(s), e.g. ``"lad"`` or ``["itl1", "itl2"]``.
+        periods:
+            Period label(s) in any form :func:`~levelscope.data.periods.parse_period` reads.
+        as_of:
+            Return the values as they were known on this date (the newest vintage released on
+            or before it) instead of the latest release.
+        geographies:
+            Restrict to these codes.
+
+        Raises
+        ------
+        NotFoundError
+            If an indicator id is not in the workspace.
+        """
+        if indicator is not None:
+            for ident in [indicator] if isinstance(indicator, str) else indicator:
+                self.indicator(ident)
+        return self.observations_table(indicator, level, periods, as_of, geographies).execute()
+
+    def vintages(self, indicator: str) -> list[dt.date]:
+        """The release dates held for an indicator, oldest first."""
+        self.indicator(indicator)
+        rows = self.con.execute(
+            "SELECT DISTINCT vintage FROM observation WHERE indicator_id = ? ORDER BY vintage",
+            [indicator],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def provenance(self, indicator: str | Sequence[str]) -> Provenance:
+        """The publisher, dataset, vintages and licence behind one or more indicators."""
+        ids = [indicator] if isinstance(indicator, str) else list(indicator)
+        sources = []
+        for ident in ids:
+            ind = self.indicator(ident)
+            latest = self.vintages(ident)
+            sources.append(
+                Source(
+                    publisher=ind.publisher,
+                    dataset=ind.source or ind.name,
+                    vintage=latest[-1].isoformat() if latest else None,
+                    licence=ind.licence,
+                    url=ind.url or None,
+                )
+            )
+        return Provenance.of(sources)
+
+    # -- imports and exports -------------------------------------------------------------------
+    def import_file(self, path: str | Path, layout: Any = None, **options: Any) -> Any:
+        """Validate a file and write its observations in one transaction.
+
+        See :func:`levelscope.data.importers.import_file` for the parameters; returns an
+        :class:`~levelscope.data.importers.ImportReport`.
+        """
+        from levelscope.data.importers import import_file
+
+        return import_file(self, path, layout, **options)
+
+    def import_frame(self, frame: pd.DataFrame, **options: Any) -> Any:
+        """Validate a tidy frame of observations and write it (see ``importers.import_frame``)."""
+        from levelscope.data.importers import import_frame
+
+        return import_frame(self, frame, **options)
+
+    def export(self, path: str | Path, **filters: Any) -> int:
+        """Write observations (filtered as in :meth:`observations`) to CSV or Parquet.
+
+        The format follows the file suffix. The file re-imports with the default long layout.
+        Returns the number of rows written.
+        """
+        target = Path(path)
+        frame = self.observations(**filters)
+        columns = [
+            "geography_code", "indicator_id", "period", "value", "lower", "upper", "vintage",
+            "source",
+        ]
+        out = frame[columns]
+        if target.suffix.lower() == ".parquet":
+            out.to_parquet(target, index=False)
+        elif target.suffix.lower() == ".csv":
+            out.to_csv(target, index=False, float_format="%.17g")
+        else:
+            raise ValueError(f"cannot export to {target.name}: use a .csv or .parquet file name")
+        return len(out)
+
+    def imports(self) -> pd.DataFrame:
+        """The import log: every import that wrote something, newest last."""
+        return self.con.execute(
+            "SELECT id, file, imported_at, vintage, rows_read, rows_written, rows_unchanged, "
+            "rows_skipped FROM import_log ORDER BY id"
+        ).df()
+
+    def counts(self) -> dict[str, int]:
+        """How many geographies, indicators and observations the workspace holds."""
+        out = {}
+        for table in ("geography", "indicator", "observation", "import_log"):
+            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
+            out[table] = int(row[0]) if row else 0
+        return out
+
+
+def _none_if_missing(value: object) -> Any:
+    return None if value is None or pd.isna(value) else value  # type: ignore[call-overload]
+
+
+def _unknown(kind: str, value: str, known: list[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(value, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown {kind} {value!r}{hint}"

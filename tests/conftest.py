@@ -1,0 +1,28 @@
+"""Fixtures shared by the whole suite.
+
+``shared_data`` is the folder of real public data sets the tests read (the same files the
+publishers release). CI keeps it beside the checkout; set ``LEVELSCOPE_TEST_DATA`` to point
+elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def shared_data_dir() -> Path:
+    configured = os.environ.get("LEVELSCOPE_TEST_DATA")
+    return Path(configured) if configured else REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = shared_data_dir()
+    if not path.is_dir():
+        pytest.fail(f"test data folder {path} not found; set LEVELSCOPE_TEST_DATA")
+    return path
