@@ -26,3 +26,24 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.fail(f"test data folder {path} not found; set LEVELSCOPE_TEST_DATA")
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_workspace_path(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo workspace built once per test session from the real files (read-only for tests)."""
+    from levelscope.data import Workspace
+    from levelscope.data.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Workspace.open(path) as ws:
+        build_demo(ws, shared_data)
+    return path
+
+
+@pytest.fixture()
+def demo_workspace(demo_workspace_path: Path):  # type: ignore[no-untyped-def]
+    from levelscope.data import Workspace
+
+    ws = Workspace.open(demo_workspace_path, read_only=True)
+    yield ws
+    ws.close()

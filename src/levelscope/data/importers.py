@@ -96,6 +96,7 @@ def import_file(
     *,
     vintage: dt.date | str | None = None,
     source: str | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Read a CSV, Excel or Parquet file with a declared layout and import its observations.
 
@@ -114,6 +115,8 @@ def import_file(
         else today's date (the report says so).
     source:
         Who published the figures, kept with each value.
+    dry_run:
+        Validate and report, but write nothing.
 
     Returns
     -------
@@ -144,6 +147,7 @@ def import_file(
         excluded_rows=table.excluded,
         sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
         notes=notes,
+        dry_run=dry_run,
     )
 
 
@@ -169,7 +173,7 @@ def _vintage_column(rows: Any, layout: Layout, file: str) -> dt.date | None:
             Problem(file=file, column="vintage", value=sorted(found),
                     reason="the file holds several vintages; import each release separately")
         )
-    return dt.date.fromisoformat(found.pop()) if found else None
+    return pd.Timestamp(found.pop()).date() if found else None
 
 
 def import_frame(
@@ -185,6 +189,7 @@ def import_frame(
     excluded_rows: list[Problem] | None = None,
     sha256: str = "",
     notes: list[str] | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Validate tidy observations and write them in one transaction.
 
@@ -223,7 +228,7 @@ def import_frame(
         vintage_assumed=vintage is None,
         notes=tuple(notes or ()),
     )
-    if len(clean):
+    if len(clean) and not dry_run:
         _write(workspace, clean, report, source, sha256)
     return report
 
@@ -432,8 +437,7 @@ def _write(ws: Workspace, clean: pd.DataFrame, report: ImportReport, source: str
         "indicators": list(report.indicators),
     }
     with ws.transaction():
-        row = ws.con.execute("SELECT coalesce(max(id), 0) + 1 FROM import_log").fetchone()
-        import_id = int(row[0]) if row else 1
+        import_id = int(ws.scalar("SELECT coalesce(max(id), 0) + 1 FROM import_log"))
         ws.con.execute(
             "INSERT INTO import_log VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
             [import_id, report.file, sha, report.vintage, report.rows_read,

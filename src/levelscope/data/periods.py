@@ -102,8 +102,8 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
     (re.compile(r"^(\d{4})$"), lambda m: _years(_year(m[1]), _year(m[1]))),
     (re.compile(r"^(\d{4})\s*(?:-|–|to)\s*(\d{4})$"), lambda m: _years(_year(m[1]), _year(m[2]))),
     (
-        re.compile(r"^(\d{4})\s*[/-]\s*(\d{2})$"),
-        lambda m: _fy_two_digit(_year(m[1]), int(m[2])),
+        re.compile(r"^(\d{4})\s*([/-])\s*(\d{2})$"),
+        lambda m: _fy_two_digit(_year(m[1]), int(m[3]), m[2]),
     ),
     (
         re.compile(r"^financial year ending (?:march )?(\d{4})$", re.I),
@@ -150,10 +150,16 @@ def _days(first: Period, last: Period) -> Period:
     return Period(first.start, last.end, f"{first.label}/{last.label}")
 
 
-def _fy_two_digit(first: int, second: int) -> Period:
-    if second != (first + 1) % 100:
-        raise PeriodError(f"'{first}/{second:02d}' is not a financial year: {second:02d} must follow")
-    return _financial_year(first)
+def _fy_two_digit(first: int, second: int, separator: str) -> Period:
+    # "2022-23" is a financial year, "2023-05" a month: the digits decide
+    if second == (first + 1) % 100:
+        return _financial_year(first)
+    if separator == "-" and 1 <= second <= 12:
+        return _months(first, second, first, second)
+    raise PeriodError(
+        f"'{first}{separator}{second:02d}' is neither a financial year ({first}/"
+        f"{(first + 1) % 100:02d}) nor a month (month {second} does not exist)"
+    )
 
 
 def _quarter(year: int, quarter: int) -> Period:

@@ -109,13 +109,19 @@ class Workspace:
 
     @property
     def schema_version(self) -> int:
-        exists = self.con.execute(
+        exists = self.scalar(
             "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-        ).fetchone()
-        if not exists or not exists[0]:
+        )
+        if not exists:
             return 0
-        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
-        return int(row[0]) if row and row[0] is not None else 0
+        version = self.scalar("SELECT max(version) FROM schema_version")
+        return int(version) if version is not None else 0
+
+    def scalar(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The single value a query returns (None if it returns no row)."""
+        # fetchall, not fetchone: DuckDB keeps a half-read result open and refuses the next query
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0][0] if rows else None
 
     def _migrate(self, *, read_only: bool) -> None:
         current = self.schema_version
@@ -281,7 +287,7 @@ class Workspace:
             level=row["level"],
             valid_from=_none_if_missing(row["valid_from"]),
             valid_to=_none_if_missing(row["valid_to"]),
-            parents=tuple(row["parents"]) if isinstance(row["parents"], list | tuple) else (),
+            parents=tuple(row["parents"]) if _is_list(row["parents"]) else (),
         )
 
     def geometries(self, level: Level | str) -> tuple[list[str], list[Any], str | None]:
@@ -438,7 +444,7 @@ class Workspace:
             "geography_code", "indicator_id", "period", "value", "lower", "upper", "vintage",
             "source",
         ]
-        out = frame[columns]
+        out = frame[columns].assign(vintage=pd.to_datetime(frame["vintage"]).dt.date)
         if target.suffix.lower() == ".parquet":
             out.to_parquet(target, index=False)
         elif target.suffix.lower() == ".csv":
@@ -458,9 +464,12 @@ class Workspace:
         """How many geographies, indicators and observations the workspace holds."""
         out = {}
         for table in ("geography", "indicator", "observation", "import_log"):
-            row = self.con.execute(f"SELECT count(*) FROM {table}").fetchone()
-            out[table] = int(row[0]) if row else 0
+            out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
+
+
+def _is_list(value: object) -> bool:
+    return hasattr(value, "__len__") and not isinstance(value, str)
 
 
 def _none_if_missing(value: object) -> Any:

@@ -1,0 +1,271 @@
+"""Workspace commands: init, demo, import, export, indicators, geographies, show, overview."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
+import typer
+import yaml
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from levelscope.cli.common import (
+    EXIT_INVALID,
+    WorkspaceOption,
+    console,
+    errors,
+    handle_errors,
+    open_workspace,
+    print_frame,
+    write_frame,
+)
+from levelscope.data.catalogue import catalogue
+from levelscope.data.layout import Layout
+from levelscope.data.model import Geography, Indicator, Level
+from levelscope.data.store import default_workspace_path
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("import")(import_)
+    app.command("export")(export)
+    app.command("indicators")(indicators)
+    app.command("geographies")(geographies)
+    app.command("show")(show)
+    app.command("overview")(overview)
+
+
+@handle_errors
+def init(workspace: WorkspaceOption = None) -> None:
+    """Create a workspace (or migrate an old one) and load the indicator catalogue."""
+    with open_workspace(workspace) as ws:
+        added = ws.add_indicators(catalogue().values())
+        console.print(f"workspace {ws.path} ready (schema v{ws.schema_version}); "
+                      f"{added} catalogued indicators")
+
+
+@handle_errors
+def demo(
+    workspace: WorkspaceOption = None,
+    mirror: Annotated[
+        Path | None,
+        typer.Option(help="Folder with the publishers' files (default: $LEVELSCOPE_MIRROR).",
+                     envvar="LEVELSCOPE_MIRROR", show_default=False),
+    ] = None,
+) -> None:
+    """Build the demo workspace from the official files (ONS explorer dataset, regional GVA,
+    subregional productivity, Nomis population, LAD and ITL3 boundaries).
+
+    The files are read from a mirror folder holding them as published: subnatindicators.xlsx,
+    'Table 1b … 3c … pounds million.csv', labourproductivitylocalauthorities.xls,
+    labourproductivityitls.xls, lad_pop.csv, LADs_2023.geojson, LADs_to_region.csv and
+    ITL3_JAN_2021_UK_BUC_V3.shp (.dbf, .shx, .prj).
+    """
+    from levelscope.data.demo import build_demo, find_mirror
+
+    root = find_mirror(mirror)
+    with open_workspace(workspace) as ws, _progress() as bar:
+        task = bar.add_task("building the demo workspace", total=70)
+
+        def step(message: str) -> None:
+            bar.update(task, advance=1, description=message[:60])
+
+        report = build_demo(ws, root, progress=step)
+        bar.update(task, completed=70, description="done")
+    console.print(
+        f"demo workspace {report.workspace}: {report.geographies} places, {report.indicators} "
+        f"indicators, {report.values_written:,} values written in {report.seconds:.1f} s"
+    )
+    skipped = sum(r.values_skipped for r in report.imports)
+    excluded = sum(len(r.excluded_rows) for r in report.imports)
+    console.print(f"{skipped:,} values skipped (missing-value markers, duplicates) and "
+                  f"{excluded:,} rows excluded (notes, other industries, obsolete codes); "
+                  "see `levelscope overview --imports` for the reasons")
+
+
+def _progress() -> Progress:
+    return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+@handle_errors
+def import_(
+    file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx/.xls) or Parquet file.")],
+    workspace: WorkspaceOption = None,
+    layout: Annotated[Path | None, typer.Option(help="YAML file declaring the layout.")] = None,
+    form: Annotated[str | None, typer.Option(help="'long' or 'wide' (one column per period).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Workbook sheet.")] = None,
+    header_row: Annotated[int | None, typer.Option(help="Row number of the headers.")] = None,
+    geography: Annotated[str | None, typer.Option(help="Column of area codes.")] = None,
+    indicator: Annotated[str | None, typer.Option(help="Indicator id of the whole file.")] = None,
+    indicator_column: Annotated[str | None, typer.Option(help="Column of indicator ids.")] = None,
+    period: Annotated[str | None, typer.Option(help="Column of periods (long form).")] = None,
+    period_label: Annotated[str | None, typer.Option(help="Period of the whole file.")] = None,
+    value: Annotated[str | None, typer.Option(help="Column of values (long form).")] = None,
+    lower: Annotated[str | None, typer.Option(help="Column of lower confidence bounds.")] = None,
+    upper: Annotated[str | None, typer.Option(help="Column of upper confidence bounds.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Unit of the file's values (checked).")] = None,
+    vintage: Annotated[str | None, typer.Option(help="Release date, YYYY-MM-DD.")] = None,
+    source: Annotated[str | None, typer.Option(help="Publisher / dataset.")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Validate only; write nothing.")] = False,
+) -> None:
+    """Validate a file and import its observations (all or nothing; re-importing changes
+    nothing; a new --vintage keeps the earlier release)."""
+    fields: dict[str, Any] = yaml.safe_load(layout.read_text()) if layout else {}
+    given = {
+        "form": form, "sheet": sheet, "header_row": header_row, "geography": geography,
+        "indicator_id": indicator, "indicator": indicator_column, "period": period,
+        "period_label": period_label, "value": value, "lower": lower, "upper": upper,
+        "unit": unit,
+    }
+    fields.update({k: v for k, v in given.items() if v is not None})
+    if "indicator_id" in fields and "indicator" not in fields:
+        fields["indicator"] = None
+    if "period_label" in fields and "period" not in fields:
+        fields["period"] = None
+    shape = Layout(**fields) if fields else None
+    with open_workspace(workspace) as ws:
+        report = ws.import_file(file, shape, vintage=vintage, source=source, dry_run=dry_run)
+    console.print(str(report), highlight=False)
+    if dry_run:
+        console.print("[bold]dry run[/bold]: the file is valid; nothing written")
+
+
+@handle_errors
+def export(
+    file: Annotated[Path, typer.Argument(help="Output .csv or .parquet file.")],
+    workspace: WorkspaceOption = None,
+    indicator: Annotated[list[str] | None, typer.Option(help="Indicator id (repeatable).")] = None,
+    level: Annotated[list[str] | None, typer.Option(help="Geographic level (repeatable).")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Figures as known on this date.")] = None,
+) -> None:
+    """Export observations (latest release, or as of a date) in the long form that re-imports."""
+    with open_workspace(workspace, read_only=True) as ws:
+        count = ws.export(file, indicator=indicator, level=level, as_of=as_of)
+    console.print(f"wrote {count:,} observations to {file}")
+
+
+@handle_errors
+def indicators(
+    workspace: WorkspaceOption = None,
+    theme: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
+    add: Annotated[Path | None, typer.Option(help="YAML list of indicator definitions to add.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this file.")] = None,
+) -> None:
+    """List the workspace's indicators (unit, polarity, theme, source), or add your own."""
+    with open_workspace(workspace, read_only=add is None) as ws:
+        if add:
+            entries = yaml.safe_load(add.read_text())
+            items = entries.get("indicators", entries) if isinstance(entries, dict) else entries
+            count = ws.add_indicators(Indicator(**e) for e in items)
+            console.print(f"added or updated {count} indicators")
+            return
+        frame = ws.indicators(theme)
+    if csv:
+        write_frame(frame, csv)
+    else:
+        print_frame(frame[["id", "name", "unit", "polarity", "theme", "publisher"]], "Indicators")
+
+
+@handle_errors
+def geographies(
+    workspace: WorkspaceOption = None,
+    level: Annotated[str | None, typer.Option(help="Only this level, e.g. lad, itl3.")] = None,
+    add: Annotated[
+        Path | None,
+        typer.Option(help="Register places: a GeoJSON / shapefile boundary file, or a CSV with "
+                     "code, name, level and optional parent, valid_from, valid_to."),
+    ] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this file.")] = None,
+) -> None:
+    """List the places in the workspace (code, name, level, validity, parents), or add some."""
+    with open_workspace(workspace, read_only=add is None) as ws:
+        if add:
+            _add_geographies(ws, add)
+            return
+        frame = ws.geographies(level)
+    if csv:
+        write_frame(frame, csv)
+    else:
+        print_frame(frame.drop(columns=["has_geometry"]), f"Places ({len(frame)})")
+
+
+def _add_geographies(ws: Any, path: Path) -> None:
+    from levelscope.data.boundaries import read_geojson, read_shapefile
+
+    suffix = path.suffix.lower()
+    if suffix in (".geojson", ".json", ".shp"):
+        shapes = read_geojson(path) if suffix != ".shp" else read_shapefile(path)
+        count = ws.add_geographies(shapes.geographies, geometries=shapes.shapes, crs=shapes.crs)
+    else:
+        frame = pd.read_csv(path, dtype=str).fillna("")
+        places = [
+            Geography(
+                code=row["code"], name=row["name"], level=Level(row["level"]),
+                valid_from=dt.date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None,
+                valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
+                parents=tuple(p for p in str(row.get("parent", "")).split(";") if p),
+            )
+            for _, row in frame.iterrows()
+        ]
+        count = ws.add_geographies(places)
+    console.print(f"registered {count} places from {path.name}")
+
+
+@handle_errors
+def show(
+    area: Annotated[str, typer.Argument(help="Area code, e.g. E08000025.")],
+    workspace: WorkspaceOption = None,
+    as_of: Annotated[str | None, typer.Option(help="Figures as known on this date.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this file.")] = None,
+) -> None:
+    """An area's latest value on every indicator, with its rank and the median of its level."""
+    from levelscope.compare import area_profile
+
+    with open_workspace(workspace, read_only=True) as ws:
+        profile = area_profile(ws, area, as_of=as_of)
+    table = profile.to_frame()
+    if csv:
+        write_frame(table, csv)
+        return
+    shown = table.assign(rank=table["rank"].astype(str) + " of " + table["areas"].astype(str))
+    print_frame(shown[["name", "period", "value", "median", "rank", "unit"]],
+                f"{profile.name} ({profile.code}) against the {profile.level} median")
+    console.print(f"Source: {profile.provenance}", highlight=False)
+
+
+@handle_errors
+def overview(
+    workspace: WorkspaceOption = None,
+    imports: Annotated[bool, typer.Option("--imports", help="List imports and the reasons "
+                                          "values were skipped.")] = False,
+) -> None:
+    """What the workspace holds: places by level, indicators by theme, releases, imports."""
+    path = workspace or default_workspace_path()
+    if not path.exists():
+        errors.print(f"no workspace at {path}; run `levelscope demo` or `levelscope init`")
+        raise typer.Exit(EXIT_INVALID)
+    with open_workspace(path, read_only=True) as ws:
+        counts = ws.counts()
+        console.print(f"[bold]levelscope workspace[/bold] {ws.path} (schema v{ws.schema_version})")
+        console.print(f"{counts['geography']:,} places, {counts['indicator']:,} indicators, "
+                      f"{counts['observation']:,} observations from {counts['import_log']} imports")
+        levels = ws.con.execute(
+            "SELECT g.level, count(DISTINCT g.code) AS places, count(*) AS observations, "
+            "count(DISTINCT o.indicator_id) AS indicators, CAST(min(o.period_start) AS DATE) AS first, "
+            "CAST(max(o.period_end) AS DATE) AS last FROM observation o JOIN geography g "
+            "ON g.code = o.geography_code GROUP BY 1 ORDER BY 3 DESC"
+        ).df()
+        print_frame(levels, "Observations by level")
+        themes = ws.con.execute(
+            "SELECT i.theme, count(DISTINCT i.id) AS indicators, count(o.value) AS observations,"
+            " string_agg(DISTINCT CAST(o.vintage AS VARCHAR), ', ') AS vintages "
+            "FROM indicator i LEFT JOIN observation o ON o.indicator_id = i.id GROUP BY 1 "
+            "ORDER BY 1"
+        ).df()
+        print_frame(themes, "Indicators by theme")
+        if imports:
+            print_frame(ws.imports(), "Imports")

@@ -1,0 +1,106 @@
+"""The command line: every workspace command, its output and its exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from levelscope.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def workspace(tmp_path: Path) -> Path:
+    path = tmp_path / "ws.duckdb"
+    result = runner.invoke(app, ["init", "--workspace", str(path)])
+    assert result.exit_code == 0, result.output
+    places = tmp_path / "places.csv"
+    places.write_text("code,name,level,parent\nE06000001,Hartlepool,lad,E12000001\n"
+                      "E06000002,Middlesbrough,lad,E12000001\nE06000003,Redcar and Cleveland,lad,\n")
+    result = runner.invoke(app, ["geographies", "--add", str(places), "-w", str(path)])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_help_on_every_command() -> None:
+    for command in ("init", "demo", "import", "export", "indicators", "geographies", "show",
+                    "overview"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_import_show_export(workspace: Path, tmp_path: Path) -> None:
+    data = tmp_path / "pay.csv"
+    data.write_text("Area,Pay\nE06000001,500\nE06000002,600\nE06000003,700\n")
+    result = runner.invoke(app, [
+        "import", str(data), "-w", str(workspace), "--geography", "Area", "--indicator",
+        "weekly_pay", "--period-label", "2023", "--value", "Pay", "--vintage", "2024-03-21",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "written 3" in result.output
+    result = runner.invoke(app, ["show", "E06000002", "-w", str(workspace)])
+    assert result.exit_code == 0, result.output
+    assert "2 of 3" in result.output and "600" in result.output
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["export", str(out), "-w", str(workspace)])
+    assert result.exit_code == 0
+    exported = pd.read_csv(out)
+    assert exported["value"].tolist() == [500, 600, 700]
+
+
+def test_bad_file_exits_1_with_location(workspace: Path, tmp_path: Path) -> None:
+    data = tmp_path / "bad.csv"
+    data.write_text("Area,Pay\nE06000001,500\nE06000009,600\n")
+    result = runner.invoke(app, [
+        "import", str(data), "-w", str(workspace), "--geography", "Area", "--indicator",
+        "weekly_pay", "--period-label", "2023", "--value", "Pay", "--vintage", "2024-03-21",
+    ])
+    assert result.exit_code == 1
+    assert "bad.csv, row 3, column 'geography_code': value 'E06000009'" in " ".join(
+        result.output.split()
+    )
+
+
+def test_dry_run_writes_nothing(workspace: Path, tmp_path: Path) -> None:
+    data = tmp_path / "pay.csv"
+    data.write_text("Area,Pay\nE06000001,500\n")
+    args = ["import", str(data), "-w", str(workspace), "--geography", "Area", "--indicator",
+            "weekly_pay", "--period-label", "2023", "--value", "Pay", "--vintage", "2024-03-21"]
+    result = runner.invoke(app, [*args, "--dry-run"])
+    assert result.exit_code == 0 and "nothing written" in result.output
+    result = runner.invoke(app, ["export", str(tmp_path / "o.csv"), "-w", str(workspace)])
+    assert "wrote 0 observations" in result.output
+
+
+def test_unknown_area_exits_3(workspace: Path) -> None:
+    result = runner.invoke(app, ["show", "E06000004", "-w", str(workspace)])
+    assert result.exit_code == 3
+    assert "unknown area 'E06000004'" in result.output
+
+
+def test_demo_without_mirror_exits_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LEVELSCOPE_MIRROR", raising=False)
+    result = runner.invoke(app, ["demo", "-w", str(tmp_path / "x.duckdb")])
+    assert result.exit_code == 5
+    assert "--mirror" in result.output
+
+
+def test_overview_of_demo(demo_workspace_path: Path) -> None:
+    result = runner.invoke(app, ["overview", "-w", str(demo_workspace_path), "--imports"])
+    assert result.exit_code == 0, result.output
+    assert "Observations by level" in result.output and "itl3" in result.output
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    from levelscope.data import Workspace
+
+    path = tmp_path / "future.duckdb"
+    with Workspace.open(path) as ws:
+        ws.con.execute("INSERT INTO schema_version VALUES (999, 'from the future', now())")
+    result = runner.invoke(app, ["overview", "-w", str(path)])
+    assert result.exit_code == 4
+    assert "newer than this levelscope" in result.output
