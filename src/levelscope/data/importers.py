@@ -263,7 +263,7 @@ class _Checker:
         upper, _ = self._numbers(frame, "upper", pd.Series("upper", index=frame.index))
         frame["value"], frame["lower"], frame["upper"] = values, lower, upper
         skipped = [
-            Problem(file=self.file, row=int(r.row), column=str(r.col), value=r.raw,
+            Problem(file=self.file, row=int(str(r.row)), column=str(r.col), value=r.raw,
                     reason=f"missing-value marker {_text(r.raw)!r}")
             for r in pd.DataFrame(
                 {"row": frame["_row"], "col": frame["_column"], "raw": frame["_raw_value"]}
@@ -282,7 +282,7 @@ class _Checker:
                 self.problem(rows.iloc[0], "indicator_id", ident,
                              f"unknown indicator{hint}; add it to the catalogue first "
                              f"({len(rows)} rows)")
-            elif self.unit is not None and _unit_key(self.unit) != _unit_key(known.at[ident, "unit"]):
+            elif self.unit is not None and _unit_key(self.unit) != _unit_key(str(known.at[ident, "unit"])):
                 self.problem(rows.iloc[0], "unit", self.unit,
                              f"the file's unit clashes with indicator {ident!r}, which is in "
                              f"{known.at[ident, 'unit']!r}")
@@ -409,7 +409,7 @@ def _against_store(
         ws.con.unregister("_incoming")
     for row in held[~held["same"]].itertuples():
         problems.append(
-            Problem(file=file, row=int(row._1), column="value", value=row.new_value,
+            Problem(file=file, row=int(str(row._1)), column="value", value=row.new_value,
                     reason=f"the workspace already holds {row.old_value} for this area, indicator "
                     f"and period in the {vintage} release; import a revision with a new vintage")
         )

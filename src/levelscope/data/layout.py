@@ -200,11 +200,11 @@ def _tidy(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
             "geography_code": frame[layout.geography].map(_label),
             "indicator_id": (
                 layout.indicator_id if layout.indicator_id
-                else frame[layout.indicator].map(_label)  # type: ignore[index]
+                else frame[layout.indicator].map(_label)
             ),
             "period": (
                 layout.period_label if layout.period_label
-                else frame[layout.period].map(_label)  # type: ignore[index]
+                else frame[layout.period].map(_label)
             ),
             "value": frame[layout.value],
             "lower": frame[layout.lower] if layout.lower else None,
@@ -224,15 +224,15 @@ def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> pd.DataFram
             Problem(file=file, reason=f"no period columns match {layout.period_columns!r}")
         )
     ids = [layout.geography, "_row"]
-    if layout.indicator_id is None:
-        ids.append(layout.indicator)  # type: ignore[arg-type]
+    if layout.indicator_id is None and layout.indicator:
+        ids.append(layout.indicator)
     long = frame[ids + list(periods)].melt(id_vars=ids, var_name="_column", value_name="value")
     return pd.DataFrame(
         {
             "geography_code": long[layout.geography].map(_label),
             "indicator_id": (
                 layout.indicator_id if layout.indicator_id
-                else long[layout.indicator].map(_label)  # type: ignore[index]
+                else long[layout.indicator].map(_label)
             ),
             "period": long["_column"].map(periods),
             "value": long["value"],

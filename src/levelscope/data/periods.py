@@ -205,5 +205,5 @@ def parse_period(text: object) -> Period:
     for pattern, build in _PATTERNS:
         match = pattern.match(cleaned)
         if match:
-            return build(match)  # type: ignore[operator, no-any-return]
+            return build(match)  # type: ignore[operator]
     raise PeriodError(f"cannot read {cleaned!r} as a period")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from itertools import pairwise
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,7 +146,7 @@ def _metadata(rows: list[RawRow], header_index: int) -> dict[str, str]:
 
 def explorer_release_date(rows: list[RawRow], file: str) -> dt.date:
     """The release date printed on the workbook's Notes sheet (``Release date:`` then a date)."""
-    for here, below in zip(rows, rows[1:], strict=False):
+    for here, below in pairwise(rows):
         if here.cells and str(here.cells[0]).strip().lower() == "release date:":
             value = below.cells[0]
             if isinstance(value, dt.datetime):

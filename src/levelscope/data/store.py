@@ -258,7 +258,7 @@ class Workspace:
         if frame.empty:
             known = self.con.execute("SELECT id FROM indicator ORDER BY id").df()["id"].tolist()
             raise NotFoundError(_unknown("indicator", indicator_id, known))
-        return Indicator(**frame.iloc[0].to_dict())
+        return Indicator(**{str(k): v for k, v in frame.iloc[0].to_dict().items()})
 
     def geographies(self, level: Level | str | None = None) -> pd.DataFrame:
         """Places (code, name, level, validity dates, parents), optionally at one level."""
