@@ -22,7 +22,7 @@ import pandas as pd
 
 from levelscope.data.layout import MISSING_MARKERS, Layout, extract
 from levelscope.data.periods import PeriodError, parse_period
-from levelscope.data.readers import read_rows
+from levelscope.data.readers import RawRow, read_rows
 from levelscope.data.store import Workspace, _as_date
 from levelscope.errors import Problem, ValidationError
 
@@ -128,9 +128,12 @@ def import_file(
         Listing every problem found (file, row, column, value, reason); nothing is written.
     """
     file = Path(path)
-    chosen = _default_layout(file) if layout is None else layout
-    shape = chosen if isinstance(chosen, Layout) else Layout(**chosen)
-    rows = read_rows(file, shape.sheet)
+    if layout is None:
+        rows = read_rows(file)
+        shape = _default_layout(rows)
+    else:
+        shape = layout if isinstance(layout, Layout) else Layout(**layout)
+        rows = read_rows(file, shape.sheet)
     table = extract(rows, shape, file.name)
     notes: list[str] = []
     if vintage is None and layout is None:
@@ -151,14 +154,10 @@ def import_file(
     )
 
 
-def _default_layout(file: Path) -> Layout:
-    return Layout(lower="lower", upper="upper") if _has_bounds(file) else Layout()
-
-
-def _has_bounds(file: Path) -> bool:
-    rows = read_rows(file)
+def _default_layout(rows: list[RawRow]) -> Layout:
     header = [str(c).strip() for c in rows[0].cells] if rows else []
-    return "lower" in header and "upper" in header
+    bounds = "lower" in header and "upper" in header
+    return Layout(lower="lower", upper="upper") if bounds else Layout()
 
 
 def _vintage_column(rows: Any, layout: Layout, file: str) -> dt.date | None:
@@ -252,13 +251,13 @@ class _Checker:
         )
 
     def check(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-        frame["geography_code"] = frame["geography_code"].map(_text)
-        frame["indicator_id"] = frame["indicator_id"].map(_text)
+        frame["geography_code"] = _texts(frame["geography_code"])
+        frame["indicator_id"] = _texts(frame["indicator_id"])
         self._indicators(frame)
         periods = self._periods(frame)
         frame = frame.join(periods)
         self._geographies(frame)
-        values, skipped_mask = self._numbers(frame, "value", frame["_column"], required=True)
+        values, skipped_mask = self._numbers(frame, "value", frame["_column"])
         lower, _ = self._numbers(frame, "lower", pd.Series("lower", index=frame.index))
         upper, _ = self._numbers(frame, "upper", pd.Series("upper", index=frame.index))
         frame["value"], frame["lower"], frame["upper"] = values, lower, upper
@@ -323,35 +322,38 @@ class _Checker:
             self.problem(rows.iloc[0], "geography_code", code,
                          f"unknown geography code{_close(str(code), list(geo.index))} "
                          f"({len(rows)} rows); register it first")
-        retired_on = codes.map(geo["valid_to"]).where(~unknown)
-        starts = frame["period_start"]
-        late = [
-            (r, c, e) for r, c, s, e in zip(frame["_row"], codes, starts, retired_on, strict=True)
-            if s is not None and e is not None and not pd.isna(e) and pd.Timestamp(s) > pd.Timestamp(e)
-        ]
+        retired_on = pd.to_datetime(codes.map(geo["valid_to"]).where(~unknown))
+        late_mask = pd.to_datetime(frame["period_start"]) > retired_on
+        late = zip(frame.loc[late_mask, "_row"], codes[late_mask], retired_on[late_mask], strict=True)
         for row, code, end in late:
             self.problem(row, "geography_code", code,
                          f"retired geography code: it ceased on {pd.Timestamp(end).date()}, "
                          "before this period starts; use its successor")
 
     def _numbers(
-        self, frame: pd.DataFrame, column: str, where: pd.Series, required: bool = False
+        self, frame: pd.DataFrame, column: str, where: pd.Series
     ) -> tuple[pd.Series, pd.Series]:
+        """Read a column as numbers; missing-value markers become NaN (and are flagged)."""
         raw = frame[column]
         if column == "value":
             frame["_raw_value"] = raw
-        text = raw.map(_text)
-        is_missing = raw.isna() | text.isin(self.missing)
-        cleaned = text.where(~text.str.match(_THOUSANDS), text.str.replace(",", "", regex=False))
-        numbers = pd.to_numeric(cleaned.where(~is_missing), errors="coerce")
+        # fast path: most cells already are numbers or plain numeric text
+        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
+        is_missing = raw.isna()
+        unread = numbers.isna() & ~is_missing
+        if unread.any():
+            text = _texts(raw[unread])
+            marker = text.isin(self.missing)
+            grouped = text.str.match(_THOUSANDS)
+            cleaned = text.where(~grouped, text.str.replace(",", "", regex=False))
+            numbers[unread] = pd.to_numeric(cleaned.where(~marker), errors="coerce")
+            is_missing = is_missing | marker.reindex(raw.index, fill_value=False)
         bad = numbers.isna() & ~is_missing
         bad |= np.isinf(numbers.fillna(0.0))
         for row, col, value in zip(frame.loc[bad, "_row"], where[bad], raw[bad], strict=True):
             what = "a confidence bound" if column in ("lower", "upper") else "a value"
             self.problem(row, col, value, f"not a number: {what} must be numeric")
-        if not required:
-            return numbers.astype("float64"), is_missing
-        return numbers.astype("float64"), is_missing
+        return numbers, is_missing
 
     def _bounds(self, frame: pd.DataFrame) -> None:
         low = frame["lower"].notna() & (frame["lower"] > frame["value"])
@@ -423,8 +425,8 @@ def _write(ws: Workspace, clean: pd.DataFrame, report: ImportReport, source: str
             "geography_code": clean["geography_code"],
             "indicator_id": clean["indicator_id"],
             "period": clean["period_label"],
-            "period_start": pd.to_datetime(clean["period_start"]).dt.date,
-            "period_end": pd.to_datetime(clean["period_end"]).dt.date,
+            "period_start": pd.to_datetime(clean["period_start"]),
+            "period_end": pd.to_datetime(clean["period_end"]),
             "value": clean["value"].astype("float64"),
             "lower": clean["lower"].astype("float64"),
             "upper": clean["upper"].astype("float64"),
@@ -448,11 +450,18 @@ def _write(ws: Workspace, clean: pd.DataFrame, report: ImportReport, source: str
         try:
             ws.con.execute(
                 "INSERT INTO observation SELECT geography_code, indicator_id, period, "
-                "period_start, period_end, value, lower, upper, vintage, source, ? FROM _rows",
+                "CAST(period_start AS DATE), CAST(period_end AS DATE), value, lower, upper, "
+                "vintage, source, ? FROM _rows",
                 [import_id],
             )
         finally:
             ws.con.unregister("_rows")
+
+
+def _texts(series: pd.Series) -> pd.Series:
+    """``_text`` of every cell, computed once per distinct value."""
+    distinct = series.drop_duplicates()
+    return series.map(dict(zip(distinct, distinct.map(_text), strict=True)))
 
 
 def _text(value: Any) -> str:

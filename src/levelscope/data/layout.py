@@ -109,6 +109,12 @@ def _label(cell: Any) -> str:
     return str(cell).strip()
 
 
+def _labels(series: pd.Series) -> pd.Series:
+    """``_label`` of every cell, computed once per distinct value."""
+    distinct = series.drop_duplicates()
+    return series.map(dict(zip(distinct, distinct.map(_label), strict=True)))
+
+
 def _find_header(rows: list[RawRow], layout: Layout, file: str) -> int:
     if layout.header_row is not None:
         for i, row in enumerate(rows):
@@ -158,14 +164,14 @@ def extract(rows: list[RawRow], layout: Layout, file: str) -> Extract:
     frame["_row"] = [r.number for r in data]
     _require_columns(frame, layout, file, rows[start].number)
     for column, allowed in layout.keep.items():
-        keep = frame[column].map(_label).isin([str(a) for a in allowed])
+        keep = _labels(frame[column]).isin([str(a) for a in allowed])
         excluded += [
             Problem(file=file, row=int(n), column=column, value=v,
                     reason=f"excluded by the layout (keeps {column} in {allowed})")
             for n, v in zip(frame.loc[~keep, "_row"], frame.loc[~keep, column], strict=True)
         ]
         frame = frame[keep]
-    no_code = frame[layout.geography].map(_label).isin([m for m in layout.missing if m])
+    no_code = _labels(frame[layout.geography]).isin([m for m in layout.missing if m])
     excluded += [
         Problem(file=file, row=int(n), column=layout.geography, value=v,
                 reason="no geography code in the source")
@@ -197,14 +203,14 @@ def _require_columns(frame: pd.DataFrame, layout: Layout, file: str, header_row:
 def _tidy(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     out = pd.DataFrame(
         {
-            "geography_code": frame[layout.geography].map(_label),
+            "geography_code": _labels(frame[layout.geography]),
             "indicator_id": (
                 layout.indicator_id if layout.indicator_id
-                else frame[layout.indicator].map(_label)
+                else _labels(frame[layout.indicator])
             ),
             "period": (
                 layout.period_label if layout.period_label
-                else frame[layout.period].map(_label)
+                else _labels(frame[layout.period])
             ),
             "value": frame[layout.value],
             "lower": frame[layout.lower] if layout.lower else None,
@@ -229,10 +235,10 @@ def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> pd.DataFram
     long = frame[ids + list(periods)].melt(id_vars=ids, var_name="_column", value_name="value")
     return pd.DataFrame(
         {
-            "geography_code": long[layout.geography].map(_label),
+            "geography_code": _labels(long[layout.geography]),
             "indicator_id": (
                 layout.indicator_id if layout.indicator_id
-                else long[layout.indicator].map(_label)
+                else _labels(long[layout.indicator])
             ),
             "period": long["_column"].map(periods),
             "value": long["value"],

@@ -1,0 +1,42 @@
+"""Radar chart of an assessment's maturity profile (one trace per assessment)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import plotly.graph_objects as go
+
+if TYPE_CHECKING:
+    from levelscope.design.assessment import AssessmentResult
+
+
+def radar_chart(results: AssessmentResult | Sequence[AssessmentResult]) -> go.Figure:
+    """Factor scores (0–100) on a radar chart; pass several results to overlay them.
+
+    Each trace is named by the assessment date, so two assessments of the same strategy show
+    progress at a glance.
+    """
+    from levelscope.design.assessment import AssessmentResult
+
+    many = [results] if isinstance(results, AssessmentResult) else list(results)
+    fig = go.Figure()
+    for result in many:
+        names = [f.name for f in result.factors]
+        scores = [round(f.score, 1) for f in result.factors]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*scores, scores[0]],
+                theta=[*names, names[0]],
+                fill="toself",
+                name=f"{result.strategy} ({result.date})",
+                hovertemplate="%{theta}: %{r}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        polar={"radialaxis": {"range": [0, 100], "tickvals": [25, 50, 75, 100]}},
+        showlegend=True,
+        title="Maturity profile against the success factors (0–100)",
+        margin={"l": 80, "r": 80, "t": 60, "b": 40},
+    )
+    return fig

@@ -1,0 +1,143 @@
+"""Charts of need and funding (Plotly figures, ready for notebooks and the web pages).
+
+* :func:`index_bar_chart` — index scores by area, coloured by category;
+* :func:`rank_interval_chart` — each area's nominal and median rank with its 5th–95th
+  percentile rank interval from the uncertainty analysis;
+* :func:`concentration_curve_chart` — cumulative share of funding against cumulative share of
+  areas or people ranked from the most needy, with the line of equality;
+* :func:`funding_need_scatter` — funding per head against need score;
+* :func:`funding_map` — a choropleth of any value by area, given boundaries as GeoJSON in
+  longitude/latitude.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+if TYPE_CHECKING:
+    from levelscope.need.funding import Concentration
+    from levelscope.need.index import CompositeIndex
+    from levelscope.need.uncertainty import UncertaintyResult
+
+
+def index_bar_chart(index: CompositeIndex, *, top: int | None = None) -> go.Figure:
+    """Scores by area, highest first; ``top`` limits the chart to that many areas."""
+    table = index.to_frame()
+    if top is not None:
+        table = table.head(top)
+    figure = go.Figure()
+    for category in index.categories.cat.categories:
+        part = table[table["category"] == category]
+        figure.add_bar(x=part["area"], y=part["score"], name=str(category))
+    figure.update_layout(
+        title=f"{index.name}: scores by area",
+        xaxis_title="area",
+        yaxis_title="score",
+        xaxis={"categoryorder": "total descending"},
+    )
+    return figure
+
+
+def rank_interval_chart(result: UncertaintyResult, *, top: int | None = None) -> go.Figure:
+    """Median rank (dot), nominal rank (cross) and 90% rank interval (bar) of each area."""
+    table = result.to_frame()
+    if top is not None:
+        table = table.head(top)
+    figure = go.Figure()
+    figure.add_scatter(
+        x=table["median_rank"],
+        y=table["area"],
+        mode="markers",
+        name="median rank",
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": table["rank_high"] - table["median_rank"],
+            "arrayminus": table["median_rank"] - table["rank_low"],
+        },
+    )
+    figure.add_scatter(
+        x=table["nominal_rank"],
+        y=table["area"],
+        mode="markers",
+        marker={"symbol": "x"},
+        name="nominal rank",
+    )
+    figure.update_layout(
+        title=f"Rank intervals (5th–95th percentile, {result.n_runs} runs)",
+        xaxis_title="rank (1 = highest score)",
+        yaxis={"autorange": "reversed"},
+        height=max(400, 18 * len(table)),
+    )
+    return figure
+
+
+def concentration_curve_chart(concentration: Concentration) -> go.Figure:
+    """The concentration curve with the diagonal of funding in proportion to areas/people."""
+    curve = concentration.curve
+    axis = "people" if concentration.weighted else "areas"
+    figure = go.Figure()
+    figure.add_scatter(
+        x=curve["cumulative_share_areas"],
+        y=curve["cumulative_share_funding"],
+        mode="lines",
+        name=f"concentration curve (C = {concentration.index:.3f})",
+        text=curve["area"],
+    )
+    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="equal per head", line={"dash": "dash"})
+    figure.update_layout(
+        title="Funding against need",
+        xaxis_title=f"cumulative share of {axis}, most needy first",
+        yaxis_title="cumulative share of funding",
+    )
+    return figure
+
+
+def funding_need_scatter(
+    funding: pd.DataFrame, need: pd.Series, *, categories: pd.Series | None = None
+) -> go.Figure:
+    """Funding per head (``funding["per_head"]``) against need score, one point per area."""
+    table = pd.DataFrame({"per_head": funding["per_head"], "need": need.reindex(funding.index)})
+    figure = go.Figure()
+    if categories is None:
+        figure.add_scatter(
+            x=table["need"], y=table["per_head"], mode="markers", text=table.index, name="areas"
+        )
+    else:
+        labels = categories.reindex(table.index)
+        for label in labels.cat.categories:
+            part = table[labels == label]
+            figure.add_scatter(
+                x=part["need"], y=part["per_head"], mode="markers", text=part.index, name=str(label)
+            )
+    figure.update_layout(
+        title="Funding per head against need",
+        xaxis_title="need score",
+        yaxis_title="funding per head (£)",
+    )
+    return figure
+
+
+def funding_map(
+    values: pd.Series, geojson: dict[str, Any], *, feature_id_key: str, title: str = ""
+) -> go.Figure:
+    """Choropleth of ``values`` (indexed by area code) on GeoJSON boundaries in lon/lat.
+
+    ``feature_id_key`` is the path to the area code in each feature, e.g.
+    ``"properties.LAD23CD"``.
+    """
+    figure = go.Figure(
+        go.Choropleth(
+            geojson=geojson,
+            locations=list(values.index),
+            z=values.to_numpy(),
+            featureidkey=feature_id_key,
+            colorbar={"title": values.name or ""},
+        )
+    )
+    figure.update_geos(fitbounds="locations", visible=False)
+    figure.update_layout(title=title)
+    return figure
