@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import ibis
@@ -414,6 +414,28 @@ class Workspace:
                 )
             )
         return Provenance.of(sources)
+
+    # -- analyses over the panel -----------------------------------------------------------------
+    def inequality(
+        self,
+        indicator: str,
+        level: Level | str,
+        periods: str | Sequence[str] | None = None,
+        weight: str | None = None,
+        measures: Sequence[str] | None = None,
+        as_of: DateLike | None = None,
+        missing_weights: Literal["error", "drop"] = "error",
+    ) -> Any:
+        """Inequality of an indicator across the areas of a level, period by period.
+
+        See :func:`levelscope.measures.over_time.inequality_over_time`; returns an
+        ``InequalityOverTime`` result.
+        """
+        from levelscope.measures.over_time import inequality_over_time
+        from levelscope.measures.panel import DEFAULT_MEASURES
+
+        return inequality_over_time(self, indicator, str(Level(level)), periods, weight,
+                                    measures or DEFAULT_MEASURES, as_of, missing_weights)
 
     # -- imports and exports -------------------------------------------------------------------
     def import_file(self, path: str | Path, layout: Any = None, **options: Any) -> Any:
