@@ -127,7 +127,7 @@ def import_(
     if "period_label" in fields and "period" not in fields:
         fields["period"] = None
     shape = Layout(**fields) if fields else None
-    with open_workspace(workspace) as ws:
+    with open_workspace(workspace) as ws, console.status(f"validating {file.name} …"):
         report = ws.import_file(file, shape, vintage=vintage, source=source, dry_run=dry_run)
     console.print(str(report), highlight=False)
     if dry_run:
@@ -143,7 +143,7 @@ def export(
     as_of: Annotated[str | None, typer.Option(help="Figures as known on this date.")] = None,
 ) -> None:
     """Export observations (latest release, or as of a date) in the long form that re-imports."""
-    with open_workspace(workspace, read_only=True) as ws:
+    with open_workspace(workspace, read_only=True) as ws, console.status("exporting …"):
         count = ws.export(file, indicator=indicator, level=level, as_of=as_of)
     console.print(f"wrote {count:,} observations to {file}")
 
