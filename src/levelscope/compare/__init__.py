@@ -1,5 +1,49 @@
-"""Compare an area with the median and with places like it."""
+"""Compare an area with the median, with places like it, over time and on the map.
 
+* :func:`area_profile` / :func:`latest_by_level` — the area's latest values, ranks and medians;
+* :func:`level_standings` and :func:`flag_against_median` — every area's standing with
+  uncertainty-aware better / worse flags;
+* :func:`nearest_neighbours` — statistical peers (z-score Euclidean distance);
+* :func:`compare_area` and :func:`plain_summary` — the area against the median, its peers or
+  chosen areas, and in words;
+* :func:`area_trend` — the gap over time, closing or widening;
+* :func:`map_data`, :func:`natural_breaks`, :func:`quantile_breaks`, :func:`cluster_map` — maps;
+* :func:`inequality_over_time` — inequality measures and their decomposition over time.
+"""
+
+from levelscope.compare.clusters import ClusterMap, cluster_map
+from levelscope.compare.comparison import AreaComparison, compare_area, plain_summary
+from levelscope.compare.inequality_view import InequalityOverTime, broad_regions, inequality_over_time
+from levelscope.compare.maps import MapData, map_data, natural_breaks, quantile_breaks
+from levelscope.compare.peers import DEFAULT_CONTEXT, PeerGroup, nearest_neighbours, standardised_distances
 from levelscope.compare.profile import AreaProfile, area_profile, latest_by_level
+from levelscope.compare.standings import FLAG_RULE, flag_against_median, level_standings
+from levelscope.compare.trends import Trend, area_trend, gap_direction
 
-__all__ = ["AreaProfile", "area_profile", "latest_by_level"]
+__all__ = [
+    "DEFAULT_CONTEXT",
+    "FLAG_RULE",
+    "AreaComparison",
+    "AreaProfile",
+    "ClusterMap",
+    "InequalityOverTime",
+    "MapData",
+    "PeerGroup",
+    "Trend",
+    "area_profile",
+    "area_trend",
+    "broad_regions",
+    "cluster_map",
+    "compare_area",
+    "flag_against_median",
+    "gap_direction",
+    "inequality_over_time",
+    "latest_by_level",
+    "level_standings",
+    "map_data",
+    "natural_breaks",
+    "nearest_neighbours",
+    "plain_summary",
+    "quantile_breaks",
+    "standardised_distances",
+]

@@ -84,8 +84,11 @@ def weighted_panel(
             "explicitly with missing_weights='drop'"
         )
     carried = merged[merged["weight_year"] != merged["year"]]
+    counts = carried.groupby(["year", "weight_year"]).size()
     notes += [
         f"{weight} for {int(y)} used for {indicator} in {int(p)} ({n} areas)"
-        for (p, y), n in carried.groupby(["year", "weight_year"]).size().items()
+        for p, y, n in zip(
+            counts.index.get_level_values(0), counts.index.get_level_values(1), counts, strict=True
+        )
     ]
     return WeightedPanel(merged.drop(columns=["weight_year"]).reset_index(drop=True), tuple(notes))

@@ -1,0 +1,129 @@
+"""Every area's standing at one level, and whether it is better or worse than the median.
+
+:func:`level_standings` extends :func:`~levelscope.compare.profile.latest_by_level` with the
+spread of the areas (standard deviation) and the indicators' definitions, so one table answers
+every "where does this area stand" question at that level. :func:`flag_against_median` then says
+whether a value is better, worse or no different from the median:
+
+* where the value has a confidence interval, it is **better / worse** only when the interval
+  excludes the median (the difference is statistically significant at the interval's level,
+  usually 95 %);
+* where it has none, it is **better / worse** when it lies more than one standard deviation of
+  the areas' values away from the median (the rule of thumb of the ONS Subnational indicators
+  explorer);
+* otherwise it is **similar**. For indicators without a direction (polarity ``neutral``, e.g.
+  population) the flags read **higher** / **lower** instead of better / worse.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from levelscope.compare.profile import latest_by_level
+from levelscope.data.store import Workspace
+
+FLAG_RULE = (
+    "An area is flagged better or worse than the median only when the difference is clear: where "
+    "a figure has a confidence interval, when the interval excludes the median (statistically "
+    "significant); where it has none, when it lies more than one standard deviation of all the "
+    "areas' values from the median. Otherwise it is shown as similar."
+)
+
+BETTER, WORSE, SIMILAR, HIGHER, LOWER = "better", "worse", "similar", "higher", "lower"
+BASIS_CI, BASIS_SD = "confidence interval", "1 standard deviation"
+
+STANDING_COLUMNS = [
+    "theme", "indicator_id", "name", "unit", "polarity", "aggregation", "geography_code", "geography_name",
+    "period", "period_end", "value", "lower", "upper", "median", "gap", "sd", "rank", "areas",
+    "flag", "flag_basis", "vintage", "source",
+]
+
+
+def level_standings(ws: Workspace, level: str, as_of: str | None = None) -> pd.DataFrame:
+    """Every area's newest value on every indicator at ``level``, with median, rank, SD and flag.
+
+    One row per area and indicator; columns :data:`STANDING_COLUMNS`. ``median``, ``sd`` (sample
+    standard deviation), ``rank`` (1 = best by polarity) and ``areas`` are taken over the areas of
+    the level that have a value for the same period; ``gap`` is ``value - median``.
+    """
+    ranked = latest_by_level(ws, level, as_of)
+    meta = ws.indicators().set_index("id")
+    if ranked.empty:
+        return pd.DataFrame(columns=STANDING_COLUMNS)
+    spread = ranked.groupby(["indicator_id", "period"])["value"].transform("std")
+    table = ranked.assign(
+        theme=ranked["indicator_id"].map(meta["theme"]),
+        name=ranked["indicator_id"].map(meta["name"]),
+        unit=ranked["indicator_id"].map(meta["unit"]),
+        polarity=ranked["indicator_id"].map(meta["polarity"]),
+        aggregation=ranked["indicator_id"].map(meta["aggregation"]),
+        gap=ranked["value"] - ranked["median"],
+        sd=spread,
+    )
+    flags = flag_against_median(
+        table["value"], table["lower"], table["upper"], table["median"], table["sd"], table["polarity"]
+    )
+    table = table.assign(flag=flags["flag"].to_numpy(), flag_basis=flags["basis"].to_numpy())
+    return table[STANDING_COLUMNS].sort_values(["theme", "indicator_id", "geography_code"]).reset_index(
+        drop=True
+    )
+
+
+def flag_against_median(
+    value: pd.Series,
+    lower: pd.Series,
+    upper: pd.Series,
+    median: pd.Series,
+    sd: pd.Series,
+    polarity: pd.Series,
+) -> pd.DataFrame:
+    """Flag each value as better, worse or similar to the median (see the module docstring).
+
+    Parameters
+    ----------
+    value, lower, upper
+        The figures and their confidence bounds (missing where there is no interval).
+    median, sd
+        The median and standard deviation of the comparison areas' values.
+    polarity
+        ``higher_is_better``, ``lower_is_better`` or ``neutral`` per row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``flag`` (better / worse / similar, or higher / lower / similar for neutral indicators)
+        and ``basis`` (which rule decided it), aligned with ``value``.
+
+    Example
+    -------
+    >>> s = lambda *v: pd.Series(v, dtype=float)
+    >>> flag_against_median(s(10, 10), s(9, 5), s(11, 15), s(8, 8), s(1, 1),
+    ...                     pd.Series(["higher_is_better"] * 2))["flag"].tolist()
+    ['better', 'similar']
+    """
+    index = value.index
+    values = value.astype(float).to_numpy()
+    lo, hi = lower.astype(float).to_numpy(), upper.astype(float).to_numpy()
+    mid, spread = median.astype(float).to_numpy(), sd.astype(float).to_numpy()
+    has_ci = ~np.isnan(lo) & ~np.isnan(hi)
+    with np.errstate(invalid="ignore"):
+        above_ci = lo > mid
+        below_ci = hi < mid
+        # one area alone, or all equal: the SD is 0 or undefined, so nothing stands out
+        usable_sd = ~np.isnan(spread) & (spread > 0)
+        above_sd = usable_sd & (values - mid > spread)
+        below_sd = usable_sd & (mid - values > spread)
+    above = np.where(has_ci, above_ci, above_sd)
+    below = np.where(has_ci, below_ci, below_sd)
+    direction = polarity.astype(str).to_numpy()
+    up_word = np.select(
+        [direction == "higher_is_better", direction == "lower_is_better"], [BETTER, WORSE], HIGHER
+    )
+    down_word = np.select(
+        [direction == "higher_is_better", direction == "lower_is_better"], [WORSE, BETTER], LOWER
+    )
+    flag = np.where(above, up_word, np.where(below, down_word, SIMILAR))
+    flag = np.where(np.isnan(values) | np.isnan(mid), "", flag)
+    basis = np.where(has_ci, BASIS_CI, BASIS_SD)
+    return pd.DataFrame({"flag": flag, "basis": basis}, index=index)

@@ -1,0 +1,831 @@
+"""Synthetic control (Abadie & Gardeazabal 2003; Abadie, Diamond & Hainmueller 2010, 2015).
+
+The treated unit's outcome without the policy is estimated by a weighted average of untreated
+*donor* units. The donor weights ``W`` (non-negative, summing to one) make the synthetic unit
+match the treated unit's *predictors* — period averages of the outcome and covariates before the
+policy — weighted by their importance ``V``:
+
+    W(V) = argmin_W (X1 - X0 W)' V (X1 - X0 W),    W >= 0, sum(W) = 1
+
+and ``V`` (diagonal, non-negative, summing to one) is chosen so that the synthetic unit tracks
+the treated unit's outcome over the *fit periods*:
+
+    V* = argmin_V  mean_t (Z1_t - Z0_t W(V))²
+
+Predictors are scaled by their standard deviation across the units in the problem first, as
+R's Synth does. The effect in each period is the gap between actual and synthetic outcomes.
+
+Inference is by placebos (:func:`placebo_in_space`): refit with each donor as if it were treated.
+The p-value is the share of units whose post/pre ratio of root mean squared prediction error
+(RMSPE) is at least the treated unit's (Abadie, Diamond & Hainmueller 2010, 2015).
+
+References
+----------
+Abadie, A. & Gardeazabal, J. (2003). The economic costs of conflict: a case study of the Basque
+Country. *American Economic Review* 93(1), 113-132.
+Abadie, A., Diamond, A. & Hainmueller, J. (2010). Synthetic control methods for comparative case
+studies. *JASA* 105(490), 493-505.
+Abadie, A., Diamond, A. & Hainmueller, J. (2015). Comparative politics and the synthetic control
+method. *American Journal of Political Science* 59(2), 495-510.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Hashable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from numpy.typing import NDArray
+
+from levelscope.evaluate import _optim
+from levelscope.evaluate.panel import Balance, DesignError, Panel, long_panel
+from levelscope.results import Result
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while a long run (placebos, bootstrap) proceeds."""
+
+MIN_DONORS = 2
+_MAX_EVALS_PER_PREDICTOR = 400
+_MIN_MAX_EVALS = 2000
+_REL_TOL = 1e-10
+
+
+@dataclass(frozen=True)
+class Predictor:
+    """A variable averaged over some periods (a "special predictor" in Synth's terms).
+
+    ``periods=None`` means the design's default predictor periods. Missing values are skipped
+    in the average, as in Synth; a unit with no value at all in those periods is an error.
+    """
+
+    variable: str
+    periods: tuple[float, ...] | None = None
+
+    @classmethod
+    def of(cls, variable: str, periods: Sequence[float] | range | None = None) -> Predictor:
+        """Build from any sequence of periods, e.g. ``Predictor.of("gdpcap", range(1960, 1970))``."""
+        return cls(variable, None if periods is None else tuple(float(p) for p in periods))
+
+    def label(self) -> str:
+        if not self.periods:
+            return self.variable
+        first, last = _fmt(min(self.periods)), _fmt(max(self.periods))
+        return f"{self.variable} ({first})" if first == last else f"{self.variable} ({first}-{last})"
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Choose ``V`` out of sample (Abadie, Diamond & Hainmueller 2015, section 4).
+
+    ``V`` is fitted on a *training* window — ``predictors`` measured in ``predictor_periods`` —
+    to reproduce the outcome over a later *validation* window ``fit_periods``; the donor weights
+    are then computed from the main predictors with that ``V``. ``predictors`` must line up
+    one-to-one with the design's predictors.
+    """
+
+    predictors: tuple[str | Predictor, ...]
+    predictor_periods: tuple[float, ...]
+    fit_periods: tuple[float, ...]
+
+    @classmethod
+    def of(
+        cls,
+        predictors: Sequence[str | Predictor],
+        predictor_periods: Sequence[float] | range,
+        fit_periods: Sequence[float] | range,
+    ) -> CrossValidation:
+        return cls(
+            tuple(predictors),
+            tuple(float(p) for p in predictor_periods),
+            tuple(float(p) for p in fit_periods),
+        )
+
+
+VChoice = Literal["optimize", "equal"] | Sequence[float] | CrossValidation
+
+
+@dataclass(frozen=True)
+class SynthDesign:
+    """Everything needed to fit a synthetic control, and to refit it for placebos."""
+
+    panel: Panel
+    treated: Hashable
+    donors: tuple[Hashable, ...]
+    start: float
+    predictors: tuple[Predictor, ...]
+    fit_periods: tuple[float, ...]
+    v: VChoice = "optimize"
+
+    @property
+    def pre_times(self) -> NDArray[np.float64]:
+        return self.panel.times[self.panel.times < self.start]
+
+
+@dataclass(frozen=True)
+class SyntheticControl(Result):
+    """A fitted synthetic control.
+
+    Attributes
+    ----------
+    treated, start:
+        The treated unit and the first treated period.
+    weights:
+        Donor weights (index: donor), summing to one.
+    v:
+        Predictor weights (index: predictor label), summing to one.
+    balance:
+        Each predictor for the treated unit, its synthetic control and the donors' mean.
+    actual, synthetic:
+        Outcome paths over all periods (index: time).
+    fit_mspe:
+        Mean squared outcome error over the fit periods (Synth's ``loss.v``).
+    pre_rmspe, post_rmspe:
+        Root mean squared gap before and from ``start``.
+    """
+
+    treated: Hashable
+    start: float
+    outcome: str
+    weights: pd.Series
+    v: pd.Series
+    balance: pd.DataFrame
+    actual: pd.Series
+    synthetic: pd.Series
+    fit_mspe: float
+    pre_rmspe: float
+    post_rmspe: float
+    design: SynthDesign = field(repr=False, compare=False)
+
+    @property
+    def gap(self) -> pd.Series:
+        """Actual minus synthetic outcome in each period: the estimated effect after ``start``."""
+        return (self.actual - self.synthetic).rename("gap")
+
+    @property
+    def effect(self) -> float:
+        """Average gap over the post-treatment periods."""
+        return float(self.gap[self.gap.index >= self.start].mean())
+
+    @property
+    def rmspe_ratio(self) -> float:
+        """Post/pre RMSPE ratio, the placebo test statistic."""
+        return _ratio(self.post_rmspe, self.pre_rmspe)
+
+    def to_frame(self) -> pd.DataFrame:
+        times = self.actual.index
+        return pd.DataFrame(
+            {
+                "time": times,
+                "actual": self.actual.to_numpy(),
+                "synthetic": self.synthetic.to_numpy(),
+                "gap": self.gap.to_numpy(),
+                "post": times >= self.start,
+            }
+        )
+
+    def summary(self) -> str:
+        from levelscope.evaluate.verdict import synth_verdict
+
+        shown = self.weights[self.weights >= 0.001].sort_values(ascending=False)
+        weights = "\n".join(f"  {name}: {w:.3f}" for name, w in shown.items())
+        v = "\n".join(f"  {name}: {w:.3f}" for name, w in self.v.sort_values(ascending=False).items())
+        return (
+            f"Synthetic control for {self.treated} ({self.outcome}), treated from {_fmt(self.start)}\n"
+            f"Donor weights (>= 0.001):\n{weights}\nPredictor weights V:\n{v}\n"
+            f"Pre-period RMSPE {self.pre_rmspe:.4g}; post-period RMSPE {self.post_rmspe:.4g}; "
+            f"average post-period gap {self.effect:.4g}\n{synth_verdict(self)}"
+        )
+
+    def plot(self, kind: Literal["paths", "gap"] = "paths") -> go.Figure:
+        """Actual against synthetic outcome (``"paths"``) or their difference (``"gap"``)."""
+        from levelscope.evaluate import plot
+
+        return plot.synth_paths(self) if kind == "paths" else plot.synth_gap(self)
+
+
+@dataclass(frozen=True)
+class PlaceboTest(Result):
+    """In-space placebos: every donor refitted as if it had been treated.
+
+    Attributes
+    ----------
+    gaps:
+        Gap paths (index: time; columns: units, the treated unit first).
+    pre_rmspe, post_rmspe, ratio:
+        Per unit (index: unit).
+    p_value:
+        Share of units (treated included) whose post/pre RMSPE ratio is at least the treated
+        unit's: ``#{j: ratio_j >= ratio_treated} / (J + 1)``.
+    rank:
+        The treated unit's rank by ratio (1 = largest).
+    """
+
+    treated: Hashable
+    start: float
+    gaps: pd.DataFrame
+    pre_rmspe: pd.Series
+    post_rmspe: pd.Series
+    ratio: pd.Series
+    p_value: float
+    rank: int
+
+    def to_frame(self) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {"pre_rmspe": self.pre_rmspe, "post_rmspe": self.post_rmspe, "ratio": self.ratio}
+        )
+        frame["treated"] = frame.index == self.treated
+        frame.index.name = "unit"
+        return frame.sort_values("ratio", ascending=False).reset_index()
+
+    def summary(self) -> str:
+        n = len(self.ratio)
+        return (
+            f"In-space placebo test for {self.treated}: post/pre RMSPE ratio "
+            f"{self.ratio[self.treated]:.3g}, rank {self.rank} of {n}, p-value {self.p_value:.3f} "
+            f"(smallest possible with {n} units: {1 / n:.3f})"
+        )
+
+    def plot(self, max_pre_mspe_ratio: float | None = 5.0) -> go.Figure:
+        """Spaghetti plot of placebo gaps; placebos fitting much worse before ``start`` than the
+        treated unit (pre-MSPE above ``max_pre_mspe_ratio`` times its) are left out, as in
+        Abadie, Diamond & Hainmueller (2010, figure 5). ``None`` keeps all."""
+        from levelscope.evaluate import plot
+
+        return plot.placebo_spaghetti(self, max_pre_mspe_ratio)
+
+
+@dataclass(frozen=True)
+class LeaveOneOut(Result):
+    """The synthetic control refitted leaving out, in turn, each donor with positive weight."""
+
+    baseline: SyntheticControl = field(repr=False)
+    synthetic: pd.DataFrame  # index: time; columns: left-out donor
+    effects: pd.Series  # average post gap per left-out donor
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"left_out": self.effects.index, "effect": self.effects.to_numpy()}
+        )
+
+    def summary(self) -> str:
+        lo, hi = self.effects.min(), self.effects.max()
+        return (
+            f"Leave-one-out for {self.baseline.treated}: average post gap "
+            f"{self.baseline.effect:.4g} with all donors; {lo:.4g} to {hi:.4g} "
+            f"leaving out one of {len(self.effects)} donors with positive weight"
+        )
+
+    def plot(self) -> go.Figure:
+        from levelscope.evaluate import plot
+
+        return plot.leave_one_out(self)
+
+
+# --------------------------------------------------------------------------------------------
+# Fitting
+
+
+def synthetic_control(
+    data: pd.DataFrame | Panel,
+    *,
+    treated: Hashable,
+    start: float,
+    unit: str = "unit",
+    time: str = "time",
+    outcome: str = "outcome",
+    donors: Sequence[Hashable] | None = None,
+    predictors: Sequence[str | Predictor] | None = None,
+    predictor_periods: Sequence[float] | range | None = None,
+    fit_periods: Sequence[float] | range | None = None,
+    v: VChoice = "optimize",
+    balance: Balance = "error",
+) -> SyntheticControl:
+    """Fit a synthetic control for one treated unit.
+
+    Parameters
+    ----------
+    data:
+        Long table (one row per unit and period) or a :class:`Panel`.
+    treated:
+        The treated unit's label.
+    start:
+        First period affected by the policy; earlier periods are the pre-period.
+    unit, time, outcome:
+        Column names when ``data`` is a table.
+    donors:
+        Candidate comparison units; default every other unit. Must not include ``treated``.
+    predictors:
+        Variables averaged over ``predictor_periods`` (strings) or :class:`Predictor` s with their
+        own periods. Default: the outcome in every pre-period, one predictor each, with ``V``
+        equal (then the fit is simply to the pre-period path).
+    predictor_periods:
+        Default periods for string predictors; default all pre-periods.
+    fit_periods:
+        Periods whose outcome ``V`` is chosen to reproduce; default all pre-periods.
+    v:
+        ``"optimize"`` (nested optimisation, the default), ``"equal"``, fixed weights (one per
+        predictor), or a :class:`CrossValidation`.
+    balance:
+        Rule for gaps in the outcome, see :func:`~levelscope.evaluate.panel.long_panel`.
+
+    Returns
+    -------
+    SyntheticControl
+
+    Raises
+    ------
+    DesignError
+        No pre-period or post-period, treated unit among the donors, fewer than two donors,
+        a predictor constant across units or perfectly collinear with others, a predictor or fit
+        period not before ``start``.
+
+    Examples
+    --------
+    >>> sc = synthetic_control(df, unit="region", time="year", outcome="gdpcap",
+    ...                        treated="Basque", start=1970)          # doctest: +SKIP
+    >>> sc.weights.nlargest(2)                                        # doctest: +SKIP
+    """
+    covariates = _covariates_needed(predictors, v, outcome)
+    panel = (
+        data
+        if isinstance(data, Panel)
+        else long_panel(
+            data, unit=unit, time=time, outcome=outcome, covariates=covariates, balance=balance
+        )
+    )
+    design = make_design(
+        panel,
+        treated=treated,
+        start=start,
+        donors=donors,
+        predictors=predictors,
+        predictor_periods=predictor_periods,
+        fit_periods=fit_periods,
+        v=v,
+    )
+    return fit_design(design)
+
+
+def _covariates_needed(
+    predictors: Sequence[str | Predictor] | None, v: VChoice, outcome: str
+) -> list[str]:
+    names: list[str] = []
+    specs: list[str | Predictor] = list(predictors or [])
+    if isinstance(v, CrossValidation):
+        specs += list(v.predictors)
+    for p in specs:
+        name = p if isinstance(p, str) else p.variable
+        if name != outcome and name not in names:
+            names.append(name)
+    return names
+
+
+def make_design(
+    panel: Panel,
+    *,
+    treated: Hashable,
+    start: float,
+    donors: Sequence[Hashable] | None = None,
+    predictors: Sequence[str | Predictor] | None = None,
+    predictor_periods: Sequence[float] | range | None = None,
+    fit_periods: Sequence[float] | range | None = None,
+    v: VChoice = "optimize",
+) -> SynthDesign:
+    """Check a synthetic-control design against its panel; see :func:`synthetic_control`."""
+    panel.unit_index(treated)
+    start = float(start)
+    pre = panel.times[panel.times < start]
+    if pre.size == 0:
+        raise DesignError(
+            f"no pre-period: start {_fmt(start)} is not after the first period "
+            f"{_fmt(panel.times[0])}"
+        )
+    if not (panel.times >= start).any():
+        raise DesignError(
+            f"no post-period: start {_fmt(start)} is after the last period {_fmt(panel.times[-1])}"
+        )
+    if donors is None:
+        donor_list = tuple(u for u in panel.units if u != treated)
+    else:
+        donor_list = tuple(donors)
+        if treated in donor_list:
+            raise DesignError(f"the treated unit {treated!r} is among the donors; remove it")
+        for d in donor_list:
+            panel.unit_index(d)
+        if len(set(donor_list)) != len(donor_list):
+            raise DesignError("a donor is listed twice")
+    if len(donor_list) < MIN_DONORS:
+        raise DesignError(
+            f"too few donors: {len(donor_list)}; a synthetic control needs at least {MIN_DONORS}"
+        )
+    default_periods = tuple(float(p) for p in (pre if predictor_periods is None else predictor_periods))
+    if predictors is None:
+        specs = tuple(Predictor(panel.outcome_name, (float(t),)) for t in pre)
+        if v == "optimize":
+            v = "equal"
+    else:
+        specs = tuple(_as_predictor(p, default_periods) for p in predictors)
+    fit = tuple(float(p) for p in (pre if fit_periods is None else fit_periods))
+    _check_before(fit, start, "fit")
+    for spec in specs:
+        _check_before(spec.periods or (), start, f"predictor {spec.label()!r}")
+    if isinstance(v, CrossValidation):
+        _check_before(v.fit_periods, start, "cross-validation fit")
+        if len(v.predictors) != len(specs):
+            raise DesignError(
+                f"cross-validation has {len(v.predictors)} predictors but the design has "
+                f"{len(specs)}; they must correspond one to one"
+            )
+    elif not isinstance(v, str):
+        if len(v) != len(specs) or min(v) < 0 or sum(v) <= 0:
+            raise DesignError(
+                f"v must hold {len(specs)} non-negative weights, not all zero; got {list(v)}"
+            )
+    elif v not in ("optimize", "equal"):
+        raise DesignError(f"v must be 'optimize', 'equal', weights or CrossValidation; got {v!r}")
+    design = SynthDesign(panel, treated, donor_list, start, specs, fit, v)
+    _problem(design, design.treated, design.donors)  # validates predictors up front
+    return design
+
+
+def _as_predictor(spec: str | Predictor, default_periods: tuple[float, ...]) -> Predictor:
+    if isinstance(spec, str):
+        return Predictor(spec, default_periods)
+    if spec.periods is None:
+        return Predictor(spec.variable, default_periods)
+    return spec
+
+
+def _check_before(periods: Sequence[float], start: float, what: str) -> None:
+    if not periods:
+        raise DesignError(f"{what} periods are empty")
+    late = [p for p in periods if p >= start]
+    if late:
+        raise DesignError(
+            f"{what} periods {', '.join(map(_fmt, late))} are not before the start "
+            f"{_fmt(start)}; the policy could already have affected them"
+        )
+
+
+def fit_design(design: SynthDesign) -> SyntheticControl:
+    """Fit a checked :class:`SynthDesign`."""
+    (v, w, fit_mspe), = _solve_many(design, [(design.treated, design.donors)])
+    return _result(design, v, w, fit_mspe)
+
+
+def _result(design: SynthDesign, v: NDArray[np.float64], w: NDArray[np.float64], fit_mspe: float) -> SyntheticControl:
+    panel = design.panel
+    t_row = panel.unit_index(design.treated)
+    d_rows = [panel.unit_index(d) for d in design.donors]
+    actual = panel.outcome[t_row]
+    synthetic = w @ panel.outcome[d_rows]
+    raw = _predictor_values(panel, design.predictors, [t_row, *d_rows])
+    labels = [p.label() for p in design.predictors]
+    balance = pd.DataFrame(
+        {"treated": raw[:, 0], "synthetic": raw[:, 1:] @ w, "donor_mean": raw[:, 1:].mean(axis=1)},
+        index=pd.Index(labels, name="predictor"),
+    )
+    pre = panel.times < design.start
+    times = pd.Index(panel.times, name=panel.time_name)
+    return SyntheticControl(
+        treated=design.treated,
+        start=design.start,
+        outcome=panel.outcome_name,
+        weights=pd.Series(w, index=pd.Index(design.donors, name="donor"), name="weight"),
+        v=pd.Series(v, index=pd.Index(labels, name="predictor"), name="v"),
+        balance=balance,
+        actual=pd.Series(actual, index=times, name="actual"),
+        synthetic=pd.Series(synthetic, index=times, name="synthetic"),
+        fit_mspe=fit_mspe,
+        pre_rmspe=_rmspe(actual[pre] - synthetic[pre]),
+        post_rmspe=_rmspe(actual[~pre] - synthetic[~pre]),
+        design=design,
+    )
+
+
+def _rmspe(gap: NDArray[np.float64]) -> float:
+    return float(np.sqrt(np.mean(gap**2)))
+
+
+def _ratio(post: float, pre: float) -> float:
+    if pre == 0.0:
+        # A perfect pre-period fit makes any post-period gap infinitely surprising.
+        return np.inf if post > 0 else 1.0
+    return post / pre
+
+
+# --------------------------------------------------------------------------------------------
+# Numerical problems
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """One scaled problem: predictors ``x1``/``x0`` and fit-period outcomes ``z1``/``z0``."""
+
+    x1: NDArray[np.float64]
+    x0: NDArray[np.float64]
+    z1: NDArray[np.float64]
+    z0: NDArray[np.float64]
+    starts: NDArray[np.float64]
+
+
+def _predictor_values(
+    panel: Panel, predictors: Sequence[Predictor], rows: Sequence[int]
+) -> NDArray[np.float64]:
+    """``(k, len(rows))`` predictor averages, skipping missing values."""
+    out = np.empty((len(predictors), len(rows)))
+    for i, spec in enumerate(predictors):
+        cols = panel.time_positions(spec.periods or (), f"predictor {spec.label()!r}")
+        block = panel.variable(spec.variable)[np.ix_(rows, cols)]
+        empty = np.isnan(block).all(axis=1)
+        if empty.any():
+            who = [panel.units[rows[j]] for j in np.flatnonzero(empty)[:5]]
+            raise DesignError(
+                f"predictor {spec.label()!r} has no value in its periods for {who}"
+            )
+        out[i] = np.nanmean(block, axis=1)
+    return out
+
+
+def _scaled(
+    panel: Panel, predictors: Sequence[Predictor], rows: Sequence[int]
+) -> NDArray[np.float64]:
+    raw = _predictor_values(panel, predictors, rows)
+    sd = raw.std(axis=1, ddof=1)
+    flat = np.flatnonzero(sd <= 1e-12 * (1.0 + np.abs(raw).max(axis=1)))
+    if flat.size:
+        names = [predictors[i].label() for i in flat]
+        raise DesignError(f"predictors {names} take the same value for every unit; drop them")
+    scaled = raw / sd[:, None]
+    _check_collinear(scaled, predictors)
+    return scaled
+
+
+def _check_collinear(scaled: NDArray[np.float64], predictors: Sequence[Predictor]) -> None:
+    k, n = scaled.shape
+    if n <= k + 1:
+        return  # more predictors than units: collinearity is unavoidable and harmless to W
+    import scipy.linalg
+
+    design = np.column_stack([np.ones(n), scaled.T])
+    _, r, order = scipy.linalg.qr(design, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int((diag > 1e-9 * diag[0]).sum())
+    if rank < k + 1:
+        redundant = [predictors[j - 1].label() for j in order[rank:] if j > 0]
+        raise DesignError(
+            f"predictors are perfectly collinear: {redundant} are exact linear combinations "
+            "of the others (plus a constant); drop them"
+        )
+
+
+def _problem(
+    design: SynthDesign,
+    treated: Hashable,
+    donors: Sequence[Hashable],
+    predictors: Sequence[Predictor] | None = None,
+    fit_periods: Sequence[float] | None = None,
+) -> _Arrays:
+    panel = design.panel
+    rows = [panel.unit_index(treated), *(panel.unit_index(d) for d in donors)]
+    x = _scaled(panel, design.predictors if predictors is None else predictors, rows)
+    cols = panel.time_positions(design.fit_periods if fit_periods is None else fit_periods, "fit")
+    z = panel.outcome[np.ix_(rows, cols)].T
+    return _Arrays(x[:, 0], x[:, 1:], z[:, 0], z[:, 1:], _starts(x, z))
+
+
+def _starts(x: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Nelder–Mead starting points: equal weights and, where the regression is identified,
+    Synth's regression-based start (squared coefficients of the fit-period outcomes on the
+    predictors across units)."""
+    k, n = x.shape
+    equal = np.full(k, 1.0 / k)
+    if n <= k + 1:
+        return equal[None, :]
+    design = np.column_stack([np.ones(n), x.T])
+    beta = np.linalg.lstsq(design, z.T, rcond=None)[0][1:]
+    strength = (beta**2).sum(axis=1)
+    if strength.sum() <= 0:
+        return equal[None, :]
+    return np.vstack([equal, strength / strength.sum()])
+
+
+def _resolve_predictors(design: SynthDesign, cv: CrossValidation) -> list[Predictor]:
+    return [_as_predictor(p, cv.predictor_periods) for p in cv.predictors]
+
+
+def _solve_many(
+    design: SynthDesign,
+    jobs: Sequence[tuple[Hashable, Sequence[Hashable]]],
+    progress: Progress | None = None,
+) -> list[tuple[NDArray[np.float64], NDArray[np.float64], float]]:
+    """Fit ``(treated, donors)`` problems that share the design's specification.
+
+    Problems with equal shapes are solved in parallel batches; ``progress`` hears after each.
+    """
+    v_choice = design.v
+    main = [_problem(design, t, d) for t, d in jobs]
+    if isinstance(v_choice, str) or not isinstance(v_choice, CrossValidation):
+        if v_choice == "optimize":
+            vs = _optimise_v(main, progress)
+        else:
+            k = len(design.predictors)
+            fixed = np.full(k, 1.0 / k) if v_choice == "equal" else np.asarray(v_choice, float)
+            vs = [fixed / fixed.sum()] * len(main)
+            if progress:
+                progress(len(main), len(main))
+    else:
+        training_specs = _resolve_predictors(design, v_choice)
+        training = [
+            _problem(design, t, d, training_specs, v_choice.fit_periods) for t, d in jobs
+        ]
+        vs = _optimise_v(training, progress)
+    out = []
+    for arrays, v in zip(main, vs, strict=True):
+        root = np.sqrt(v)
+        n = arrays.x0.shape[1]
+        w = _optim.simplex_least_squares(
+            arrays.x0 * root[:, None], arrays.x1 * root, np.full(n, 1.0 / n)
+        )
+        gap = arrays.z1 - arrays.z0 @ w
+        out.append((v, w, float(gap @ gap) / gap.size))
+    return out
+
+
+def _optimise_v(
+    problems: Sequence[_Arrays], progress: Progress | None
+) -> list[NDArray[np.float64]]:
+    """Nested optimisation for each problem; compiled code releases the GIL, so threads run
+    problems in parallel."""
+    k = problems[0].x0.shape[0]
+    max_evals = max(_MIN_MAX_EVALS, _MAX_EVALS_PER_PREDICTOR * k)
+
+    def solve(p: _Arrays) -> NDArray[np.float64]:
+        v, _, _ = _optim.fit_v(p.starts, p.x0, p.x1, p.z0, p.z1, max_evals, _REL_TOL)
+        return np.asarray(v)
+
+    if len(problems) == 1:
+        out = [solve(problems[0])]
+        if progress:
+            progress(1, 1)
+        return out
+    results: list[NDArray[np.float64]] = []
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        for done, v in enumerate(pool.map(solve, problems), 1):
+            results.append(v)
+            if progress:
+                progress(done, len(problems))
+    return results
+
+
+# --------------------------------------------------------------------------------------------
+# Robustness and inference
+
+
+def placebo_in_space(result: SyntheticControl, *, progress: Progress | None = None) -> PlaceboTest:
+    """Refit with each donor as the treated unit (the real treated unit left out of the donors).
+
+    Parameters
+    ----------
+    result:
+        The fitted synthetic control.
+    progress:
+        Optional ``progress(done, total)`` callback.
+
+    Returns
+    -------
+    PlaceboTest
+        Gap paths, RMSPEs and the post/pre RMSPE-ratio p-value.
+    """
+    design = result.design
+    if len(design.donors) < MIN_DONORS + 1:
+        raise DesignError(
+            f"placebos need at least {MIN_DONORS + 1} donors (each placebo keeps the others as "
+            f"its donors); there are {len(design.donors)}"
+        )
+    jobs = [(d, tuple(o for o in design.donors if o != d)) for d in design.donors]
+    fits = _solve_many(design, jobs, progress)
+    panel = design.panel
+    gaps = {design.treated: result.gap.to_numpy()}
+    for (unit, donors), (_, w, _) in zip(jobs, fits, strict=True):
+        rows = [panel.unit_index(d) for d in donors]
+        gaps[unit] = panel.outcome[panel.unit_index(unit)] - w @ panel.outcome[rows]
+    gap_frame = pd.DataFrame(gaps, index=result.actual.index)
+    pre = gap_frame.index < design.start
+    pre_rmspe = np.sqrt((gap_frame[pre] ** 2).mean())
+    post_rmspe = np.sqrt((gap_frame[~pre] ** 2).mean())
+    ratio = pd.Series(
+        [_ratio(post_rmspe[u], pre_rmspe[u]) for u in gap_frame.columns], index=gap_frame.columns
+    )
+    treated_ratio = ratio[design.treated]
+    at_least = int((ratio >= treated_ratio * (1 - 1e-12)).sum())
+    return PlaceboTest(
+        treated=design.treated,
+        start=design.start,
+        gaps=gap_frame,
+        pre_rmspe=pre_rmspe,
+        post_rmspe=post_rmspe,
+        ratio=ratio,
+        p_value=at_least / len(ratio),
+        rank=int((ratio > treated_ratio).sum()) + 1,
+        provenance=result.provenance,
+    )
+
+
+def placebo_in_time(
+    result: SyntheticControl,
+    start: float,
+    *,
+    predictors: Sequence[str | Predictor] | None = None,
+    fit_periods: Sequence[float] | range | None = None,
+) -> SyntheticControl:
+    """Refit as if the policy had started at an earlier ``start`` ("backdating").
+
+    Only periods before the real start are used, so a large gap between the fake and the real
+    start would cast doubt on the design. Predictor and fit periods are cut back to before the
+    fake start unless new ones are given.
+    """
+    design = result.design
+    start = float(start)
+    if start >= design.start:
+        raise DesignError(
+            f"an in-time placebo must start before the real start {_fmt(design.start)}"
+        )
+    panel = design.panel
+    keep = panel.times < design.start
+    truncated = replace(
+        panel,
+        times=panel.times[keep],
+        outcome=panel.outcome[:, keep],
+        covariates={k: m[:, keep] for k, m in panel.covariates.items()},
+    )
+    specs: list[str | Predictor]
+    if predictors is not None:
+        specs = list(predictors)
+    else:
+        specs = [
+            Predictor(p.variable, tuple(t for t in (p.periods or ()) if t < start))
+            for p in design.predictors
+        ]
+        lost = [p.label() for p, s in zip(design.predictors, specs, strict=True) if not s.periods]
+        if lost:
+            raise DesignError(
+                f"predictors {lost} have no periods before the placebo start {_fmt(start)}; "
+                "pass predictors= measured before it"
+            )
+    fit = (
+        tuple(fit_periods)
+        if fit_periods is not None
+        else tuple(t for t in design.fit_periods if t < start) or None
+    )
+    v = design.v if not isinstance(design.v, CrossValidation) else "optimize"
+    new = make_design(
+        truncated,
+        treated=design.treated,
+        start=start,
+        donors=design.donors,
+        predictors=specs,
+        fit_periods=fit,
+        v=v,
+    )
+    return fit_design(new)
+
+
+def leave_one_out(
+    result: SyntheticControl, *, threshold: float = 1e-3, progress: Progress | None = None
+) -> LeaveOneOut:
+    """Refit leaving out, one at a time, each donor whose weight is at least ``threshold``
+    (Abadie, Diamond & Hainmueller 2015, figure 4)."""
+    design = result.design
+    chosen = [d for d, w in result.weights.items() if w >= threshold]
+    jobs = [(design.treated, tuple(o for o in design.donors if o != d)) for d in chosen]
+    if any(len(donors) < MIN_DONORS for _, donors in jobs):
+        raise DesignError("too few donors to leave one out")
+    panel = design.panel
+    paths: dict[Any, NDArray[np.float64]] = {}
+    effects: dict[Any, float] = {}
+    post = panel.times >= design.start
+    actual = result.actual.to_numpy()
+    for done, (left_out, (_, donors)) in enumerate(zip(chosen, jobs, strict=True), 1):
+        smaller = replace(design, donors=donors)
+        (_, w, _), = _solve_many(smaller, [(design.treated, donors)])
+        rows = [panel.unit_index(d) for d in donors]
+        paths[left_out] = w @ panel.outcome[rows]
+        effects[left_out] = float(np.mean(actual[post] - paths[left_out][post]))
+        if progress:
+            progress(done, len(jobs))
+    return LeaveOneOut(
+        baseline=result,
+        synthetic=pd.DataFrame(paths, index=result.actual.index),
+        effects=pd.Series(effects, name="effect"),
+        provenance=result.provenance,
+    )
+
+
+def _fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)

@@ -1,0 +1,77 @@
+"""Plain-language verdicts that say what an estimate means and how sure it is.
+
+A verdict never says more than the numbers do: an interval that crosses zero is "no clear
+effect", not "no effect"; a synthetic control whose pre-period fit is poor is flagged before
+its gap is read as an effect; a placebo p-value is put beside the smallest one the number of
+donors allows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from levelscope.evaluate.synth import PlaceboTest, SyntheticControl
+
+POOR_FIT_SHARE = 0.1  # pre-period RMSPE above 10% of the outcome's typical size
+
+
+def _g(value: float) -> str:
+    return f"{value:.3g}"
+
+
+def estimate_verdict(effect: float, lower: float, upper: float, p_value: float, level: float = 0.95) -> str:
+    """One or two sentences on an estimate with its confidence interval and p-value.
+
+    Examples
+    --------
+    >>> estimate_verdict(2.0, 1.0, 3.0, 0.001)[:40]
+    'The policy raised the outcome by an esti'
+    """
+    interval = f"{level:.0%} interval {_g(lower)} to {_g(upper)}, p = {p_value:.3f}"
+    if lower > 0 or upper < 0:
+        direction = "raised" if effect > 0 else "lowered"
+        return (
+            f"The policy {direction} the outcome by an estimated {_g(abs(effect))} ({interval}); "
+            "the interval excludes zero, so chance alone is an unlikely explanation, though the "
+            "estimate rests on the design's assumptions (parallel trends or a good comparison)."
+        )
+    return (
+        f"No clear effect: the estimate is {_g(effect)} but the {interval} includes zero, so the "
+        "data cannot rule out no effect (nor an effect of either sign as large as the interval)."
+    )
+
+
+def synth_verdict(result: SyntheticControl, placebos: PlaceboTest | None = None) -> str:
+    """What a synthetic control shows, with the fit and (if run) the placebo evidence."""
+    scale = float(abs(result.actual[result.actual.index < result.start]).mean())
+    parts = []
+    if scale > 0 and result.pre_rmspe > POOR_FIT_SHARE * scale:
+        parts.append(
+            f"Caution: the synthetic control tracks {result.treated} poorly before "
+            f"{result.start:g} (RMSPE {_g(result.pre_rmspe)}), so later gaps may not be effects."
+        )
+    direction = "above" if result.effect > 0 else "below"
+    parts.append(
+        f"After {result.start:g}, {result.treated} was on average {_g(abs(result.effect))} "
+        f"{direction} its synthetic control ({result.outcome})."
+    )
+    if placebos is None:
+        parts.append("Run placebo_in_space() to judge whether a gap this size could be chance.")
+    else:
+        n = len(placebos.ratio)
+        if placebos.p_value <= 0.1:
+            parts.append(
+                f"Only {placebos.rank - 1} of {n - 1} placebo units show a larger post/pre RMSPE "
+                f"ratio (p = {placebos.p_value:.3f}): a gap this size is unusual among "
+                "untreated units."
+            )
+        else:
+            parts.append(
+                f"{placebos.rank - 1} of {n - 1} placebo units show a post/pre RMSPE ratio at "
+                f"least as large (p = {placebos.p_value:.3f}): the gap is not unusual among "
+                "untreated units, so the evidence for an effect is weak."
+            )
+        if 1 / n > 0.05:
+            parts.append(f"With {n} units the smallest possible p-value is {1 / n:.3f}.")
+    return " ".join(parts)

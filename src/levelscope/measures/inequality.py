@@ -1,0 +1,568 @@
+"""Scalar inequality measures, each written once as a vectorised kernel.
+
+Every measure takes ``values`` (say GVA per head of each region) and optional frequency
+``weights`` (region *i* stands for ``w_i`` people) and returns a float. With integer weights the
+result equals the unweighted measure of the data with each value repeated ``w_i`` times. Write
+``p_i = w_i / sum(w)`` for population shares, ``mu = sum(p_i y_i)`` for the mean and
+``r_i = y_i / mu`` for each value relative to the mean.
+
+Each measure is a :class:`Measure` in the :data:`MEASURES` registry. Its *kernel* evaluates the
+measure for many weight vectors at once (rows of a matrix): a bootstrap resample is just a
+vector of multiplicities, so :func:`~levelscope.measures.inference.bootstrap` reuses the same
+kernel that computes the point estimate.
+
+Weighted quantiles (used by :func:`quantile_ratio`) follow definition 2 of Hyndman & Fan (1996)
+applied to the weighted distribution: ``Q(q)`` is the smallest value whose cumulative population
+share reaches ``q``; where the cumulative share equals ``q`` exactly (to 1e-12 of the total
+weight) it is the average of that value and the next larger one. Unweighted, this is NumPy's
+``method="averaged_inverted_cdf"``; with integer weights it equals the quantile of the
+replicated data exactly, which no interpolating definition does.
+
+Income shares of the top and bottom of the distribution (:func:`palma`, :func:`share_ratio`) are
+read off the Lorenz curve, linear within each observation, so an observation that straddles the
+cut-off counts in proportion.
+
+References: Cowell, F. A. (2011) *Measuring Inequality*, 3rd ed., Oxford University Press;
+Atkinson, A. B. (1970) "On the measurement of inequality", *Journal of Economic Theory* 2;
+Williamson, J. G. (1965) "Regional inequality and the process of national development",
+*Economic Development and Cultural Change* 13; Palma, J. G. (2011) "Homogeneous middles vs.
+heterogeneous tails", *Development and Change* 42; Hoover, E. M. (1936) "The measurement of
+industrial localization", *Review of Economics and Statistics* 18; Hyndman, R. J. & Fan, Y.
+(1996) "Sample quantiles in statistical packages", *The American Statistician* 50.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+from scipy.special import xlogy
+
+from levelscope.errors import UndefinedMeasureError
+from levelscope.measures._validation import FloatArray, Sample, prepare
+from levelscope.results import Result
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+Kernel = Callable[..., FloatArray]
+
+#: Tolerance, relative to the total weight, for "the cumulative share equals q exactly".
+QUANTILE_TOLERANCE = 1e-12
+
+
+# --- kernels: ``y`` has shape (n,) or (B, n), ``w`` has shape (B, n); they return shape (B,) ---
+
+
+def _shares(w: FloatArray) -> FloatArray:
+    return w / w.sum(axis=-1, keepdims=True)
+
+
+def _relative_to_mean(y: FloatArray, p: FloatArray) -> FloatArray:
+    return y / np.sum(p * y, axis=-1, keepdims=True)
+
+
+def ge_terms(r: FloatArray, alpha: float) -> FloatArray:
+    """Per-person terms of GE(alpha) for values relative to the mean; their weighted mean is GE.
+
+    Each term has the tangent line at ``r = 1`` subtracted (its weighted sum is zero), which
+    keeps every term non-negative and avoids cancellation when inequality is small.
+    """
+    if alpha == 1:
+        return xlogy(r, r) - r + 1
+    if alpha == 0:
+        return r - 1 - np.log(r)
+    return (np.power(r, alpha) - 1 - alpha * (r - 1)) / (alpha * (alpha - 1))
+
+
+def _ge_kernel(y: FloatArray, w: FloatArray, *, alpha: float) -> FloatArray:
+    p = _shares(w)
+    return np.sum(p * ge_terms(_relative_to_mean(y, p), alpha), axis=-1)
+
+
+def _theil_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    return _ge_kernel(y, w, alpha=1.0)
+
+
+def _mld_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    return _ge_kernel(y, w, alpha=0.0)
+
+
+def _atkinson_kernel(y: FloatArray, w: FloatArray, *, epsilon: float) -> FloatArray:
+    p = _shares(w)
+    r = _relative_to_mean(y, p)
+    if epsilon == 1:
+        return -np.expm1(np.sum(p * np.log(r), axis=-1))
+    power_mean = np.sum(p * np.power(r, 1 - epsilon), axis=-1) ** (1 / (1 - epsilon))
+    return 1 - power_mean
+
+
+def _cv_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    p = _shares(w)
+    r = _relative_to_mean(y, p)
+    return np.sqrt(np.sum(p * (r - 1) ** 2, axis=-1))
+
+
+def _variance_of_logs_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    p = _shares(w)
+    logs = np.log(y)
+    mean_log = np.sum(p * logs, axis=-1, keepdims=True)
+    return np.sum(p * (logs - mean_log) ** 2, axis=-1)
+
+
+def _hoover_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    p = _shares(w)
+    r = _relative_to_mean(y, p)
+    return np.sum(p * np.abs(r - 1), axis=-1) / 2
+
+
+def _max_min_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    present = w > 0
+    highest = np.max(np.where(present, y, -np.inf), axis=-1)
+    lowest = np.min(np.where(present, y, np.inf), axis=-1)
+    with np.errstate(divide="ignore"):
+        return highest / lowest
+
+
+def _gini_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    # Needs ``y`` sorted ascending. G = 2 cov(r, F), with F the mid-point cumulative population
+    # share; centring both factors keeps precision when inequality is small.
+    p = _shares(w)
+    r = _relative_to_mean(y, p)
+    midpoint_rank = np.cumsum(p, axis=-1) - p / 2
+    return np.sum(p * (r - 1) * (2 * midpoint_rank - 1), axis=-1)
+
+
+def weighted_quantile_sorted(y: FloatArray, w: FloatArray, q: float) -> FloatArray:
+    """Quantile ``q`` of sorted ``y`` (shape (n,)) under each row of ``w`` (see module notes)."""
+    rows = np.arange(w.shape[0])
+    total = w.sum(axis=-1)
+    cumulative = np.cumsum(w, axis=-1)
+    reach = (q - QUANTILE_TOLERANCE) * total
+    first = np.argmax(cumulative >= reach[:, None], axis=-1)
+    exact = cumulative[rows, first] <= (q + QUANTILE_TOLERANCE) * total
+    after = ((cumulative - w) >= reach[:, None]) & (w > 0)
+    has_next = after.any(axis=-1)
+    following = np.where(has_next, y[np.argmax(after, axis=-1)], y[first])
+    return np.where(exact, (y[first] + following) / 2, y[first])
+
+
+def lorenz_ordinate_sorted(y: FloatArray, w: FloatArray, q: float) -> FloatArray:
+    """Share of income held by the poorest ``q`` of the population, for sorted ``y``."""
+    rows = np.arange(w.shape[0])
+    total = w.sum(axis=-1)
+    cumulative = np.cumsum(w, axis=-1)
+    cumulative_income = np.cumsum(w * y, axis=-1)
+    cut = q * total
+    first = np.argmax(cumulative >= cut[:, None], axis=-1)
+    # Remove the part of the straddling observation that lies above the cut.
+    below = cumulative_income[rows, first] - (cumulative[rows, first] - cut) * y[first]
+    return below / cumulative_income[:, -1]
+
+
+def _quantile_ratio_kernel(y: FloatArray, w: FloatArray, *, upper: float, lower: float) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return weighted_quantile_sorted(y, w, upper) / weighted_quantile_sorted(y, w, lower)
+
+
+def _share_ratio_kernel(y: FloatArray, w: FloatArray, *, share: float) -> FloatArray:
+    top = 1 - lorenz_ordinate_sorted(y, w, 1 - share)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return top / lorenz_ordinate_sorted(y, w, share)
+
+
+def _palma_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
+    top_tenth = 1 - lorenz_ordinate_sorted(y, w, 0.9)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return top_tenth / lorenz_ordinate_sorted(y, w, 0.4)
+
+
+# --- the registry ---
+
+
+def _no_logs(params: Mapping[str, float]) -> bool:
+    return False
+
+
+def _always_logs(params: Mapping[str, float]) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One inequality measure: its kernel, parameters and domain.
+
+    Calling a ``Measure`` validates the input and returns the measure as a float, so
+    ``MEASURES["gini"](values, weights)`` equals ``gini(values, weights)``.
+    """
+
+    name: str
+    title: str
+    kernel: Kernel
+    defaults: Mapping[str, float] = field(default_factory=dict)
+    needs_sorted: bool = False
+    takes_logs: Callable[[Mapping[str, float]], bool] = _no_logs
+    undefined_when: str = "the input is degenerate"
+    check_params: Callable[[Mapping[str, float]], None] | None = None
+
+    def resolve(self, **params: float) -> dict[str, float]:
+        """The full parameter set: defaults overridden by ``params``, validated."""
+        unknown = set(params) - set(self.defaults)
+        if unknown:
+            allowed = ", ".join(self.defaults) or "none"
+            raise ValueError(f"{self.name} has no parameter {sorted(unknown)}; allowed: {allowed}")
+        resolved = {**self.defaults, **{k: float(v) for k, v in params.items()}}
+        for key, value in resolved.items():
+            if not np.isfinite(value):
+                raise ValueError(f"{self.name}: {key} must be finite, got {value}")
+        if self.check_params is not None:
+            self.check_params(resolved)
+        return resolved
+
+    def prepare(self, values: ArrayLike, weights: ArrayLike | None, params: Mapping[str, float]) -> Sample:
+        """Validate the input for this measure (see :mod:`levelscope.measures._validation`)."""
+        return prepare(values, weights, measure=self.name, positive=self.takes_logs(params))
+
+    def evaluate(self, sample: Sample, params: Mapping[str, float]) -> float:
+        """The measure of an already validated sample."""
+        y, w = sample.values, sample.weights
+        if self.needs_sorted:
+            order = np.argsort(y, kind="stable")
+            y, w = y[order], w[order]
+        return self.check_result(self.kernel(y, w[None, :], **params))[0].item()
+
+    def check_result(self, result: FloatArray) -> FloatArray:
+        """Raise rather than return NaN or infinity."""
+        if not np.all(np.isfinite(result)):
+            raise UndefinedMeasureError(f"{self.name} is undefined here: {self.undefined_when}")
+        return result
+
+    def __call__(self, values: ArrayLike, weights: ArrayLike | None = None, **params: float) -> float:
+        resolved = self.resolve(**params)
+        return self.evaluate(self.prepare(values, weights, resolved), resolved)
+
+
+def _check_epsilon(params: Mapping[str, float]) -> None:
+    if params["epsilon"] < 0:
+        raise ValueError(f"atkinson: epsilon must be non-negative, got {params['epsilon']}")
+
+
+def _check_quantiles(params: Mapping[str, float]) -> None:
+    lower, upper = params["lower"], params["upper"]
+    if not 0 < lower < upper < 1:
+        raise ValueError(f"quantile_ratio needs 0 < lower < upper < 1, got {lower=}, {upper=}")
+
+
+def _check_share(params: Mapping[str, float]) -> None:
+    if not 0 < params["share"] <= 0.5:
+        raise ValueError(f"share_ratio needs 0 < share <= 0.5, got {params['share']}")
+
+
+_REGISTRY: dict[str, Measure] = {
+    m.name: m
+    for m in (
+        Measure("gini", "Gini coefficient", _gini_kernel, needs_sorted=True),
+        Measure("theil", "Theil T index, GE(1)", _theil_kernel),
+        Measure("mld", "Mean log deviation, GE(0)", _mld_kernel, takes_logs=_always_logs),
+        Measure(
+            "ge",
+            "Generalized entropy index",
+            _ge_kernel,
+            defaults={"alpha": 2.0},
+            takes_logs=lambda p: p["alpha"] <= 0,
+        ),
+        Measure(
+            "atkinson",
+            "Atkinson index",
+            _atkinson_kernel,
+            defaults={"epsilon": 0.5},
+            takes_logs=lambda p: p["epsilon"] >= 1,
+            check_params=_check_epsilon,
+        ),
+        Measure("cv", "Coefficient of variation (weighted: Williamson index)", _cv_kernel),
+        Measure(
+            "variance_of_logs",
+            "Variance of logarithms",
+            _variance_of_logs_kernel,
+            takes_logs=_always_logs,
+        ),
+        Measure(
+            "palma",
+            "Palma ratio (top 10% / bottom 40% income share)",
+            _palma_kernel,
+            needs_sorted=True,
+            undefined_when="the bottom 40% hold no income",
+        ),
+        Measure(
+            "quantile_ratio",
+            "Quantile ratio (e.g. P90/P10)",
+            _quantile_ratio_kernel,
+            defaults={"upper": 0.9, "lower": 0.1},
+            needs_sorted=True,
+            undefined_when="the lower quantile is zero",
+            check_params=_check_quantiles,
+        ),
+        Measure(
+            "share_ratio",
+            "Income share ratio (e.g. top 20% / bottom 20%)",
+            _share_ratio_kernel,
+            defaults={"share": 0.2},
+            needs_sorted=True,
+            undefined_when="the bottom group holds no income",
+            check_params=_check_share,
+        ),
+        Measure("hoover", "Hoover index", _hoover_kernel),
+        Measure(
+            "max_min_ratio",
+            "Ratio of the largest to the smallest value",
+            _max_min_kernel,
+            undefined_when="the smallest value is zero",
+        ),
+    )
+}
+
+#: Every measure by name. ``MEASURES[name](values, weights, **params)`` returns a float.
+MEASURES: Mapping[str, Measure] = MappingProxyType(_REGISTRY)
+
+
+@dataclass(frozen=True)
+class MeasureSpec:
+    """A measure with its parameters, as written in ``"atkinson(epsilon=1)"``."""
+
+    measure: Measure
+    params: Mapping[str, float]
+    label: str
+
+
+_SPEC = re.compile(r"^\s*([a-z_0-9]+)\s*(?:\((.*)\))?\s*$")
+
+
+def parse_measure(spec: str | MeasureSpec) -> MeasureSpec:
+    """Read ``"gini"``, ``"ge(2)"``, ``"atkinson(epsilon=1)"`` or ``"quantile_ratio(0.8, 0.2)"``.
+
+    Positional arguments fill the parameters in the order of ``Measure.defaults``. The label is
+    the name alone when no parameter is given, else ``name(key=value, ...)``.
+    """
+    if isinstance(spec, MeasureSpec):
+        return spec
+    match = _SPEC.match(spec)
+    if not match or match.group(1) not in MEASURES:
+        known = ", ".join(MEASURES)
+        raise ValueError(f"unknown measure {spec!r}; known measures: {known}")
+    measure = MEASURES[match.group(1)]
+    given: dict[str, float] = {}
+    arguments = [a.strip() for a in (match.group(2) or "").split(",") if a.strip()]
+    names = list(measure.defaults)
+    for position, argument in enumerate(arguments):
+        key, _, text = argument.rpartition("=")
+        key = key.strip() or (names[position] if position < len(names) else "")
+        if not key:
+            raise ValueError(f"{spec!r}: too many arguments for {measure.name}")
+        try:
+            given[key] = float(text)
+        except ValueError as exc:
+            raise ValueError(f"{spec!r}: {text!r} is not a number") from exc
+    params = measure.resolve(**given)
+    label = measure.name
+    if given:
+        label += "(" + ", ".join(f"{k}={v:g}" for k, v in given.items()) + ")"
+    return MeasureSpec(measure, MappingProxyType(params), label)
+
+
+# --- the public functions ---
+
+
+def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Gini coefficient: half the mean absolute difference relative to the mean.
+
+    ``G = sum_i sum_j p_i p_j |y_i - y_j| / (2 mu)``, computed in O(n log n) as
+    ``G = sum_i p_i (r_i - 1)(2 F_i - 1)`` over values sorted ascending, with
+    ``F_i = p_1 + ... + p_(i-1) + p_i / 2`` (Cowell 2011, ch. 3). This is the population form
+    (``n**2`` in the denominator), as in PySAL ``inequality.gini.Gini``.
+
+    >>> round(gini([1, 2, 3, 4]), 6)
+    0.25
+    """
+    return MEASURES["gini"](values, weights)
+
+
+def theil(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Theil T index, GE(1): ``T = sum_i p_i r_i ln r_i``.
+
+    Zero values are allowed and contribute ``0 ln 0 = 0``.
+
+    >>> round(theil([1, 1, 2]), 6)
+    0.058892
+    """
+    return MEASURES["theil"](values, weights)
+
+
+def mld(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Mean log deviation (Theil L), GE(0): ``L = -sum_i p_i ln r_i``. Needs positive values.
+
+    >>> round(mld([1, 1, 2]), 6)
+    0.056633
+    """
+    return MEASURES["mld"](values, weights)
+
+
+def generalized_entropy(values: ArrayLike, weights: ArrayLike | None = None, alpha: float = 2.0) -> float:
+    """Generalized entropy index GE(alpha) (Cowell 2011, eq. 3.8).
+
+    ``GE(alpha) = sum_i p_i (r_i**alpha - 1) / (alpha (alpha - 1))``; GE(1) is the Theil T
+    index, GE(0) the mean log deviation, GE(2) half the squared coefficient of variation.
+    ``alpha <= 0`` needs positive values.
+
+    >>> round(generalized_entropy([1, 2, 3], alpha=2), 6)
+    0.083333
+    """
+    return MEASURES["ge"](values, weights, alpha=alpha)
+
+
+def atkinson(values: ArrayLike, weights: ArrayLike | None = None, epsilon: float = 0.5) -> float:
+    """Atkinson index with inequality aversion ``epsilon >= 0`` (Atkinson 1970).
+
+    ``A = 1 - (sum_i p_i r_i**(1 - epsilon))**(1 / (1 - epsilon))``, and for ``epsilon = 1``
+    ``A = 1 - exp(sum_i p_i ln r_i)`` (one minus the geometric over the arithmetic mean).
+    ``epsilon >= 1`` needs positive values.
+
+    >>> round(atkinson([10, 20, 30, 40, 50], epsilon=0.5), 5)
+    0.06315
+    """
+    return MEASURES["atkinson"](values, weights, epsilon=epsilon)
+
+
+def coefficient_of_variation(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Coefficient of variation ``sqrt(sum_i p_i (y_i - mu)**2) / mu``.
+
+    Uses the population standard deviation (divisor ``sum w``, not ``n - 1``). Weighted by
+    population it is the Williamson (1965) index of regional inequality.
+
+    >>> round(coefficient_of_variation([1, 3]), 6)
+    0.5
+    """
+    return MEASURES["cv"](values, weights)
+
+
+def variance_of_logs(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Variance of logarithms ``sum_i p_i (ln y_i - m)**2`` with ``m = sum_i p_i ln y_i``.
+
+    The spread around the log of the geometric mean (Cowell 2011's ``v_1``). Needs positive
+    values.
+
+    >>> round(variance_of_logs([1, 100]), 6)
+    5.301898
+    """
+    return MEASURES["variance_of_logs"](values, weights)
+
+
+def palma(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Palma ratio: the income share of the top 10% over that of the bottom 40% (Palma 2011).
+
+    Shares are read off the Lorenz curve (see the module notes).
+
+    >>> round(palma([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), 12)
+    0.25
+    """
+    return MEASURES["palma"](values, weights)
+
+
+def quantile_ratio(
+    values: ArrayLike, weights: ArrayLike | None = None, upper: float = 0.9, lower: float = 0.1
+) -> float:
+    """Ratio of two quantiles, ``Q(upper) / Q(lower)``; P90/P10 by default.
+
+    Quantiles follow the weighted definition in the module notes (Hyndman & Fan type 2).
+
+    >>> quantile_ratio(list(range(1, 11)))
+    6.333333333333333
+    """
+    return MEASURES["quantile_ratio"](values, weights, upper=upper, lower=lower)
+
+
+def share_ratio(values: ArrayLike, weights: ArrayLike | None = None, share: float = 0.2) -> float:
+    """Income share of the richest ``share`` of the population over that of the poorest.
+
+    With ``share=0.2`` this is the S80/S20 ratio the OECD reports.
+
+    >>> round(share_ratio([1, 2, 3, 4, 5]), 12)
+    5.0
+    """
+    return MEASURES["share_ratio"](values, weights, share=share)
+
+
+def hoover(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Hoover index: the share of income that would have to move for every person to have the
+    mean, ``H = sum_i p_i |r_i - 1| / 2`` (Hoover 1936); the largest vertical gap between the
+    Lorenz curve and the diagonal (the Schutz distance).
+
+    >>> hoover([1000, 2000, 1500, 3000, 2500])
+    0.15
+    """
+    return MEASURES["hoover"](values, weights)
+
+
+def max_min_ratio(values: ArrayLike, weights: ArrayLike | None = None) -> float:
+    """Largest value over smallest value (observations with zero weight are ignored).
+
+    >>> max_min_ratio([2, 5, 8])
+    4.0
+    """
+    return MEASURES["max_min_ratio"](values, weights)
+
+
+# --- the Lorenz curve ---
+
+
+@dataclass(frozen=True, repr=False)
+class LorenzCurve(Result):
+    """Cumulative population share against cumulative income share, poorest first.
+
+    Both arrays start at 0 and end at 1; the curve is linear between their points.
+    """
+
+    population_share: FloatArray = field(repr=False)
+    income_share: FloatArray = field(repr=False)
+    gini: float
+
+    def at(self, population_share: float) -> float:
+        """Share of income held by the poorest ``population_share`` of the population."""
+        return float(np.interp(population_share, self.population_share, self.income_share))
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"population_share": self.population_share, "income_share": self.income_share})
+
+    def summary(self) -> str:
+        points = len(self.population_share) - 1
+        return (
+            f"LorenzCurve over {points} observations; Gini {self.gini:.6g}; "
+            f"bottom 40% hold {self.at(0.4):.2%}, top 10% hold {1 - self.at(0.9):.2%}"
+        )
+
+    def plot(self) -> go.Figure:
+        """The curve and the line of equality, as a Plotly figure."""
+        from levelscope.measures.plot import lorenz_figure
+
+        return lorenz_figure(self)
+
+
+def lorenz(values: ArrayLike, weights: ArrayLike | None = None) -> LorenzCurve:
+    """The Lorenz curve of ``values`` under frequency ``weights``.
+
+    >>> lorenz([1, 3]).income_share.tolist()
+    [0.0, 0.25, 1.0]
+    """
+    measure = MEASURES["gini"]
+    sample = measure.prepare(values, weights, {})
+    order = np.argsort(sample.values, kind="stable")
+    y, w = sample.values[order], sample.weights[order]
+    population = np.concatenate([[0.0], np.cumsum(w)]) / w.sum()
+    income = np.concatenate([[0.0], np.cumsum(w * y)]) / np.dot(w, y)
+    population[-1] = income[-1] = 1.0
+    return LorenzCurve(population, income, measure.evaluate(sample, {}))

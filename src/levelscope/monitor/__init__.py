@@ -1,0 +1,1 @@
+"""Monitoring programmes: register, logic models, targets, tracking, value for money, appraisal."""

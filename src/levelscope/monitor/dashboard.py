@@ -1,0 +1,220 @@
+"""Everything a programme dashboard shows, gathered by one function.
+
+The web page, the CLI's ``programme show`` and reports all present :func:`programme_dashboard`'s
+result; none of them computes anything itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from levelscope.errors import LevelscopeError
+from levelscope.monitor.appraisal import Appraisal, appraise
+from levelscope.monitor.programmes import Programme, SpendKind, Stage
+from levelscope.monitor.tracking import IndicatorTrack, Status, track
+from levelscope.monitor.vfm import ValueForMoney, programme_value_for_money
+from levelscope.records.audit import audit_trail
+from levelscope.results import Result
+
+# Red / amber / green, in colours that stay distinguishable for the common colour-blindness types.
+STATUS_COLOURS: dict[Status, str] = {
+    Status.ON_TRACK: "#1a9850",
+    Status.AT_RISK: "#fdae61",
+    Status.OFF_TRACK: "#d73027",
+    Status.NO_DATA: "#999999",
+}
+
+
+@dataclass(frozen=True, repr=False)
+class ProgrammeDashboard(Result):
+    """A programme at a glance: register, logic model, spend, indicator tracks, VfM, appraisal."""
+
+    programme_id: int
+    name: str
+    description: str
+    organisation: str
+    start_date: dt.date
+    end_date: dt.date
+    published: bool
+    version: int
+    places: tuple[str, ...]
+    funders: tuple[str, ...]
+    logic_model: pd.DataFrame = field(repr=False)
+    spend: pd.DataFrame = field(repr=False)
+    tracks: tuple[IndicatorTrack, ...] = field(repr=False)
+    status_counts: dict[str, int] = field(repr=False)
+    value_for_money: ValueForMoney = field(repr=False)
+    appraisal: Appraisal | None = field(repr=False)
+    appraisal_note: str = ""
+    recent_changes: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per tracked indicator with its status and colour."""
+        return pd.DataFrame(
+            [
+                {
+                    "indicator_id": t.indicator_id,
+                    "indicator": t.name,
+                    "stage": t.stage,
+                    "status": t.status.value,
+                    "colour": STATUS_COLOURS[t.status],
+                    "latest": t.latest_value,
+                    "expected": t.expected_at_latest,
+                    "target": t.target_value,
+                    "target_date": t.target_date,
+                    "projected": None if t.projection is None else t.projection.value,
+                }
+                for t in self.tracks
+            ]
+        )
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {s}" for s, n in self.status_counts.items() if n)
+        spent = self.spend["actual"].sum() if not self.spend.empty else 0.0
+        planned = self.spend["planned"].sum() if not self.spend.empty else 0.0
+        lines = [
+            f"{self.name} ({self.organisation}), {self.start_date} to {self.end_date}",
+            f"  places: {', '.join(self.places) or 'none'}; funders: {', '.join(self.funders) or 'none'}",
+            f"  spend: {spent:,.0f} actual of {planned:,.0f} planned",
+            f"  indicators: {counts or 'none'}",
+        ]
+        lines += ["  " + line for t in self.tracks for line in t.summary().splitlines()]
+        if self.appraisal is not None:
+            lines.append(f"  appraisal: NPSV {self.appraisal.npsv:,.0f}, BCR {self.appraisal.bcr:.2f}")
+        elif self.appraisal_note:
+            lines.append(f"  appraisal: {self.appraisal_note}")
+        return "\n".join(lines)
+
+
+def logic_model_frame(programme: Programme, tracks: tuple[IndicatorTrack, ...]) -> pd.DataFrame:
+    """The logic model as rows ``stage, description, indicator_id, status`` from inputs to impacts."""
+    rows: list[dict[str, object]] = []
+    sources: dict[str, float] = {}
+    for spend in programme.spend:
+        if spend.kind == SpendKind.PLANNED:
+            sources[spend.source] = sources.get(spend.source, 0.0) + spend.amount
+    rows += [
+        {
+            "stage": "input",
+            "description": f"{source}: {amount:,.0f} planned",
+            "indicator_id": None,
+            "status": None,
+        }
+        for source, amount in sources.items()
+    ]
+    by_stage: dict[Stage, list[dict[str, object]]] = {stage: [] for stage in Stage}
+    for item in programme.logic_items:
+        by_stage[item.stage].append(
+            {
+                "stage": item.stage.value,
+                "description": item.description,
+                "indicator_id": None,
+                "status": None,
+            }
+        )
+    for t in tracks:
+        by_stage[Stage(t.stage)].append(
+            {
+                "stage": t.stage,
+                "description": t.name,
+                "indicator_id": t.indicator_id,
+                "status": t.status.value,
+            }
+        )
+    for stage in Stage:
+        rows += by_stage[stage]
+    return pd.DataFrame(rows, columns=["stage", "description", "indicator_id", "status"])
+
+
+def spend_frame(programme: Programme) -> pd.DataFrame:
+    """Planned and actual spend by year and source."""
+    records = [
+        {"year": s.year, "source": s.source, "kind": s.kind.value, "amount": s.amount}
+        for s in programme.spend
+    ]
+    if not records:
+        return pd.DataFrame(columns=["year", "source", "planned", "actual"])
+    table = pd.DataFrame(records).pivot_table(
+        index=["year", "source"], columns="kind", values="amount", aggfunc="sum", fill_value=0.0
+    )
+    table = table.reindex(columns=["planned", "actual"], fill_value=0.0)
+    return table.reset_index().rename_axis(columns=None)
+
+
+def programme_dashboard(
+    session: Session,
+    programme: Programme,
+    *,
+    as_of: dt.date | None = None,
+    unit_costs: pd.DataFrame | None = None,
+    need: Mapping[str, float] | None = None,
+    population: Mapping[str, float] | None = None,
+    optimism_bias: float | Mapping[str, float] = 0.0,
+    weights: Mapping[str, float] | None = None,
+) -> ProgrammeDashboard:
+    """Gather everything the programme dashboard shows.
+
+    ``unit_costs``, ``need`` and ``population`` feed the value-for-money panel (see
+    :func:`levelscope.monitor.vfm.programme_value_for_money`); ``optimism_bias`` and ``weights``
+    the appraisal of the programme's recorded cash flows (see
+    :func:`levelscope.monitor.appraisal.appraise`).
+    """
+    tracks = tuple(track(session, i, as_of=as_of) for i in programme.indicators)
+    counts = {s.value: 0 for s in Status}
+    for t in tracks:
+        counts[t.status.value] += 1
+    appraisal, note = None, ""
+    flows = pd.DataFrame(
+        [
+            {
+                "year": f.year,
+                "category": f.category.value,
+                "amount": f.amount,
+                "kind": f.kind,
+                "income_group": f.income_group,
+            }
+            for f in programme.cash_flows
+        ]
+    )
+    if flows.empty:
+        note = "no costs and benefits recorded for appraisal"
+    else:
+        try:
+            appraisal = appraise(flows, optimism_bias=optimism_bias, weights=weights)
+        except LevelscopeError as reason:
+            note = str(reason)
+    changes = audit_trail(session, "programmes", [programme.id]).tail(20)
+    return ProgrammeDashboard(
+        programme_id=programme.id,
+        name=programme.name,
+        description=programme.description,
+        organisation=_organisation_name(session, programme),
+        start_date=programme.start_date,
+        end_date=programme.end_date,
+        published=programme.published,
+        version=programme.version,
+        places=tuple(programme.place_codes),
+        funders=tuple(f.name for f in programme.funders),
+        logic_model=logic_model_frame(programme, tracks),
+        spend=spend_frame(programme),
+        tracks=tracks,
+        status_counts=counts,
+        value_for_money=programme_value_for_money(
+            session, programme, unit_costs=unit_costs, need=need, population=population
+        ),
+        appraisal=appraisal,
+        appraisal_note=note,
+        recent_changes=changes.reset_index(drop=True),
+    )
+
+
+def _organisation_name(session: Session, programme: Programme) -> str:
+    from levelscope.records.accounts import Organisation
+
+    organisation = session.get(Organisation, programme.organisation_id)
+    return organisation.name if organisation is not None else f"organisation {programme.organisation_id}"

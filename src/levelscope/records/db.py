@@ -1,0 +1,256 @@
+"""The application-records database: programmes, targets, assessments, users and tokens.
+
+Records live in a relational database through SQLAlchemy: a SQLite file by default, PostgreSQL
+for several users at once (``postgresql+psycopg://user:pass@host/db``). The schema is created and
+upgraded by the Alembic migrations shipped in :mod:`levelscope.records.migrations`.
+
+Every record class inherits :class:`Base` and :class:`Record`, which gives it
+
+* an audit trail: each insert, change and delete is written to ``audit_log`` as one row per field
+  (who, when, table, row, field, old → new) — see :mod:`levelscope.records.audit`;
+* soft delete: :func:`soft_delete` stamps ``deleted_at`` and queries stop returning the row until
+  :func:`restore` clears it (pass ``execution_options(include_deleted=True)`` to see it);
+* optimistic locking: a ``version`` column that SQLAlchemy checks on every UPDATE, so two people
+  editing the same row cannot silently overwrite each other; the loser gets a
+  :class:`ConflictError`.
+
+Typical use::
+
+    factory = connect("sqlite:///records.sqlite")       # creates / upgrades the schema
+    with transaction(factory, actor="alice@example.org") as session:
+        session.add(thing)                               # committed on leaving the block
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    sessionmaker,
+    with_loader_criteria,
+)
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.types import TypeDecorator
+
+from levelscope.errors import LevelscopeError
+
+RECORDS_URL_VARIABLE = "LEVELSCOPE_RECORDS_URL"
+WORKSPACE_VARIABLE = "LEVELSCOPE_WORKSPACE"
+DEFAULT_FILE_NAME = "levelscope-records.sqlite"
+
+# Modules that define record classes. Importing them fills ``Base.metadata`` completely, which
+# the migration environment and the schema test need. Add new record modules here.
+RECORD_MODULES = (
+    "levelscope.records.audit",
+    "levelscope.records.accounts",
+    "levelscope.monitor.programmes",
+    "levelscope.monitor.tracking",
+)
+
+
+class ConflictError(LevelscopeError):
+    """Someone else changed the record since it was read; the change was not saved.
+
+    Read the record again, reapply the change and save, or discard it.
+    """
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as naive UTC and read back as timezone-aware UTC on every database.
+
+    SQLite keeps no time zone and PostgreSQL converts to the session's zone; storing naive UTC and
+    attaching UTC on the way out makes timestamps compare the same on both.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"timestamp {value!r} has no time zone; use UTC")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+def utcnow() -> dt.datetime:
+    """The current time, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every record class; ``Base.metadata`` is the whole records schema."""
+
+
+class Record:
+    """Columns and behaviour shared by every record: id, version, timestamps, soft delete.
+
+    Mix into a :class:`Base` subclass. ``__audit_redact__`` names columns whose values must not be
+    copied into the audit trail (password and token hashes); their changes are logged as
+    ``"(redacted)"``.
+    """
+
+    __audit_redact__: frozenset[str] = frozenset()
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class RecordsSession(Session):
+    """A session that reports a lost concurrent update as :class:`ConflictError`."""
+
+    def flush(self, objects: Any = None) -> None:
+        try:
+            super().flush(objects)
+        except StaleDataError as error:
+            raise ConflictError(
+                "the record was changed or deleted by someone else since you read it; "
+                "reload it and apply your change again"
+            ) from error
+
+
+@event.listens_for(RecordsSession, "do_orm_execute")
+def _hide_soft_deleted(state: ORMExecuteState) -> None:
+    if (
+        state.is_select
+        and not state.is_column_load
+        and not state.is_relationship_load
+        and not state.execution_options.get("include_deleted", False)
+    ):
+        state.statement = state.statement.options(
+            with_loader_criteria(Record, lambda cls: cls.deleted_at.is_(None), include_aliases=True)
+        )
+
+
+def soft_delete(session: Session, record: Record) -> None:
+    """Mark ``record`` deleted; it stays in the database and :func:`restore` brings it back."""
+    if record.deleted_at is None:
+        record.deleted_at = utcnow()
+        session.flush()
+
+
+def restore(session: Session, record: Record) -> None:
+    """Undo :func:`soft_delete`. Load the record with ``include_deleted=True`` to get hold of it."""
+    if record.deleted_at is not None:
+        record.deleted_at = None
+        session.flush()
+
+
+def default_url() -> str:
+    """The records database URL when none is given.
+
+    ``LEVELSCOPE_RECORDS_URL`` wins; otherwise a SQLite file ``levelscope-records.sqlite`` beside
+    the workspace file named by ``LEVELSCOPE_WORKSPACE``, or in the current directory.
+    """
+    configured = os.environ.get(RECORDS_URL_VARIABLE)
+    if configured:
+        return configured
+    workspace = os.environ.get(WORKSPACE_VARIABLE)
+    folder = Path(workspace).resolve().parent if workspace else Path.cwd()
+    return f"sqlite:///{folder / DEFAULT_FILE_NAME}"
+
+
+def create_records_engine(url: str | None = None) -> Engine:
+    """An engine for the records database, with SQLite set up for real transactions.
+
+    Python's sqlite3 driver opens transactions lazily and ignores SAVEPOINT semantics; taking over
+    BEGIN ourselves (the recipe in SQLAlchemy's SQLite dialect notes) makes SQLite transactions and
+    savepoints behave as PostgreSQL's do. Foreign keys are switched on, which SQLite leaves off.
+    """
+    url = url or default_url()
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Create or upgrade the records schema at ``url`` to ``revision`` with Alembic."""
+    from levelscope.records.migrations import run_upgrade
+
+    run_upgrade(url or default_url(), revision)
+
+
+def connect(url: str | None = None, *, migrate: bool = True) -> sessionmaker[RecordsSession]:
+    """Open the records database and return a session factory.
+
+    Parameters
+    ----------
+    url:
+        SQLAlchemy URL, e.g. ``sqlite:///records.sqlite`` or
+        ``postgresql+psycopg://user:password@host:5432/levelscope``. Defaults to
+        :func:`default_url`.
+    migrate:
+        Bring the schema up to date first (the default). Turn off when another process owns
+        migrations.
+
+    Returns
+    -------
+    sessionmaker
+        Makes :class:`RecordsSession` objects; use it with :func:`transaction`.
+    """
+    url = url or default_url()
+    if migrate:
+        upgrade(url)
+    load_record_modules()
+    engine = create_records_engine(url)
+    return sessionmaker(bind=engine, class_=RecordsSession, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[RecordsSession], actor: str) -> Iterator[RecordsSession]:
+    """A session in one transaction, committed on success and rolled back on any error.
+
+    ``actor`` (a user's email, ``"cli:<login>"``, ...) is written into the audit trail for every
+    change made in the block.
+    """
+    with factory() as session:
+        session.info["actor"] = actor
+        with session.begin():
+            yield session
+
+
+def load_record_modules() -> None:
+    """Import every module in :data:`RECORD_MODULES` so ``Base.metadata`` is complete."""
+    import importlib
+
+    for name in RECORD_MODULES:
+        importlib.import_module(name)

@@ -1,0 +1,40 @@
+"""Where inequality sits on the map: spatial weights, autocorrelation, clusters, spatial Gini.
+
+>>> from levelscope.spatial import Weights, moran, local_moran
+"""
+
+from __future__ import annotations
+
+from levelscope.spatial._common import fdr_threshold
+from levelscope.spatial.autocorrelation import (
+    GlobalStatistic,
+    LocalG,
+    LocalMoran,
+    geary,
+    getis_ord,
+    getis_ord_global,
+    local_moran,
+    moran,
+    spatial_lag,
+)
+from levelscope.spatial.clusters import ClusterAnalysis, find_clusters
+from levelscope.spatial.spatial_gini import SpatialGini, spatial_gini
+from levelscope.spatial.weights import Weights
+
+__all__ = [
+    "ClusterAnalysis",
+    "GlobalStatistic",
+    "LocalG",
+    "LocalMoran",
+    "SpatialGini",
+    "Weights",
+    "fdr_threshold",
+    "find_clusters",
+    "geary",
+    "getis_ord",
+    "getis_ord_global",
+    "local_moran",
+    "moran",
+    "spatial_gini",
+    "spatial_lag",
+]

@@ -1,0 +1,212 @@
+"""Authentication, CSRF protection and error translation for the REST API and the web pages.
+
+Two ways to prove who you are:
+
+* **API token** — ``Authorization: Bearer lsk_...``. Tokens are issued with
+  :func:`levelscope.records.accounts.issue_token`, stored hashed, and revocable.
+* **Login session** — the web pages sign a user in with email and password
+  (:func:`sign_in`); the browser then carries an HttpOnly, SameSite=Lax cookie holding a random
+  session id whose hash is kept in the records database.
+
+**CSRF** uses the synchronizer-token pattern: each login session has its own random CSRF token,
+stored server-side with the session. Pages put it in forms as a hidden ``csrf_token`` field (or
+scripts send it as the ``X-CSRF-Token`` header), and :func:`csrf_protect` rejects any unsafe
+request (POST, PUT, PATCH, DELETE) authenticated by the cookie whose token is missing or wrong
+with 403. Requests authenticated by a bearer token need no CSRF token: a browser never attaches
+one on its own.
+
+Dependencies to override when wiring the app:
+
+* :func:`records_factory` — the records database (default: :func:`levelscope.records.connect`);
+* :func:`geography_check` — whether a geography code exists (default: any GSS/ITL/NUTS-shaped code).
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import sessionmaker
+
+from levelscope.errors import NotFoundError, UndefinedMeasureError, ValidationError
+from levelscope.monitor.programmes import GeographyCheck, accept_known_code_forms
+from levelscope.records.accounts import (
+    AuthenticationError,
+    LoginSession,
+    PermissionDenied,
+    User,
+    end_login_session,
+    login_session_for,
+    start_login_session,
+    user_for_token,
+)
+from levelscope.records.db import ConflictError, RecordsSession, connect
+
+SESSION_COOKIE = "levelscope_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_bearer = HTTPBearer(auto_error=False, description="API token issued by levelscope")
+
+
+@lru_cache(maxsize=1)
+def _default_factory() -> sessionmaker[RecordsSession]:
+    return connect()
+
+
+def records_factory() -> sessionmaker[RecordsSession]:
+    """The records database's session factory; override in ``app.dependency_overrides``."""
+    return _default_factory()
+
+
+def geography_check() -> GeographyCheck:
+    """How the API checks a geography code exists; override to consult the workspace."""
+    return accept_known_code_forms
+
+
+def db_session(
+    factory: Annotated[sessionmaker[RecordsSession], Depends(records_factory)],
+) -> Iterator[RecordsSession]:
+    """A session for one request. Endpoints commit their changes; anything uncommitted is rolled back."""
+    with factory() as session:
+        yield session
+
+
+Records = Annotated[RecordsSession, Depends(db_session)]
+
+
+def _unauthorised(reason: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, reason, headers={"WWW-Authenticate": "Bearer"})
+
+
+def page_login(request: Request, session: Records) -> LoginSession:
+    """The login session of the browser's cookie; 401 if there is none or it has expired."""
+    try:
+        login = login_session_for(session, request.cookies.get(SESSION_COOKIE))
+    except AuthenticationError as reason:
+        raise _unauthorised(str(reason)) from None
+    session.info["actor"] = login.user.email
+    return login
+
+
+async def csrf_protect(request: Request, login: Annotated[LoginSession, Depends(page_login)]) -> None:
+    """Reject an unsafe request whose CSRF token does not match the login session's (403)."""
+    if request.method in SAFE_METHODS:
+        return
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else None
+    if not sent or not hmac.compare_digest(sent, login.csrf_token):
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token; reload the page and try again"
+        )
+
+
+def page_user(
+    login: Annotated[LoginSession, Depends(page_login)],
+    _csrf: Annotated[None, Depends(csrf_protect)],
+) -> User:
+    """The signed-in user of a web page request, with CSRF checked on unsafe methods."""
+    return login.user
+
+
+async def api_user(
+    request: Request,
+    session: Records,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user making a REST request: by bearer token, or by login cookie plus CSRF token.
+
+    401 when neither identifies an active user; 403 when a cookie-authenticated unsafe request
+    lacks the right CSRF token.
+    """
+    if credentials is None and SESSION_COOKIE in request.cookies:
+        login = page_login(request, session)
+        await csrf_protect(request, login)
+        return login.user
+    try:
+        user = user_for_token(session, credentials.credentials if credentials else None)
+    except AuthenticationError as reason:
+        raise _unauthorised(str(reason)) from None
+    session.info["actor"] = user.email
+    return user
+
+
+def sign_in(
+    response: Response, session: RecordsSession, email: str, password: str, *, secure: bool = True
+) -> LoginSession:
+    """Check a password, open a login session, commit it and set the session cookie.
+
+    The returned session's ``csrf_token`` goes into the pages' forms. ``secure=False`` only for
+    local development over plain HTTP.
+    """
+    try:
+        login, secret = start_login_session(session, email, password)
+    except AuthenticationError as reason:
+        raise _unauthorised(str(reason)) from None
+    session.commit()
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int((login.expires_at - login.created_at).total_seconds()),
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
+    )
+    return login
+
+
+def sign_out(request: Request, response: Response, session: RecordsSession) -> None:
+    """End the browser's login session and clear its cookie."""
+    end_login_session(session, request.cookies.get(SESSION_COOKIE))
+    session.commit()
+    response.delete_cookie(SESSION_COOKIE, path="/")
+
+
+@contextmanager
+def http_errors() -> Iterator[None]:
+    """Turn levelscope's errors into HTTP answers.
+
+    ``ValidationError`` → 422 with one FastAPI-style detail per problem; ``UndefinedMeasureError``
+    → 422; ``NotFoundError`` → 404; ``PermissionDenied`` → 403; ``AuthenticationError`` → 401;
+    ``ConflictError`` → 409.
+    """
+    try:
+        yield
+    except ValidationError as error:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [
+                {
+                    "loc": ["body", p.column] if p.column else ["body"],
+                    "msg": str(p) if p.row is not None else p.reason,
+                    "input": p.value,
+                    "type": "value_error",
+                }
+                for p in error.problems
+            ],
+        ) from None
+    except UndefinedMeasureError as error:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            [{"loc": ["body"], "msg": str(error), "type": "value_error"}],
+        ) from None
+    except NotFoundError as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    except PermissionDenied as error:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from None
+    except AuthenticationError as error:
+        raise _unauthorised(str(error)) from None
+    except ConflictError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None

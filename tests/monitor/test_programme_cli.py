@@ -1,0 +1,88 @@
+"""``levelscope programme ...`` end to end on a SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from levelscope.cli.programme import register
+from levelscope.monitor import programmes
+from levelscope.records.db import connect, transaction
+
+
+@pytest.fixture
+def run(tmp_path: Path):  # type: ignore[no-untyped-def]
+    app = typer.Typer()
+    register(app)
+
+    @app.callback()
+    def main() -> None:
+        """levelscope"""
+
+    url = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    runner = CliRunner()
+
+    def invoke(*args: str) -> str:
+        result = runner.invoke(app, [*args, "--db", url])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    invoke.url = url  # type: ignore[attr-defined]
+    invoke.fail = lambda *args: runner.invoke(app, [*args, "--db", url])  # type: ignore[attr-defined]
+    return invoke
+
+
+def test_programme_commands(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert "created programme 1" in run(
+        "programme",
+        "create",
+        "Skills programme",
+        "--start",
+        "2024-04-01",
+        "--end",
+        "2027-03-31",
+        "--place",
+        "E08000035",
+        "--funder",
+        "UKSPF",
+    )
+    assert "Skills programme" in run("programme", "list")
+    assert "added indicator 1" in run(
+        "programme",
+        "add-indicator",
+        "1",
+        "Learners trained",
+        "--stage",
+        "output",
+        "--baseline-date",
+        "2024-04-01",
+        "--baseline",
+        "0",
+        "--target-date",
+        "2027-04-01",
+        "--target",
+        "1095",
+    )
+    # 2025-04-01 is 365 of 1,095 days: expected 365; 300 is 65/1095 = 5.9% behind -> at risk.
+    assert "status now at risk" in run("programme", "record-actual", "1", "2025-04-01", "300")
+    csv = tmp_path / "actuals.csv"
+    csv.write_text("indicator,date,value\nLearners trained,2025-10-01,560\nLearners trained,2026-04-01,760\n")
+    assert "imported 2 rows for 1 indicators" in run("programme", "import-actuals", "1", str(csv))
+    status = run("programme", "status", "1")
+    assert "Learners trained (output)" in status and "projected" in status
+    with transaction(connect(run.url), "test") as session:
+        programme = programmes.get_programme(session, 1)
+        programmes.add_cash_flow(session, programme, 2024, "cost", 1000.0, kind="capital")
+        programmes.add_cash_flow(session, programme, 2025, "benefit", 1242.0)
+    appraisal = run("programme", "appraise", "1", "--optimism-bias", "0.2")
+    # PV costs 1,200; PV benefits 1,242 / 1.035 = 1,200: NPSV 0 and BCR 1.00.
+    assert "BCR         1.00" in appraisal and "PV costs    1,200" in appraisal
+    assert "Value for money" in run("programme", "vfm", "1")
+    assert "Skills programme" in run("programme", "show", "1")
+    bad = run.fail("programme", "create", "Backwards", "--start", "2024-04-01", "--end", "2023-01-01")
+    assert bad.exit_code == 1 and "ends before it starts" in bad.output
+    missing = run.fail("programme", "show", "99")
+    assert missing.exit_code == 3 and "no programme with id 99" in missing.output
