@@ -29,6 +29,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/levelscope demo $(if $(MIRROR),--mirror $(MIRROR),)
 	$(BIN)/levelscope overview
+	$(BIN)/levelscope serve
 
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks

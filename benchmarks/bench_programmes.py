@@ -4,6 +4,8 @@ Projection: levelscope's trend projection with a prediction interval against sta
 OLS ``get_prediction`` (the peer the tests compare it with), for many indicators.
 Import: 5,000 actuals from one CSV into a SQLite records file, validated and written in one
 transaction with the audit trail (no peer; the figure is for regressions).
+Dashboard: everything the programme page shows (tracks with projections, spend, VfM, appraisal)
+for a programme with 20 indicators of 40 actuals each (no peer; for regressions).
 
 Run: ``.venv/bin/python benchmarks/bench_programmes.py``
 """
@@ -95,6 +97,48 @@ def bench_import() -> None:
         print(f"import of 5,000 actuals into SQLite: {time.perf_counter() - start:.2f} s")
 
 
+def bench_dashboard() -> None:
+    from levelscope.monitor.dashboard import programme_dashboard
+
+    with tempfile.TemporaryDirectory() as folder:
+        factory = connect(f"sqlite:///{Path(folder) / 'records.sqlite'}")
+        with transaction(factory, "bench") as session:
+            organisation = accounts.create_organisation(session, "Bench")
+            programme = programmes.create_programme(
+                session,
+                organisation.id,
+                "Bench",
+                start_date=dt.date(2020, 1, 1),
+                end_date=dt.date(2030, 1, 1),
+            )
+            for year in range(2020, 2030):
+                programmes.add_spend(session, programme, year, "fund", 1e6)
+                programmes.add_cash_flow(session, programme, year, "cost", 1e6)
+                programmes.add_cash_flow(session, programme, year + 1, "benefit", 1.2e6)
+            for i in range(20):
+                indicator = tracking.add_indicator(
+                    session,
+                    programme,
+                    f"indicator {i}",
+                    stage="output" if i % 2 else "outcome",
+                    baseline_date=dt.date(2020, 1, 1),
+                    baseline_value=0.0,
+                    target_date=dt.date(2030, 1, 1),
+                    target_value=1000.0,
+                )
+                for k in range(40):
+                    day = dt.date(2020, 1, 1) + dt.timedelta(days=30 * k)
+                    tracking.record_actual(session, indicator, day, 8.0 * k, update_status=False)
+            programme_id = programme.id
+
+        def build() -> None:
+            with factory() as session:
+                programme_dashboard(session, programmes.get_programme(session, programme_id))
+
+        print(f"dashboard, 20 indicators x 40 actuals on SQLite: {best_of(3, build):.3f} s")
+
+
 if __name__ == "__main__":
     bench_projection()
     bench_import()
+    bench_dashboard()

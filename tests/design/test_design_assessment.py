@@ -63,7 +63,7 @@ def test_answer_score_out_of_range_is_rejected() -> None:
     with pytest.raises(ValueError):
         Answer(criterion_id="a.x", score=5)
     with pytest.raises(ValueError):
-        Answer(criterion_id="a.x", score=2.5)  # type: ignore[arg-type]
+        Answer(criterion_id="a.x", score=2.5)
 
 
 def test_framework_version_mismatch_is_rejected() -> None:

@@ -49,7 +49,7 @@ def test_framework_and_cases_listings() -> None:
     result = runner.invoke(app(), ["design", "cases", "dudley"])
     assert result.exit_code == 0 and "pf2024_dudley" in result.output
     result = runner.invoke(app(), ["design", "cases", "atlantis"])
-    assert result.exit_code == 1 and "atlantis" in result.output
+    assert result.exit_code == 3 and "atlantis" in result.output
     result = runner.invoke(app(), ["design", "framework", "--json-schema"])
     assert result.exit_code == 0 and '"properties"' in result.output
 
@@ -73,3 +73,20 @@ def test_assess_rejects_a_malformed_file_with_named_problems(tmp_path: Path) -> 
     result = runner.invoke(app(), ["design", "assess", str(path)])
     assert result.exit_code == 1
     assert "funding.multi_year" in result.output and "value 7" in result.output
+
+
+def test_save_history_and_compare_saved(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    first, second = fill(tmp_path, "2025.yaml", 1), fill(tmp_path, "2026.yaml", 3)
+    result = runner.invoke(app(), ["design", "save", str(first), "--db", db, "--note", "baseline"])
+    assert result.exit_code == 0, result.output
+    assert "revision 1, overall 25.0" in result.output  # every criterion 1 of 4
+    result = runner.invoke(app(), ["design", "save", str(second), "--db", db])
+    assert "revision 2, overall 75.0" in result.output
+    result = runner.invoke(app(), ["design", "history", "E1", "--db", db])
+    assert result.exit_code == 0 and "25.0" in result.output and "75.0" in result.output
+    result = runner.invoke(app(), ["design", "compare-saved", "1", "2", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "improved (+50.0)" in result.output
+    result = runner.invoke(app(), ["design", "compare-saved", "1", "9", "--db", db])
+    assert result.exit_code == 3 and "no saved assessment with id 9" in result.output

@@ -73,6 +73,20 @@ def test_germany_weights_match_published(germany_fit: SyntheticControl) -> None:
     assert w.drop(list(GERMANY_WEIGHTS)).max() < 0.015
 
 
+def test_germany_pre_rmspe_matches_published_weights(
+    germany: pd.DataFrame, germany_fit: SyntheticControl
+) -> None:
+    # Hand calculation: synthetic West Germany from the weights of ADH (2015, table 1), over
+    # 1960-1990. Those weights are rounded to two decimals; donors' GDP per head differs by
+    # thousands of dollars, so rounding alone (up to 0.005 per donor) moves the RMSPE by a few
+    # per cent. A 6% tolerance allows that and still fails on a visibly worse fit.
+    wide = germany.pivot(index="year", columns="country", values="gdp")
+    published = sum(w * wide[donor] for donor, w in GERMANY_WEIGHTS.items())
+    gap = (wide["West Germany"] - published)[wide.index < 1991]
+    expected = float(np.sqrt((gap**2).mean()))
+    assert germany_fit.pre_rmspe == pytest.approx(expected, rel=0.06)
+
+
 @pytest.mark.slow
 def test_germany_placebos_rank_west_germany_first(germany_fit: SyntheticControl) -> None:
     # ADH (2015, figure 5): West Germany has the largest post/pre RMSPE ratio of all 17.
@@ -119,8 +133,8 @@ def test_weights_solver_matches_general_purpose_optimiser() -> None:
         a, b = rng.normal(size=(k, n)), rng.normal(size=k) * 2
         w = simplex_least_squares(a, b, np.full(n, 1.0 / n))
         reference = minimize(
-            lambda x: 0.5 * np.sum((a @ x - b) ** 2), np.full(n, 1.0 / n),
-            jac=lambda x: a.T @ (a @ x - b), bounds=[(0, 1)] * n, method="SLSQP",
+            lambda x, a=a, b=b: 0.5 * np.sum((a @ x - b) ** 2), np.full(n, 1.0 / n),
+            jac=lambda x, a=a, b=b: a.T @ (a @ x - b), bounds=[(0, 1)] * n, method="SLSQP",
             constraints=[{"type": "eq", "fun": lambda x: x.sum() - 1}],
             options={"ftol": 1e-15, "maxiter": 1000},
         )
@@ -196,3 +210,15 @@ def test_design_errors() -> None:
         synthetic_control(frame.iloc[1:], treated="u0", start=5)
     fit = synthetic_control(frame.iloc[1:], treated="u0", start=5, balance="drop_periods")
     assert 0 not in fit.actual.index
+
+
+def test_in_time_placebo_with_default_predictors() -> None:
+    frame = _toy(n_units=8, n_times=12, seed=2)
+    fit = synthetic_control(frame, treated="u0", start=9)
+    fake = placebo_in_time(fit, 6)
+    # Only periods before the real start are used, and the default predictors (one per
+    # pre-period) are cut back to the periods before the fake start.
+    assert list(fake.actual.index) == list(range(9))
+    assert [p.periods for p in fake.design.predictors] == [(float(t),) for t in range(6)]
+    with pytest.raises(DesignError, match="before the real start"):
+        placebo_in_time(fit, 9)

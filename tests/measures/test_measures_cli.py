@@ -64,11 +64,40 @@ def test_inequality_command_prints_and_writes_csv(
 
 
 def test_inequality_command_reports_errors(app: typer.Typer, tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["inequality", "gva"])
+    result = CliRunner().invoke(app, ["inequality", "gva", "--workspace", str(tmp_path / "w.duckdb")])
     assert result.exit_code == 1
-    assert "no workspace is connected" in result.output
+    assert "--level is required" in result.output
     source = tmp_path / "obs.csv"
-    pd.DataFrame({"period": [1, 1], "value": [0.0, 2.0]}).to_csv(source, index=False)
+    pd.DataFrame({"year": [1, 1], "value": [0.0, 2.0]}).to_csv(source, index=False)
     result = CliRunner().invoke(app, ["inequality", "gva", "-m", "mld", "--input", str(source)])
     assert result.exit_code == 1
     assert "takes logarithms" in result.output
+
+
+@pytest.mark.slow
+def test_inequality_command_reads_the_workspace(
+    app: typer.Typer, demo_workspace_path: Path, tmp_path: Path
+) -> None:
+    from inequality.gini import Gini
+
+    from levelscope.data import Workspace
+
+    out = tmp_path / "itl3.csv"
+    arguments = ["inequality", "gva_per_hour_worked", "--level", "ITL3", "--by", "year",
+                 "-m", "gini", "-m", "cv", "--workspace", str(demo_workspace_path), "--csv", str(out)]
+    result = CliRunner().invoke(app, arguments)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out).set_index("year")
+    assert list(table.columns) == ["n", "gini", "cv"]
+    with Workspace.open(demo_workspace_path, read_only=True) as ws:
+        stored = ws.observations(indicator="gva_per_hour_worked", level="itl3", periods="2019")
+    values = stored["value"].to_numpy()
+    assert table.loc[2019, "n"] == len(values)
+    # the peer library and the population standard deviation over the mean, written out
+    assert table.loc[2019, "gini"] == pytest.approx(Gini(values).g, rel=1e-10)
+    assert table.loc[2019, "cv"] == pytest.approx(values.std(ddof=0) / values.mean(), rel=1e-10)
+
+    weighted = CliRunner().invoke(app, ["inequality", "weekly_pay", "--level", "lad", "--weight",
+                                        "population", "--workspace", str(demo_workspace_path)])
+    assert weighted.exit_code == 1
+    assert "no 'population'" in weighted.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 import pytest
@@ -101,6 +102,17 @@ def test_missing_wrong_and_revoked_tokens_get_401(world: World, factory) -> None
         accounts.revoke_token(session, world.token_ids["leeds_viewer"])
     revoked = world.call("leeds_viewer", "GET", "")
     assert revoked.status_code == 401 and "revoked" in revoked.json()["detail"]
+    # A token sent under another scheme is no bearer token at all.
+    basic = world.client.get(
+        "/api/programmes", headers={"Authorization": f"Basic {world.tokens['leeds_admin']}"}
+    )
+    assert basic.status_code == 401
+    with transaction(factory, "admin") as session:
+        user = accounts.find_user(session, "leeds_admin@example.org")
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
+        _, expired = accounts.issue_token(session, user, expires_at=past)
+    stale = world.client.get("/api/programmes", headers={"Authorization": f"Bearer {expired}"})
+    assert stale.status_code == 401 and "expired" in stale.json()["detail"]
 
 
 def test_no_access_across_organisations(world: World) -> None:
@@ -117,6 +129,21 @@ def test_no_access_across_organisations(world: World) -> None:
     assert world.call("bristol_editor", "POST", f"/{pid}/indicators", json=INDICATOR).status_code == 403
     assert world.call("bristol_editor", "DELETE", f"/{pid}").status_code == 403
     assert world.call("leeds_viewer", "GET", f"/{pid}").json()["name"] == "Skills programme"
+    # Writes below the programme: an indicator's actuals, cash flows, logic model, imports.
+    indicator = world.call("leeds_editor", "POST", f"/{pid}/indicators", json=INDICATOR).json()
+    actual = {"date": "2025-03-31", "value": 1}
+    flow = {"year": 2024, "category": "cost", "amount": 1}
+    item = {"stage": "activity", "description": "x"}
+    for path, body in [
+        (f"/{pid}/indicators/{indicator['id']}/actuals", actual),
+        (f"/{pid}/cash-flows", flow),
+        (f"/{pid}/logic-items", item),
+    ]:
+        assert world.call("bristol_editor", "POST", path, json=body).status_code == 403, path
+    upload = {"file": ("a.csv", b"indicator,date,value\nLearners trained,2025-03-31,5\n", "text/csv")}
+    assert world.call("bristol_editor", "POST", f"/{pid}/actuals/import", files=upload).status_code == 403
+    history = world.call("leeds_viewer", "GET", f"/{pid}/indicators/{indicator['id']}/history").json()
+    assert history == []  # nothing was recorded by the refused writes
     # Published: readable by everyone signed in, still only editable by its organisation.
     published = world.call(
         "leeds_editor", "PATCH", f"/{pid}", json={"version": programme["version"], "published": True}
@@ -266,3 +293,35 @@ def test_tracking_and_dashboard_through_the_api(world: World) -> None:
     assert appraisal["pv_costs"] == pytest.approx(1100.0)
     history = world.call("leeds_viewer", "GET", f"/{pid}/indicators/{indicator['id']}/history").json()
     assert history[0]["actor"] == "leeds_editor@example.org"
+
+
+def test_import_actuals_through_the_api_is_all_or_nothing(world: World) -> None:
+    pid = world.create()["id"]
+    indicator = world.call("leeds_editor", "POST", f"/{pid}/indicators", json=INDICATOR).json()
+    good = b"indicator,date,value\nLearners trained,2025-03-31,250\nLearners trained,2026-03-31,560\n"
+    bad = b"indicator,date,value\nLearners trained,2025-06-30,300\nApprentices,2025-03-31,5\n"
+    history = f"/{pid}/indicators/{indicator['id']}/history"
+    refused = world.call("leeds_editor", "POST", f"/{pid}/actuals/import", files={"file": ("bad.csv", bad)})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["msg"].startswith("bad.csv, row 3, column 'indicator'")
+    assert world.call("leeds_viewer", "GET", history).json() == []
+    assert (
+        world.call(
+            "leeds_viewer", "POST", f"/{pid}/actuals/import", files={"file": ("a.csv", good)}
+        ).status_code
+        == 403
+    )
+    done = world.call("leeds_editor", "POST", f"/{pid}/actuals/import", files={"file": ("a.csv", good)})
+    assert done.status_code == 201 and done.json() == {"file": "a.csv", "rows": 2, "indicators": 1}
+    board = world.call("leeds_viewer", "GET", f"/{pid}/dashboard").json()
+    assert [a["value"] for a in board["indicators"][0]["actuals"]] == [250.0, 560.0]
+    statuses = world.call("leeds_viewer", "GET", history).json()
+    assert len(statuses) == 1
+    again = world.call("leeds_editor", "POST", f"/{pid}/actuals/import", files={"file": ("a.csv", good)})
+    assert again.status_code == 201
+    board_again = world.call("leeds_viewer", "GET", f"/{pid}/dashboard").json()
+    assert board_again["indicators"][0]["actuals"] == board["indicators"][0]["actuals"]
+    assert world.call("leeds_viewer", "GET", history).json() == statuses
+    # Without a served workspace there is nowhere to read a linked series from.
+    none = world.call("leeds_editor", "POST", f"/{pid}/indicators/{indicator['id']}/actuals/from-workspace")
+    assert none.status_code == 422 and "no workspace" in none.text

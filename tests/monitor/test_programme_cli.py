@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from levelscope.cli.programme import register
 from levelscope.monitor import programmes
+from levelscope.records import accounts
 from levelscope.records.db import connect, transaction
 
 
@@ -32,6 +33,7 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
 
     invoke.url = url  # type: ignore[attr-defined]
     invoke.fail = lambda *args: runner.invoke(app, [*args, "--db", url])  # type: ignore[attr-defined]
+    invoke.raw = lambda *args: runner.invoke(app, list(args))  # type: ignore[attr-defined]
     return invoke
 
 
@@ -86,3 +88,61 @@ def test_programme_commands(run, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert bad.exit_code == 1 and "ends before it starts" in bad.output
     missing = run.fail("programme", "show", "99")
     assert missing.exit_code == 3 and "no programme with id 99" in missing.output
+
+
+def _create(run) -> None:  # type: ignore[no-untyped-def]
+    run("programme", "create", "Town fund", "--start", "2024-04-01", "--end", "2027-03-31", "--org", "Leeds")
+
+
+def test_filling_in_a_programme_from_the_shell(run) -> None:  # type: ignore[no-untyped-def]
+    _create(run)
+    assert "added spend 1: actual 250,000 in 2024" in run(
+        "programme", "add-spend", "1", "2024", "UKSPF", "250000", "--place", "E08000035"
+    )
+    assert "planned" in run("programme", "add-spend", "1", "2025", "UKSPF", "300000", "--planned")
+    negative = run.raw("programme", "add-spend", "--db", run.url, "1", "2024", "UKSPF", "--", "-5")
+    assert negative.exit_code == 1 and "spend cannot be negative" in negative.output
+    assert "added activity 1" in run("programme", "add-logic-item", "1", "activity", "Shop-front grants")
+    wrong_stage = run.fail("programme", "add-logic-item", "1", "wish", "More shops")
+    assert wrong_stage.exit_code == 1 and "not one of activity, output, outcome, impact" in wrong_stage.output
+    run("programme", "add-cash-flow", "1", "2024", "cost", "2000", "--kind", "capital")
+    run("programme", "add-cash-flow", "1", "2026", "benefit", "2142.45")
+    # 2,142.45 / 1.035^2 = 2,000: NPSV 0 and BCR 1.00.
+    appraisal = run("programme", "appraise", "1")
+    assert "BCR         1.00" in appraisal and "PV benefits 2,000" in appraisal
+    assert "is published" in run("programme", "publish", "1")
+    with connect(run.url)() as session:
+        programme = programmes.get_programme(session, 1)
+        assert programme.published and [s.amount for s in programme.spend] == [250_000.0, 300_000.0]
+    assert "recoverable" in run("programme", "delete", "1")
+    assert run.fail("programme", "show", "1").exit_code == 3
+    assert "restored programme 1: Town fund" in run("programme", "restore", "1")
+
+
+def test_users_and_tokens_from_the_shell(run) -> None:  # type: ignore[no-untyped-def]
+    added = run(
+        "programme",
+        "user-add",
+        "Ed@Leeds.gov.uk",
+        "--org",
+        "Leeds",
+        "--role",
+        "editor",
+        "--password",
+        "a long password",
+    )
+    assert "added user 1: ed@leeds.gov.uk (editor of Leeds)" in added
+    bad_role = run.fail("programme", "user-add", "x@leeds.gov.uk", "--role", "owner", "--password", "")
+    assert bad_role.exit_code == 1 and "not one of viewer, editor, admin" in bad_role.output
+    issued = run("programme", "token-issue", "ed@leeds.gov.uk", "--label", "laptop")
+    secret = issued.split(": ", 1)[1].strip()
+    assert issued.startswith("token 1 for ed@leeds.gov.uk") and secret.startswith(accounts.TOKEN_PREFIX)
+    factory = connect(run.url)
+    with factory() as session:
+        assert accounts.user_for_token(session, secret).email == "ed@leeds.gov.uk"
+        assert accounts.start_login_session(session, "ed@leeds.gov.uk", "a long password")[0].user_id == 1
+    assert "revoked token 1" in run("programme", "token-revoke", "1")
+    with factory() as session, pytest.raises(accounts.AuthenticationError, match="revoked"):
+        accounts.user_for_token(session, secret)
+    missing = run.fail("programme", "token-revoke", "7")
+    assert missing.exit_code == 3 and "no API token with id 7" in missing.output

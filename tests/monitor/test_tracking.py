@@ -12,7 +12,7 @@ from helpers import learners, skills_programme
 
 from levelscope.errors import UndefinedMeasureError, ValidationError
 from levelscope.monitor import tracking
-from levelscope.monitor.tracking import Status, StatusRule
+from levelscope.monitor.tracking import STATUS_COLOURS, Status, StatusRule
 from levelscope.records.db import transaction
 
 
@@ -128,7 +128,10 @@ def test_track_shows_projection_or_why_not(factory) -> None:  # type: ignore[no-
         assert state.projection is not None
         assert state.projection.lower < state.projection.value < state.projection.upper
         assert "projected" in state.summary()
-        assert len(state.plot().data) == 4
+        figure = state.plot()
+        assert len(figure.data) == 5
+        latest = figure.data[-1]
+        assert latest.text == (state.status.value,) and latest.marker.color == STATUS_COLOURS[state.status]
 
 
 def test_invalid_indicators_are_refused(factory) -> None:  # type: ignore[no-untyped-def]

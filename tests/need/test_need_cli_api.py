@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 import typer
@@ -230,3 +232,32 @@ def test_api_funding_bad_allocation_is_422(client):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "amount"]
+
+
+def test_cli_funding_analyse_shows_success_rates_by_category(cli, files, tmp_path):
+    bids = pd.DataFrame(
+        {
+            "programme": "LUF",
+            "round": "1",
+            "area": list("ABCDEF"),
+            "amount": [0, 300, 400, 900, 0, 200],
+            "date": "2022-01-19",
+            "outcome": ["unsuccessful", "successful", "successful", "successful", "unsuccessful",
+                        "successful"],
+        }
+    )
+    path = tmp_path / "bids.csv"
+    bids.to_csv(path, index=False)
+    result = cli("funding", "analyse", path, "--population", files["population"],
+                 "--definition", files["definition"], "--data", files["data"], "--boot", 200)
+    assert result.exit_code == 0, result.output
+    assert "success rates of bids by need category" in result.output
+    categories = expected_index().categories
+    for label in ("high", "low"):
+        areas = categories.index[categories == label]
+        won = int((bids.set_index("area").loc[areas, "outcome"] == "successful").sum())
+        # the row: category, bids, successful, rate (as print_frame shows a float)
+        row = re.search(rf"{label}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*([0-9.]+)", result.output)
+        assert row is not None, result.output
+        assert (int(row.group(1)), int(row.group(2))) == (len(areas), won)
+        assert float(row.group(3)) == pytest.approx(won / len(areas), abs=1e-6)

@@ -7,10 +7,18 @@ cases [CASE]         list the case-study places, or show one with its cited fact
 template             print (or ``--out``) a blank questionnaire
 assess FILE          score a filled-in questionnaire; ``--html`` writes the report
 compare A B          did the score improve from assessment A to assessment B?
+save FILE            score a questionnaire and save it as the next revision (``--evidence`` reads
+                     the programme records for evidenced monitoring and funding scores)
+history [PLACE]      saved assessments, oldest first, with their overall scores
+compare-saved A B    compare two saved assessments by id, factor by factor
+
+Saved assessments live in the records database: ``--db`` or ``LEVELSCOPE_RECORDS_URL`` or the
+default SQLite file (see :func:`levelscope.records.db.default_url`).
 """
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -21,10 +29,15 @@ from rich.console import Console
 from rich.table import Table
 
 from levelscope import design
+from levelscope.cli.common import EXIT_INVALID, EXIT_NOT_FOUND
+from levelscope.design import store
 from levelscope.design.case_studies import Citation
-from levelscope.errors import ValidationError
+from levelscope.design.evidence import evidence_from_records
+from levelscope.errors import LevelscopeError, NotFoundError
+from levelscope.records.db import connect, transaction
 
 T = TypeVar("T")
+Db = Annotated[str | None, typer.Option("--db", help="Records database URL.")]
 console = Console()
 design_app = typer.Typer(
     help="Success factors, case studies and strategy assessments.", no_args_is_help=True
@@ -145,6 +158,82 @@ def compare(
     console.print(comparison.summary())
 
 
+@design_app.command("save")
+def save(
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help="Filled-in questionnaire.")
+    ],
+    db: Db = None,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Replace the monitoring and funding answers by scores evidenced from the "
+            "programme records of the place.",
+        ),
+    ] = False,
+    note: Annotated[str, typer.Option(help="A note kept with this revision.")] = "",
+) -> None:
+    """Score a questionnaire and save it as the next revision of its strategy for its place."""
+    fw = design.load_framework()
+    assessment = _load(file, fw)
+    with transaction(connect(db), actor=_actor()) as session:
+        if evidence:
+            assessment = evidence_from_records(session, assessment, year=assessment.date.year)
+        saved = _or_exit(lambda: store.save_assessment(session, assessment, fw, note=note))
+        console.print(
+            f"saved assessment {saved.id}: {saved.strategy!r} for {saved.place_code}, "
+            f"revision {saved.revision}, overall {saved.overall:.1f}"
+        )
+
+
+@design_app.command("history")
+def history(
+    place_code: Annotated[str | None, typer.Argument(help="Only this place.")] = None,
+    strategy: Annotated[str | None, typer.Option(help="Only this strategy.")] = None,
+    db: Db = None,
+) -> None:
+    """List saved assessments, oldest first, with their overall scores."""
+    with transaction(connect(db), actor=_actor()) as session:
+        rows = store.history_rows(store.assessment_history(session, place_code, strategy))
+    if not rows:
+        console.print("no saved assessments")
+        return
+    table = Table(title="Saved assessments")
+    for column in ("id", "place_code", "strategy", "revision", "assessed_on", "overall"):
+        table.add_column(column)
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            row["place_code"],
+            row["strategy"],
+            str(row["revision"]),
+            row["assessed_on"],
+            f"{row['overall']:.1f}",
+        )
+    console.print(table)
+
+
+@design_app.command("compare-saved")
+def compare_saved(
+    before: Annotated[int, typer.Argument(help="Id of the earlier saved assessment.")],
+    after: Annotated[int, typer.Argument(help="Id of the later saved assessment.")],
+    db: Db = None,
+) -> None:
+    """Compare two saved assessments of the same place: did the score improve?"""
+    fw = design.load_framework()
+    with transaction(connect(db), actor=_actor()) as session:
+        comparison = _or_exit(lambda: store.compare_saved(session, before, after, fw))
+    console.print(comparison.summary())
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
 def _load(path: Path, fw: design.Framework) -> design.Assessment:
     return _or_exit(lambda: design.load_submission(path, fw))
 
@@ -154,8 +243,10 @@ def _cite(citations: tuple[Citation, ...]) -> str:
 
 
 def _or_exit(action: Callable[[], T]) -> T:
+    """Run ``action``; report a levelscope error and exit (3 when not found, otherwise 1)."""
     try:
         return action()
-    except (ValidationError, LookupError) as exc:
+    except (LevelscopeError, LookupError) as exc:
         console.print(f"[red]{exc}[/red]", highlight=False)
-        raise typer.Exit(code=1) from exc
+        code = EXIT_NOT_FOUND if isinstance(exc, NotFoundError) else EXIT_INVALID
+        raise typer.Exit(code=code) from exc

@@ -1,98 +1,125 @@
-"""The ``levelscope inequality`` command: a table of inequality measures per group."""
+"""The ``levelscope inequality`` command: a table of inequality measures per period or group.
+
+By default it reads the indicator from the workspace at one geography level
+(``levelscope inequality gva_per_head --level ITL2 --by year --weight population``); with
+``--input`` it reads tidy observations from a CSV instead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from levelscope.errors import LevelscopeError
+from levelscope.cli.common import (
+    EXIT_INVALID,
+    WorkspaceOption,
+    console,
+    errors,
+    handle_errors,
+    open_workspace,
+    print_frame,
+    write_frame,
+)
+from levelscope.errors import LevelscopeError, NotFoundError
 from levelscope.measures.panel import DEFAULT_MEASURES, inequality_table
 
-#: Returns the tidy observations of one indicator (optionally at one geography level).
-ObservationLoader = Callable[[str, str | None], pd.DataFrame]
 
-
-def register(app: typer.Typer, load_observations: ObservationLoader | None = None) -> None:
-    """Add the ``inequality`` command to ``app``.
-
-    ``load_observations(indicator, level)`` supplies the observations from a workspace; without
-    it the command reads them from ``--input``.
-    """
+def register(app: typer.Typer) -> None:
+    """Add the ``inequality`` command to ``app``."""
 
     @app.command("inequality")
+    @handle_errors
     def inequality(
         indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_head.")],
         level: Annotated[
-            str | None, typer.Option(help="Geography level, e.g. ITL2 (column 'level').")
+            str | None, typer.Option("--level", "-l", help="Geography level, e.g. ITL2 or lad.")
         ] = None,
-        by: Annotated[list[str] | None, typer.Option(help="Column to group by; repeat for several.")] = None,
+        by: Annotated[
+            list[str] | None,
+            typer.Option(help="Column to group by (default: year); repeat for several."),
+        ] = None,
         measure: Annotated[
             list[str] | None,
             typer.Option("--measure", "-m", help="Measure, e.g. gini or 'atkinson(1)'; repeat."),
         ] = None,
-        weight: Annotated[str | None, typer.Option(help="Column holding population weights.")] = None,
+        weight: Annotated[
+            str | None,
+            typer.Option(help="Weights: an indicator id in the workspace (e.g. population), "
+                         "or a column of the --input file."),
+        ] = None,
+        drop_unweighted: Annotated[
+            bool, typer.Option(help="Leave out (and name) areas that have no weight.")
+        ] = False,
         input_file: Annotated[
             Path | None,
             typer.Option("--input", help="CSV of tidy observations to use instead of a workspace."),
         ] = None,
         csv: Annotated[Path | None, typer.Option(help="Also write the table to this CSV.")] = None,
+        workspace: WorkspaceOption = None,
     ) -> None:
-        """Print inequality measures of an indicator for each period (or other grouping)."""
-        console = Console()
+        """Print inequality measures of an indicator across areas, for each year (or group)."""
         try:
-            observations = _observations(indicator, level, input_file, load_observations)
-            weights = None
-            if weight is not None:
-                if weight not in observations.columns:
-                    raise typer.BadParameter(f"no column {weight!r} in the observations")
-                weights = observations[weight]
+            if input_file is not None:
+                observations, weights, notes = _from_file(indicator, level, weight, input_file)
+            else:
+                observations, weights, notes = _from_workspace(
+                    indicator, level, weight, drop_unweighted, workspace
+                )
             table = inequality_table(
                 observations,
-                by=by or ["period"],
+                by=by or ["year"],
                 measures=measure or list(DEFAULT_MEASURES),
                 weight=weights,
             )
+        except NotFoundError:
+            raise
         except (LevelscopeError, ValueError) as exc:
-            console.print(f"[red]error:[/red] {exc}")
-            raise typer.Exit(code=1) from exc
-        console.print(_rich_table(table, f"Inequality in {indicator}"))
+            errors.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(code=EXIT_INVALID) from None
+        where = f" across {level} areas" if level else ""
+        print_frame(table, title=f"Inequality in {indicator}{where}")
+        for note in notes:
+            console.print(f"note: {note}", highlight=False)
         if csv is not None:
-            table.to_csv(csv, index=False)
-            console.print(f"written to {csv}")
+            write_frame(table, csv)
 
 
-def _observations(
+def _from_workspace(
     indicator: str,
     level: str | None,
-    input_file: Path | None,
-    load: ObservationLoader | None,
-) -> pd.DataFrame:
-    if input_file is None:
-        if load is None:
-            raise ValueError("no workspace is connected; pass --input FILE with the observations")
-        return load(indicator, level)
+    weight: str | None,
+    drop_unweighted: bool,
+    workspace: Path | None,
+) -> tuple[pd.DataFrame, pd.Series | None, tuple[str, ...]]:
+    from levelscope.data.panels import weighted_panel
+
+    if level is None:
+        raise ValueError("--level is required with a workspace (e.g. --level ITL2)")
+    with open_workspace(workspace, read_only=True) as ws:
+        panel = weighted_panel(
+            ws, indicator, level.lower(), weight=weight,
+            missing_weights="drop" if drop_unweighted else "error",
+        )
+    frame = panel.frame.reset_index(drop=True)
+    return frame, (frame["weight"] if weight else None), panel.notes
+
+
+def _from_file(
+    indicator: str, level: str | None, weight: str | None, input_file: Path
+) -> tuple[pd.DataFrame, pd.Series | None, tuple[str, ...]]:
     observations = pd.read_csv(input_file)
     if "indicator_id" in observations.columns:
         observations = observations[observations["indicator_id"] == indicator]
     if level is not None:
         if "level" not in observations.columns:
             raise ValueError("--level needs a 'level' column in the observations")
-        observations = observations[observations["level"] == level]
+        observations = observations[observations["level"].astype(str).str.lower() == level.lower()]
     if observations.empty:
         raise ValueError(f"no observations for {indicator!r}" + (f" at {level}" if level else ""))
-    return observations.reset_index(drop=True)
-
-
-def _rich_table(frame: pd.DataFrame, title: str) -> Table:
-    table = Table(title=title)
-    for column in frame.columns:
-        table.add_column(str(column), justify="right" if column != frame.columns[0] else "left")
-    for row in frame.itertuples(index=False):
-        table.add_row(*(f"{v:.4f}" if isinstance(v, float) else str(v) for v in row))
-    return table
+    observations = observations.reset_index(drop=True)
+    if weight is not None and weight not in observations.columns:
+        raise ValueError(f"no column {weight!r} in {input_file.name}")
+    return observations, (observations[weight] if weight else None), ()

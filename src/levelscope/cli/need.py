@@ -17,7 +17,7 @@ import typer
 from levelscope.cli.common import console, handle_errors, print_frame, write_frame
 from levelscope.errors import Problem, ValidationError
 from levelscope.need.definition import IndexDefinition
-from levelscope.need.funding import analyse_funding, read_allocations
+from levelscope.need.funding import analyse_funding, need_groups, read_allocations, success_rates
 from levelscope.need.index import build_index, pivot_observations
 from levelscope.need.uncertainty import run_uncertainty
 
@@ -153,14 +153,15 @@ def register(app: typer.Typer) -> None:
         """Did funding go where need is? Concentration, shares, the finding, rounds."""
         if need_scores is not None:
             need_series = read_need(need_scores)
+            categories = need_groups(need_series, groups)
         elif definition is not None and data is not None:
-            need_series = build_index(
-                read_indicator_table(data), IndexDefinition.from_yaml(definition)
-            ).scores
+            index = build_index(read_indicator_table(data), IndexDefinition.from_yaml(definition))
+            need_series, categories = index.scores, index.categories
         else:
             raise typer.BadParameter("give --need, or --definition with --data")
+        table = read_allocations(allocations)
         result = analyse_funding(
-            read_allocations(allocations),
+            table,
             need_series,
             read_population(population),
             n_groups=groups,
@@ -175,5 +176,8 @@ def register(app: typer.Typer) -> None:
         )
         print_frame(result.groups.reset_index(), title="need groups (1 = most needy)")
         print_frame(result.rounds, title="rounds")
+        if table["outcome"].notna().any():
+            rates = success_rates(table, categories)
+            print_frame(rates.reset_index(), title="success rates of bids by need category")
         if csv:
             write_frame(result.to_frame(), csv)

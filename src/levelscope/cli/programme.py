@@ -3,14 +3,18 @@
 The records database is ``--db`` or ``LEVELSCOPE_RECORDS_URL`` or the default SQLite file (see
 :func:`levelscope.records.db.default_url`). Changes are audited as ``cli:<login name>``. Working
 locally, programmes belong to the organisation named by ``--org`` (created on first use).
+
+The shell is the administrator's door: ``user-add``, ``token-issue`` and ``token-revoke`` set up
+the people and API tokens the REST API and web pages then check.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import getpass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import pandas as pd
 import typer
@@ -24,12 +28,14 @@ from levelscope.monitor import appraisal, programmes, tracking
 from levelscope.monitor.dashboard import programme_dashboard
 from levelscope.monitor.imports import import_actuals
 from levelscope.monitor.vfm import programme_value_for_money
+from levelscope.records import accounts
 from levelscope.records.accounts import Organisation, create_organisation
-from levelscope.records.db import RecordsSession, connect, transaction
+from levelscope.records.db import RecordsSession, connect, transaction, utcnow
 
 Db = Annotated[str | None, typer.Option("--db", help="records database URL")]
 Org = Annotated[str, typer.Option("--org", help="organisation name")]
 DEFAULT_ORG = "local"
+E = TypeVar("E", bound=StrEnum)
 
 console = Console()
 
@@ -65,10 +71,12 @@ def _fail(error: LevelscopeError) -> typer.Exit:
 def register(app: typer.Typer) -> None:
     """Add the ``programme`` command group to ``app``."""
     group = typer.Typer(
-        help="Programmes: register, targets, tracking, appraisal, value for money.",
+        help="Programmes: register, targets, tracking, appraisal, value for money, users, tokens.",
         no_args_is_help=True,
     )
     app.add_typer(group, name="programme")
+    register_editing(group)
+    register_accounts(group)
 
     @group.command("create")
     def create(
@@ -241,3 +249,185 @@ def register(app: typer.Typer) -> None:
                 console.print(result.summary())
         except LevelscopeError as error:
             raise _fail(error) from None
+
+
+def register_editing(group: typer.Typer) -> None:
+    """Commands that fill in a programme: spend, logic model, appraisal flows, publishing."""
+
+    @group.command("add-spend")
+    def add_spend(
+        programme_id: int,
+        year: int,
+        source: str,
+        amount: float,
+        planned: Annotated[bool, typer.Option(help="planned rather than actual spend")] = False,
+        place: Annotated[str | None, typer.Option(help="geography code the money went to")] = None,
+        db: Db = None,
+    ) -> None:
+        """Record an input: money from a source in a year (actual unless --planned)."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                programme = programmes.get_programme(session, programme_id)
+                spend = programmes.add_spend(
+                    session,
+                    programme,
+                    year,
+                    source,
+                    amount,
+                    kind="planned" if planned else "actual",
+                    geography_code=place,
+                )
+                console.print(f"added spend {spend.id}: {spend.kind.value} {spend.amount:,.0f} in {year}")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("add-logic-item")
+    def add_logic_item(
+        programme_id: int,
+        stage: Annotated[str, typer.Argument(help="activity, output, outcome or impact")],
+        description: str,
+        db: Db = None,
+    ) -> None:
+        """Describe an activity, output, outcome or impact of the logic model."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                programme = programmes.get_programme(session, programme_id)
+                item = programmes.add_logic_item(
+                    session, programme, _choice(programmes.Stage, stage), description
+                )
+                console.print(f"added {item.stage.value} {item.id}")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("add-cash-flow")
+    def add_cash_flow(
+        programme_id: int,
+        year: int,
+        category: Annotated[str, typer.Argument(help="cost or benefit")],
+        amount: Annotated[float, typer.Argument(help="real prices of the base year")],
+        kind: Annotated[str, typer.Option(help="e.g. capital, operating")] = "",
+        income_group: Annotated[str | None, typer.Option(help="who receives a benefit")] = None,
+        db: Db = None,
+    ) -> None:
+        """Record a cost or benefit for the Green Book appraisal."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                programme = programmes.get_programme(session, programme_id)
+                flow = programmes.add_cash_flow(
+                    session,
+                    programme,
+                    year,
+                    _choice(programmes.FlowCategory, category),
+                    amount,
+                    kind=kind,
+                    income_group=income_group,
+                )
+                console.print(f"added {flow.category.value} {flow.id}: {flow.amount:,.0f} in {year}")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("publish")
+    def publish(
+        programme_id: int,
+        withdraw: Annotated[bool, typer.Option(help="make it private to its organisation again")] = False,
+        db: Db = None,
+    ) -> None:
+        """Let every signed-in user see the programme (or, with --withdraw, only its organisation)."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                programme = programmes.get_programme(session, programme_id)
+                programmes.update_programme(session, programme, {"published": not withdraw})
+                console.print(f"programme {programme_id} is {'private' if withdraw else 'published'}")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("delete")
+    def delete(programme_id: int, db: Db = None) -> None:
+        """Soft-delete a programme; ``restore`` brings it back."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                programmes.delete_programme(session, programmes.get_programme(session, programme_id))
+                console.print(f"deleted programme {programme_id} (recoverable with restore)")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("restore")
+    def restore(programme_id: int, db: Db = None) -> None:
+        """Bring back a deleted programme."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                programme = programmes.restore_programme(session, programme_id)
+                console.print(f"restored programme {programme.id}: {programme.name}")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+
+def register_accounts(group: typer.Typer) -> None:
+    """Commands that manage users and API tokens."""
+
+    @group.command("user-add")
+    def user_add(
+        email: str,
+        org: Org = DEFAULT_ORG,
+        role: Annotated[str, typer.Option(help="viewer, editor or admin")] = "viewer",
+        name: str = "",
+        password: Annotated[
+            str,
+            typer.Option(
+                prompt="Password (empty: API tokens only, no web sign-in)",
+                hide_input=True,
+                prompt_required=False,
+                help="password for the web pages; without it the user signs in by token only",
+            ),
+        ] = "",
+        db: Db = None,
+    ) -> None:
+        """Add a user to an organisation with a role."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                user = accounts.create_user(
+                    session,
+                    _organisation(session, org),
+                    email,
+                    _choice(accounts.Role, role),
+                    name=name,
+                    password=password or None,
+                )
+                console.print(f"added user {user.id}: {user.email} ({user.role.value} of {org})")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("token-issue")
+    def token_issue(
+        email: str,
+        label: str = "",
+        days: Annotated[int | None, typer.Option(help="expires after")] = None,
+        db: Db = None,
+    ) -> None:
+        """Issue an API token for a user. The secret is printed once and cannot be shown again."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                user = accounts.find_user(session, email)
+                expires = None if days is None else utcnow() + dt.timedelta(days=days)
+                token, secret = accounts.issue_token(session, user, label, expires_at=expires)
+                console.print(f"token {token.id} for {user.email}: {secret}", highlight=False, soft_wrap=True)
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+    @group.command("token-revoke")
+    def token_revoke(token_id: int, db: Db = None) -> None:
+        """Revoke an API token at once."""
+        try:
+            with transaction(connect(db), _actor()) as session:
+                accounts.revoke_token(session, token_id)
+                console.print(f"revoked token {token_id}")
+        except LevelscopeError as error:
+            raise _fail(error) from None
+
+
+def _choice(kind: type[E], text: str) -> E:
+    try:
+        return kind(text)
+    except ValueError:
+        allowed = ", ".join(m.value for m in kind)
+        raise LevelscopeError(f"{text!r} is not one of {allowed}") from None

@@ -10,20 +10,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
 from levelscope.compare.peers import PeerGroup, nearest_neighbours
 from levelscope.compare.standings import BETTER, FLAG_RULE, HIGHER, LOWER, WORSE, level_standings
-from levelscope.compare.wording import format_value, level_name, plural
+from levelscope.compare.wording import format_value, level_name, plural, with_article
 from levelscope.data.store import Workspace
 from levelscope.errors import Problem, ValidationError
 from levelscope.results import Result
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 Comparison = Literal["median", "peers", "areas"]
 MAX_CHOSEN_AREAS = 10
+
+#: Okabe–Ito colours of the flags (grey for no clear difference).
+FLAG_COLOURS = {BETTER: "#0072B2", WORSE: "#D55E00", "similar": "#999999", HIGHER: "#009E73",
+                LOWER: "#CC79A7"}
 
 TABLE_COLUMNS = [
     "theme", "indicator_id", "name", "unit", "polarity", "aggregation", "period", "value", "lower", "upper",
@@ -59,6 +66,38 @@ class AreaComparison(Result):
 
     def summary(self) -> str:
         return plain_summary(self)
+
+    def plot(self) -> go.Figure:
+        """Each indicator's distance from the median in standard deviations of the level, turned
+        so that right is better (for indicators without a direction, right is higher), coloured
+        by its flag."""
+        import plotly.graph_objects as go
+
+        table = self.table.dropna(subset=["gap"]).iloc[::-1]
+        spread = table["sd"].astype(float).where(table["sd"] > 0)
+        sign = np.where(table["polarity"] == "lower_is_better", -1.0, 1.0)
+        distance: pd.Series = (table["gap"].astype(float) * sign / spread).round(2)
+        hover = [
+            f"{row['name']}<br>{format_value(row['value'], row['unit'])} against a median of "
+            f"{format_value(row['median'], row['unit'])}<br>{row['flag']} ({row['flag_basis']})"
+            for _, row in table.iterrows()
+        ]
+        figure = go.Figure()
+        for flag in (BETTER, WORSE, "similar", HIGHER, LOWER):
+            rows = (table["flag"] == flag).to_numpy()
+            if rows.any():
+                figure.add_bar(
+                    x=distance[rows], y=table["name"][rows], orientation="h", name=flag,
+                    marker_color=FLAG_COLOURS[flag], hoverinfo="text",
+                    hovertext=[h for h, r in zip(hover, rows, strict=True) if r],
+                )
+        figure.update_layout(
+            title=f"{self.name}: distance from the median in standard deviations (right = better)",
+            xaxis_title="standard deviations from the median", barmode="overlay",
+            height=max(320, 24 * len(table) + 140), legend={"orientation": "h", "y": -0.08},
+            margin={"l": 20, "r": 20, "t": 50, "b": 40}, yaxis={"automargin": True},
+        )
+        return figure
 
     def counts(self) -> dict[str, int]:
         """How many indicators are flagged better, worse, similar (higher / lower if neutral)."""
@@ -156,7 +195,7 @@ def _check_chosen(ws: Workspace, code: str, level: str, areas: Sequence[str]) ->
         if str(place.level) != level:
             problems.append(Problem(
                 column="areas", value=other,
-                reason=f"{place.name} is a {level_name(str(place.level))}; compare "
+                reason=f"{place.name} is {with_article(level_name(str(place.level)))}; compare "
                        f"{level_name(level, True)} with {level_name(level, True)}",
             ))
     if problems:
@@ -173,13 +212,13 @@ def plain_summary(result: AreaComparison, trend_statements: Sequence[str] = ()) 
     ``trend_statements`` (see :class:`~levelscope.compare.trends.Trend`).
     """
     table = result.table
-    kind = level_name(result.level)
+    kind = with_article(level_name(result.level))
     if table.empty:
-        return f"{result.name} is a {kind}; the workspace holds no figures for it yet."
+        return f"{result.name} is {kind}; the workspace holds no figures for it yet."
     counts = result.counts()
     directional = table[table["polarity"] != "neutral"]
     parts = [
-        f"{result.name} is a {kind} with figures on {plural(len(table), 'indicator')}. "
+        f"{result.name} is {kind} with figures on {plural(len(table), 'indicator')}. "
         f"Against the median of {level_name(result.level, True)} it is better on "
         f"{counts[BETTER]}, worse on {counts[WORSE]} and similar on "
         f"{len(directional) - counts[BETTER] - counts[WORSE]} "

@@ -26,6 +26,11 @@ def level_name(level: str, plural: bool = False) -> str:
     return many if plural else singular
 
 
+def with_article(noun: str) -> str:
+    """``"English region"`` → ``"an English region"``."""
+    return f"{'an' if noun[:1].lower() in 'aeiou' else 'a'} {noun}"
+
+
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 

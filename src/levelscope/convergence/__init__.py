@@ -7,7 +7,11 @@ one from tidy rows with :func:`panel_from_long`).
 from __future__ import annotations
 
 from levelscope.convergence._panel import panel_from_long
-from levelscope.convergence.analysis import ConvergenceReport, assess_convergence
+from levelscope.convergence.analysis import (
+    ConvergenceReport,
+    assess_convergence,
+    workspace_convergence,
+)
 from levelscope.convergence.beta import BetaConvergence, beta_convergence
 from levelscope.convergence.markov import (
     HomogeneityTest,
@@ -49,4 +53,5 @@ __all__ = [
     "spatial_tau",
     "std_log",
     "steady_state",
+    "workspace_convergence",
 ]

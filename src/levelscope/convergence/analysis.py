@@ -7,27 +7,37 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
-from levelscope.convergence._panel import checked_panel
+from levelscope.convergence._panel import checked_panel, panel_from_long
 from levelscope.convergence.beta import BetaConvergence, beta_convergence
 from levelscope.convergence.markov import Markov, SpatialMarkov, markov, spatial_markov
 from levelscope.convergence.mobility import RankMobility, rank_mobility
 from levelscope.convergence.sigma import Measure, SigmaConvergence, sigma_convergence
+from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
-from levelscope.spatial.weights import Weights
+from levelscope.spatial.weights import Neighbours, Weights
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class ConvergenceReport(Result):
-    """Beta and sigma convergence, the Markov chain of classes and rank mobility."""
+    """Beta and sigma convergence, the Markov chain of classes and rank mobility.
+
+    The Markov chains classify each area's value relative to that period's mean across areas
+    (as Rey 2001), so general growth or inflation does not read as upward mobility.
+    ``dropped`` lists areas left out for gaps in the window.
+    """
 
     beta: BetaConvergence
     sigma: SigmaConvergence
     markov: Markov
     mobility: RankMobility
     spatial_markov: SpatialMarkov | None = None
+    indicator: str | None = None
+    level: str | None = None
+    dropped: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -51,6 +61,11 @@ class ConvergenceReport(Result):
                  self.mobility.summary()]
         if self.spatial_markov is not None:
             parts.append(self.spatial_markov.summary())
+        if self.indicator is not None:
+            head = f"Convergence of {self.indicator} across {self.level} areas"
+            if self.dropped:
+                head += f" ({len(self.dropped)} areas with gaps left out)"
+            parts.insert(0, head)
         return "\n\n".join(parts)
 
 
@@ -65,20 +80,86 @@ def assess_convergence(
 ) -> ConvergenceReport:
     """Run beta, sigma, Markov and rank-mobility analyses on one panel (areas × periods).
 
-    ``start`` and ``end`` bound the periods used by all of them. With spatial ``weights`` the
-    spatial Markov chain and its homogeneity tests are added.
+    ``start`` and ``end`` bound the periods used by all of them. The Markov chain uses ``k``
+    pooled quantile classes of the values relative to each period's mean. With spatial
+    ``weights`` (row-standardised here) the spatial Markov chain and its homogeneity tests are
+    added.
     """
     wide = checked_panel(panel)
     first = wide.columns[0] if start is None else start
     last = wide.columns[-1] if end is None else end
-    window = wide.loc[:, first:last]  # type: ignore[misc]
+    for label, period in (("start", first), ("end", last)):
+        if period not in wide.columns:
+            raise ValueError(f"{label} period {period!r} not in the panel's periods")
+    window = wide.loc[:, first:last]
+    if window.shape[1] < 3:
+        raise UndefinedMeasureError("convergence needs at least three periods between start and end")
+    relative = window / window.mean(axis=0)
     spatial = None
     if weights is not None:
-        spatial = spatial_markov(window, weights.row_standardised(), k=k)
+        spatial = spatial_markov(relative, weights.row_standardised(), k=k)
     return ConvergenceReport(
         beta=beta_convergence(window),
         sigma=sigma_convergence(window, measure),
-        markov=markov(window, k=k),
+        markov=markov(relative, k=k),
         mobility=rank_mobility(window),
         spatial_markov=spatial,
+    )
+
+
+def workspace_convergence(
+    workspace: Any,
+    indicator: str,
+    level: str,
+    start: str | None = None,
+    end: str | None = None,
+    *,
+    measure: Measure = "std_log",
+    k: int = 5,
+    spatial: bool = True,
+    neighbours: Neighbours = "fuzzy",
+) -> ConvergenceReport:
+    """:func:`assess_convergence` for an indicator at one level of a workspace.
+
+    Areas missing a value in any period of the window are left out (listed in ``dropped``).
+    With ``spatial=True`` and boundaries stored for the level, the spatial Markov chain uses
+    ``neighbours`` weights between the areas that have both data and a boundary (the other
+    analyses use every area with data). Backs
+    ``Workspace.convergence``.
+    """
+    observations = workspace.observations(indicator, level)
+    if observations.empty:
+        raise UndefinedMeasureError(f"no observations of {indicator!r} at level {level!r}")
+    panel = panel_from_long(observations, area="geography_code", period="period")
+    panel.columns = [str(c) for c in panel.columns]
+    first = panel.columns[0] if start is None else str(start)
+    last = panel.columns[-1] if end is None else str(end)
+    for label, period in (("start", first), ("end", last)):
+        if period not in panel.columns:
+            raise UndefinedMeasureError(
+                f"no observations of {indicator!r} in {label} period {period!r}; "
+                f"periods: {list(panel.columns)}"
+            )
+    window = panel.loc[:, first:last]
+    complete = window.notna().all(axis=1)
+    dropped = tuple(str(c) for c in window.index[~complete])
+    window = window[complete]
+    weights = None
+    if spatial:
+        codes, _, _ = workspace.geometries(level)
+        stored = set(codes)
+        with_shape = [c for c in window.index if c in stored]
+        if len(with_shape) >= 4:
+            weights = Weights.from_workspace(workspace, level, neighbours, codes=with_shape)
+    result = assess_convergence(window, measure=measure, k=k, weights=weights)
+    return ConvergenceReport(
+        beta=result.beta,
+        sigma=result.sigma,
+        markov=result.markov,
+        mobility=result.mobility,
+        spatial_markov=result.spatial_markov,
+        indicator=indicator,
+        level=level,
+        dropped=dropped,
+        provenance=workspace.provenance(indicator),
     )

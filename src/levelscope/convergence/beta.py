@@ -116,7 +116,7 @@ def beta_convergence(
     for label, period in (("start", start), ("end", end)):
         if period not in wide.columns:
             raise ValueError(f"{label} period {period!r} not in the panel's periods")
-    times = pd.Series(period_positions(wide.columns), index=wide.columns)
+    times: dict[Hashable, float] = dict(zip(wide.columns, period_positions(wide.columns), strict=True))
     years = float(times[end] - times[start])
     if years <= 0:
         raise ValueError(f"end {end!r} must come after start {start!r}")

@@ -40,12 +40,14 @@ def _resolve(measure: Measure) -> tuple[str, Callable[..., float]]:
         return getattr(measure, "__name__", "measure"), measure
     if measure == STD_LOG:
         return STD_LOG, std_log
-    from levelscope.measures import MEASURES  # the registry of inequality measures
+    from levelscope.measures import parse_measure  # the registry of inequality measures
 
-    if measure not in MEASURES:
-        known = sorted([STD_LOG, *MEASURES])
-        raise ValueError(f"unknown measure {measure!r}; choose one of {known} or pass a function")
-    return measure, MEASURES[measure]
+    spec = parse_measure(measure)
+
+    def evaluate(values: np.ndarray, weights: np.ndarray | None = None) -> float:
+        return float(spec.measure(values, weights, **spec.params))
+
+    return spec.label, evaluate
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -102,9 +104,10 @@ def sigma_convergence(
     panel
         Areas × periods, columns in time order.
     measure
-        ``"std_log"`` (default, the classic sigma: standard deviation of log values), the name
-        of a measure in ``levelscope.measures.MEASURES`` (e.g. ``"gini"``, ``"theil"``,
-        ``"coefficient_of_variation"``), or a function ``f(values, weights=None) -> float``.
+        ``"std_log"`` (default, the classic sigma: standard deviation of log values), any
+        measure of :mod:`levelscope.measures` by name, with parameters if it takes any (e.g.
+        ``"gini"``, ``"theil"``, ``"coefficient_of_variation"``, ``"atkinson(epsilon=1)"``),
+        or a function ``f(values, weights=None) -> float``.
     weights
         Area weights (e.g. population): a Series (same in every period) or a frame shaped like
         ``panel``.

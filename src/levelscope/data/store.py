@@ -489,6 +489,36 @@ class Workspace:
             out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
 
+    def clusters(
+        self, indicator: str, level: Level | str, period: str | None = None, **options: Any
+    ) -> Any:
+        """Global Moran's I and LISA clusters of an indicator across the areas of a level.
+
+        See :func:`levelscope.spatial.clusters.workspace_clusters` (``period`` defaults to the
+        latest; ``options`` such as ``neighbours``, ``permutations``, ``fdr``, ``seed``);
+        returns a ``ClusterAnalysis``.
+        """
+        from levelscope.spatial.clusters import workspace_clusters
+
+        return workspace_clusters(self, indicator, str(Level(level)), period, **options)
+
+    def convergence(
+        self,
+        indicator: str,
+        level: Level | str,
+        start: str | None = None,
+        end: str | None = None,
+        **options: Any,
+    ) -> Any:
+        """Beta and sigma convergence, Markov chains and rank mobility of an indicator.
+
+        See :func:`levelscope.convergence.analysis.workspace_convergence` (``options`` such as
+        ``measure``, ``k``, ``spatial``, ``neighbours``); returns a ``ConvergenceReport``.
+        """
+        from levelscope.convergence.analysis import workspace_convergence
+
+        return workspace_convergence(self, indicator, str(Level(level)), start, end, **options)
+
 
 def _is_list(value: object) -> bool:
     return hasattr(value, "__len__") and not isinstance(value, str)

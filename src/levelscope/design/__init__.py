@@ -4,6 +4,7 @@ Hold a strategy against the ten success factors of the CIPFA / City-REDI studies
 regional equality: lessons from four cities* (2022) and *four English examples* (2024): answer the
 questionnaire, score it into a maturity profile, see the weakest factors and, for each gap, the
 practices of the eight case-study places ranked by relevance and by how alike the places are.
+Saved assessments (versioned, comparable over time) are in :mod:`levelscope.design.store`.
 
 >>> from levelscope import design
 >>> fw = design.load_framework(); lib = design.load_case_studies(framework=fw)
@@ -31,7 +32,15 @@ from levelscope.design.context import (
     context_similarity,
     feature_scales,
 )
-from levelscope.design.evidence import ProgrammeSummary, apply_evidence, evidenced_answers
+from levelscope.design.evidence import (
+    EvidenceLink,
+    ProgrammeSummary,
+    apply_evidence,
+    evidence_from_records,
+    evidence_links,
+    evidenced_answers,
+    programme_summary,
+)
 from levelscope.design.framework import (
     Framework,
     SuccessFactor,
@@ -49,6 +58,7 @@ __all__ = [
     "AssessmentResult",
     "CaseLibrary",
     "CaseStudy",
+    "EvidenceLink",
     "FactorScore",
     "Framework",
     "PlaceContext",
@@ -61,6 +71,8 @@ __all__ = [
     "compare",
     "context_distance",
     "context_similarity",
+    "evidence_from_records",
+    "evidence_links",
     "evidenced_answers",
     "feature_scales",
     "framework_json_schema",
@@ -68,6 +80,7 @@ __all__ = [
     "load_framework",
     "load_submission",
     "parse_submission",
+    "programme_summary",
     "radar_chart",
     "recommend",
     "score",

@@ -1,28 +1,44 @@
-"""Evidence from the rest of levelscope turned into evidenced scores.
+"""Evidence from the rest of levelscope turned into evidenced scores and links.
 
 Self-assessment tends to be generous. Where levelscope already holds records that bear on a
 criterion, it can suggest the score those records support, marked ``source="evidenced"``:
 
-* monitoring and evaluation — the share of the place's programmes that have both a baseline and a
-  target, and the share that track indicators;
-* funding — how many years ahead programme spend is committed.
+* monitoring and evaluation — the share of the place's programmes that have indicators with a
+  baseline and a target, and the share whose indicators are tracked (at least one actual value
+  recorded);
+* funding — how many years ahead, after the current year, planned programme spend is recorded
+  without a gap;
+* local knowledge — a link to the place's area profile in the explorer (``/areas/<code>``), the
+  evidence base a strategy team can check its own against.
 
 The rules (shares to levels, years to levels) match the level descriptions of those criteria in
-the shipped framework. The programme records themselves are read by the caller (the monitoring
-part of levelscope) and passed in as a :class:`ProgrammeSummary`, so this module stays a pure
-function of numbers.
+the shipped framework. :func:`programme_summary` reads the programme records through the
+monitoring part of levelscope (read only); the rules themselves are pure functions of the counts
+in a :class:`ProgrammeSummary`, so they can be checked by hand.
+
+Example
+-------
+>>> from levelscope.records.db import connect, transaction
+>>> with transaction(connect(), actor="me") as session:                 # doctest: +SKIP
+...     assessment = evidence_from_records(session, assessment, year=2026)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from levelscope.design.assessment import Answer, Assessment
 from levelscope.errors import UndefinedMeasureError
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 BASELINES_TARGETS = "monitoring_evaluation.baselines_targets"
 TRACKING = "monitoring_evaluation.tracking"
 MULTI_YEAR = "funding.multi_year"
+LOCAL_KNOWLEDGE = "local_knowledge"
+AREA_PROFILE_PATH = "/areas/{code}"
 
 
 @dataclass(frozen=True)
@@ -133,3 +149,98 @@ def evidenced_answers(summary: ProgrammeSummary) -> list[Answer]:
 def apply_evidence(assessment: Assessment, summary: ProgrammeSummary) -> Assessment:
     """The assessment with the evidenced answers replacing the self-reported ones they cover."""
     return assessment.with_answers(evidenced_answers(summary))
+
+
+def committed_years_ahead(planned_years: set[int], year: int) -> int:
+    """How many years after ``year`` have planned spend, counting up to the first year without.
+
+    >>> committed_years_ahead({2026, 2027, 2028, 2030}, 2026)  # 2027, 2028; 2029 is missing
+    2
+    """
+    ahead = 0
+    while year + ahead + 1 in planned_years:
+        ahead += 1
+    return ahead
+
+
+def programme_summary(
+    session: Session, place_code: str, *, year: int, published_only: bool = False
+) -> ProgrammeSummary:
+    """Count the place's programmes in the records database (read only).
+
+    A programme counts for the place when the place's code is among its places. It *has
+    baselines and targets* when it has at least one indicator (every indicator is recorded with
+    both); its indicators are *tracked* when at least one of them has an actual value recorded.
+    Committed spend is :func:`committed_years_ahead` over the years with planned spend above
+    zero in any of the place's programmes.
+
+    Parameters
+    ----------
+    session : an open records session.
+    place_code : the assessed place's geography code.
+    year : the current year; spend is "committed ahead" from the year after.
+    published_only : count only published programmes (for readers who may not see the rest).
+    """
+    from sqlalchemy import select
+
+    from levelscope.monitor.programmes import SpendKind, list_programmes
+    from levelscope.monitor.tracking import Actual
+
+    programmes = [
+        p
+        for p in list_programmes(session)
+        if place_code in p.place_codes and (p.published or not published_only)
+    ]
+    with_indicators = [p for p in programmes if p.indicators]
+    indicator_ids = [i.id for p in with_indicators for i in p.indicators]
+    tracked_ids = (
+        set(session.scalars(select(Actual.indicator_id).where(Actual.indicator_id.in_(indicator_ids))))
+        if indicator_ids
+        else set()
+    )
+    tracked = [p for p in with_indicators if any(i.id in tracked_ids for i in p.indicators)]
+    planned_years = {
+        s.year for p in programmes for s in p.spend if s.kind == SpendKind.PLANNED and s.amount > 0
+    }
+    return ProgrammeSummary(
+        n_programmes=len(programmes),
+        with_baselines_and_targets=len(with_indicators),
+        with_tracked_indicators=len(tracked),
+        years_of_committed_spend=committed_years_ahead(planned_years, year),
+    )
+
+
+def evidence_from_records(
+    session: Session, assessment: Assessment, *, year: int, published_only: bool = False
+) -> Assessment:
+    """The assessment with evidenced monitoring and funding answers from the programme records.
+
+    When the place has no programmes recorded, nothing can be evidenced and the assessment is
+    returned unchanged (its answers stay self-reported).
+    """
+    summary = programme_summary(
+        session, assessment.place_code, year=year, published_only=published_only
+    )
+    if summary.n_programmes == 0:
+        return assessment
+    return apply_evidence(assessment, summary)
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    """A page of levelscope that holds evidence for a factor."""
+
+    factor_id: str
+    label: str
+    url: str
+
+
+def evidence_links(place_code: str) -> list[EvidenceLink]:
+    """Links from the assessment to the evidence levelscope holds about the place."""
+    return [
+        EvidenceLink(
+            factor_id=LOCAL_KNOWLEDGE,
+            label=f"Area profile of {place_code}: how it compares with the median and its peers",
+            url=AREA_PROFILE_PATH.format(code=place_code),
+        )
+    ]

@@ -8,7 +8,12 @@ unit and period and returns a result object with ``summary()``, ``to_frame()`` a
 
 from __future__ import annotations
 
-from levelscope.evaluate.areas import evaluate_areas
+from levelscope.evaluate.areas import (
+    AreaEvaluation,
+    evaluate_area,
+    evaluate_areas,
+    evaluate_programme,
+)
 from levelscope.evaluate.augmented import AugmentedSyntheticControl, augmented_synthetic_control
 from levelscope.evaluate.did import (
     AggregatedEffects,
@@ -37,6 +42,7 @@ from levelscope.evaluate.verdict import estimate_verdict, synth_verdict
 
 __all__ = [
     "AggregatedEffects",
+    "AreaEvaluation",
     "AugmentedSyntheticControl",
     "CrossValidation",
     "DesignError",
@@ -53,7 +59,9 @@ __all__ = [
     "augmented_synthetic_control",
     "callaway_santanna",
     "estimate_verdict",
+    "evaluate_area",
     "evaluate_areas",
+    "evaluate_programme",
     "event_study",
     "leave_one_out",
     "long_panel",

@@ -84,7 +84,7 @@ def _equality_ls(a: FloatArray, b: FloatArray, passive: NDArray[np.int64]) -> Fl
     """
     m = passive.shape[0]
     z = np.empty(m)
-    last = a[:, passive[m - 1]]
+    last = a[:, passive[m - 1]].copy()  # contiguous, for fast products below
     if m == 1:
         z[0] = 1.0
         return z
@@ -257,7 +257,7 @@ def _nelder_mead(
             contracted = centre + 0.5 * (pts[d] - centre)
         f_c = _v_loss(contracted, x0, x1, z0, z1, w)
         evals += 1
-        if f_c < min(f_r, vals[d]):
+        if f_c < f_r and f_c < vals[d]:
             pts[d], vals[d] = contracted, f_c
             continue
         for i in range(1, d + 1):

@@ -1,26 +1,129 @@
-"""Evaluate an indicator for treated areas, with the other areas as donors or controls.
+"""Evaluate an indicator for treated areas, with the other areas of their level as comparisons.
 
 The workspace keeps observations in one long layout (``geography_code``, ``indicator_id``,
-``year``, ``value``); :func:`evaluate_areas` turns a slice of it into the right design.
+``year``, ``value``). Three entry points, each building on the one before:
+
+* :func:`evaluate_areas` — a slice of that layout (a DataFrame) in, an estimate out;
+* :func:`evaluate_area` — reads the indicator at the treated areas' level from a workspace, keeps
+  out neighbours or other treated places if asked, and returns an :class:`AreaEvaluation`;
+* :func:`evaluate_programme` — the same for a programme in the register: its places and start
+  date come from :mod:`levelscope.monitor.programmes`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import replace
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 
 from levelscope.data.periods import Period, parse_period
 from levelscope.evaluate.did import TwoWayFixedEffects, twfe
 from levelscope.evaluate.panel import Balance, DesignError
 from levelscope.evaluate.sdid import SyntheticDiD, synthetic_did
-from levelscope.evaluate.synth import Progress, SyntheticControl, synthetic_control
-from levelscope.results import Provenance
+from levelscope.evaluate.synth import (
+    PlaceboTest,
+    Progress,
+    SyntheticControl,
+    placebo_in_space,
+    synthetic_control,
+)
+from levelscope.evaluate.verdict import estimate_verdict, synth_verdict
+from levelscope.results import Provenance, Result
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from levelscope.data.store import Workspace
 
 Method = Literal["synth", "did", "sdid"]
+METHODS: tuple[str, ...] = ("synth", "did", "sdid")
 COLUMNS = ("geography_code", "indicator_id", "year", "value")
+Estimate = SyntheticControl | TwoWayFixedEffects | SyntheticDiD
+Start = int | str | Period | dt.date
+
+
+@dataclass(frozen=True)
+class AreaEvaluation(Result):
+    """An evaluation of one indicator for treated areas against the other areas of their level.
+
+    Attributes
+    ----------
+    indicator, level:
+        What was evaluated, and at which geographic level.
+    treated:
+        Codes of the treated areas.
+    start:
+        First affected year.
+    method:
+        ``"synth"``, ``"sdid"`` or ``"did"``.
+    excluded:
+        Areas kept out of the comparison group, with the reason (``"asked"``, ``"neighbour"``,
+        ``"other programme"``).
+    comparisons:
+        Number of areas in the comparison group (donors or controls).
+    estimate:
+        The estimator's result.
+    placebos:
+        In-space placebo test (synthetic control only, when asked for).
+    """
+
+    indicator: str
+    level: str
+    treated: tuple[str, ...]
+    start: int
+    method: str
+    excluded: pd.Series = field(repr=False)
+    comparisons: int
+    estimate: Estimate = field(repr=False)
+    placebos: PlaceboTest | None = field(default=None, repr=False)
+
+    @property
+    def effect(self) -> float:
+        """The estimated average effect over the post-treatment years."""
+        return float(self.estimate.effect)
+
+    def verdict(self) -> str:
+        """A plain-language reading of the estimate that states its uncertainty."""
+        if isinstance(self.estimate, SyntheticControl):
+            return synth_verdict(self.estimate, self.placebos)
+        if isinstance(self.estimate, SyntheticDiD):
+            lower, upper = self.estimate.confidence_interval()
+            return estimate_verdict(self.effect, lower, upper, self.estimate.p_value)
+        return self.estimate.verdict()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The estimator's table (paths for a synthetic control, coefficients otherwise)."""
+        return self.estimate.to_frame()
+
+    def summary(self) -> str:
+        places = ", ".join(self.treated)
+        dropped = ""
+        if len(self.excluded):
+            counts = self.excluded.value_counts()
+            dropped = " (left out: " + ", ".join(f"{n} {why}" for why, n in counts.items()) + ")"
+        head = (
+            f"Evaluation of {self.indicator} for {places} from {self.start} by {self.method}, "
+            f"against {self.comparisons} other {self.level} areas{dropped}"
+        )
+        body = self.estimate.summary()
+        if isinstance(self.estimate, SyntheticControl):
+            body = body.rsplit("\n", 1)[0]  # the verdict follows, with the placebo evidence
+            tail = f"\n{self.placebos.summary()}" if self.placebos else ""
+            return f"{head}\n{body}{tail}\n{self.verdict()}"
+        return f"{head}\n{body}"
+
+    def plot(self) -> go.Figure:
+        """Placebo spaghetti plot if placebos were run, else the estimator's own figure."""
+        if self.placebos is not None:
+            return self.placebos.plot()
+        if isinstance(self.estimate, TwoWayFixedEffects):
+            raise DesignError("a two-way fixed-effects estimate has no figure; use method='sdid'")
+        return self.estimate.plot()
 
 
 def start_year(start: int | str | Period) -> int:
@@ -41,7 +144,7 @@ def evaluate_areas(
     balance: Balance = "error",
     provenance: Provenance | None = None,
     progress: Progress | None = None,
-) -> SyntheticControl | TwoWayFixedEffects | SyntheticDiD:
+) -> Estimate:
     """Evaluate whether an indicator changed in ``treated`` areas from ``start``.
 
     Parameters
@@ -55,8 +158,9 @@ def evaluate_areas(
         First affected period: a year or any period label ``parse_period`` reads ("2015/16"
         becomes 2016, the year it ends).
     method:
-        ``"synth"`` (synthetic control; one treated area), ``"sdid"`` (synthetic DiD; one or
-        more) or ``"did"`` (two-way fixed effects, errors clustered by area).
+        ``"synth"`` (synthetic control fitted to the whole pre-period path; one treated area),
+        ``"sdid"`` (synthetic DiD; one or more) or ``"did"`` (two-way fixed effects, errors
+        clustered by area).
     exclude:
         Areas to keep out of the donors/controls (neighbours that spill-overs may reach,
         places treated by similar policies).
@@ -76,13 +180,14 @@ def evaluate_areas(
     missing = [c for c in COLUMNS if c not in observations.columns]
     if missing:
         raise DesignError(f"observations lack columns {missing}; expected {list(COLUMNS)}")
-    frame = observations
-    indicators = frame["indicator_id"].unique()
+    if method not in METHODS:
+        raise DesignError(f"method must be 'synth', 'did' or 'sdid'; got {method!r}")
+    indicators = observations["indicator_id"].unique()
     if indicator is None:
         if len(indicators) != 1:
             raise DesignError(f"observations hold indicators {list(indicators)}; pass indicator=")
         indicator = str(indicators[0])
-    frame = frame[frame["indicator_id"] == indicator]
+    frame = observations[observations["indicator_id"] == indicator]
     treated = list(treated)
     if not treated:
         raise DesignError("no treated areas given")
@@ -94,23 +199,233 @@ def evaluate_areas(
     if absent:
         raise DesignError(f"treated areas {absent} have no {indicator!r} observations")
     year = start_year(start)
-    columns = {"unit": "geography_code", "time": "year", "outcome": "value"}
-    result: SyntheticControl | TwoWayFixedEffects | SyntheticDiD
+    # Name the outcome after the indicator so summaries and figures say what was measured.
+    frame = frame[["geography_code", "year", "value"]].rename(columns={"value": indicator})
+    result: Estimate
     if method == "synth":
         if len(treated) != 1:
             raise DesignError(
                 "a synthetic control takes one treated area; use method='sdid' or 'did' for several"
             )
-        result = synthetic_control(frame, treated=treated[0], start=year, balance=balance, **columns)
+        result = synthetic_control(
+            frame, unit="geography_code", time="year", outcome=indicator, treated=treated[0],
+            start=year, balance=balance,
+        )
     elif method == "sdid":
         result = synthetic_did(
-            frame, treated=treated, start=year, balance=balance, progress=progress, **columns
+            frame, unit="geography_code", time="year", outcome=indicator, treated=treated,
+            start=year, balance=balance, progress=progress,
         )
-    elif method == "did":
-        panel_frame = frame.assign(treated=(frame["geography_code"].isin(treated) & (frame["year"] >= year)).astype(float))
-        result = twfe(panel_frame, unit="geography_code", time="year", outcome="value", treatment="treated")
     else:
-        raise DesignError(f"method must be 'synth', 'did' or 'sdid'; got {method!r}")
+        is_treated = frame["geography_code"].isin(treated) & (frame["year"] >= year)
+        result = twfe(
+            frame.assign(treated=is_treated.astype(float)),
+            unit="geography_code", time="year", outcome=indicator, treatment="treated",
+        )
     if provenance is not None:
         result = replace(result, provenance=provenance)
     return result
+
+
+def evaluate_area(
+    workspace: Workspace,
+    indicator: str,
+    treated: Sequence[str],
+    start: Start,
+    *,
+    method: Method = "synth",
+    exclude: Sequence[str] = (),
+    exclude_neighbours: bool = False,
+    placebos: bool = False,
+    balance: Balance = "error",
+    as_of: Any = None,
+    progress: Progress | None = None,
+) -> AreaEvaluation:
+    """Evaluate ``indicator`` for ``treated`` areas from ``start``, against the other areas of the
+    same level in ``workspace``.
+
+    Parameters
+    ----------
+    workspace:
+        An open workspace.
+    indicator:
+        Indicator id.
+    treated:
+        Codes of the treated areas; all at one geographic level.
+    start:
+        First affected period: a year, a period label (its end year), or a date — then the first
+        year whose period ends on or after that date, so a period the policy touched at all
+        counts as treated and the pre-period stays clean.
+    method:
+        ``"synth"``, ``"sdid"`` or ``"did"``; see :func:`evaluate_areas`.
+    exclude:
+        Further areas to keep out of the comparison group (e.g. places under similar policies).
+    exclude_neighbours:
+        Also keep out areas sharing a boundary with a treated area (queen contiguity), whose
+        outcomes spill-overs may have moved.
+    placebos:
+        Run in-space placebos for a p-value (synthetic control only).
+    balance:
+        Rule for missing years; see :func:`~levelscope.evaluate.panel.long_panel`.
+    as_of:
+        Use the figures as published on this date.
+    progress:
+        ``progress(done, total)`` for placebo runs.
+
+    Returns
+    -------
+    AreaEvaluation
+
+    Raises
+    ------
+    NotFoundError
+        An unknown area or indicator.
+    DesignError
+        Treated areas at different levels, a treated area excluded, no boundaries for
+        ``exclude_neighbours``, or any design problem of the estimator.
+
+    Examples
+    --------
+    >>> evaluate_area(ws, "gva_per_hour_worked", ["TLC11"], 2015)      # doctest: +SKIP
+    """
+    codes = list(dict.fromkeys(treated))
+    if not codes:
+        raise DesignError("no treated areas given")
+    levels = {code: str(workspace.geography(code).level) for code in codes}
+    if len(set(levels.values())) > 1:
+        raise DesignError(f"treated areas must share one level; got {levels}")
+    level = levels[codes[0]]
+    reasons = {code: "asked" for code in exclude if code not in codes}
+    if exclude_neighbours:
+        for code in neighbours(workspace, level, codes):
+            reasons.setdefault(code, "neighbour")
+    clash = sorted(set(codes) & set(exclude))
+    if clash:
+        raise DesignError(f"areas {clash} are both treated and excluded")
+    observations = workspace.observations(indicator, level=level, as_of=as_of)
+    year = _first_year(observations, start)
+    estimate = evaluate_areas(
+        observations, codes, year, method, list(reasons), indicator=indicator, balance=balance,
+        provenance=workspace.provenance(indicator), progress=progress,
+    )
+    test = None
+    if placebos:
+        if not isinstance(estimate, SyntheticControl):
+            raise DesignError("in-space placebos are for method='synth'")
+        test = placebo_in_space(estimate, progress=progress)
+    present = set(observations["geography_code"]) - set(reasons) - set(codes)
+    return AreaEvaluation(
+        indicator=indicator,
+        level=level,
+        treated=tuple(codes),
+        start=year,
+        method=method,
+        excluded=pd.Series(reasons, dtype=object, name="reason"),
+        comparisons=_comparison_count(estimate, len(present)),
+        estimate=estimate,
+        placebos=test,
+        provenance=estimate.provenance,
+    )
+
+
+def evaluate_programme(
+    workspace: Workspace,
+    session: Session,
+    programme_id: int,
+    indicator: str,
+    *,
+    method: Method = "synth",
+    exclude_other_programmes: bool = True,
+    exclude: Sequence[str] = (),
+    exclude_neighbours: bool = False,
+    placebos: bool = False,
+    balance: Balance = "error",
+    progress: Progress | None = None,
+) -> AreaEvaluation:
+    """Evaluate a registered programme: its places are treated from its start date.
+
+    The places and start date are read from the programme register
+    (:func:`levelscope.monitor.programmes.get_programme`); with ``exclude_other_programmes`` the
+    places of every other registered programme are kept out of the comparison group, since they
+    were treated too. Other arguments as :func:`evaluate_area`.
+
+    Raises
+    ------
+    NotFoundError
+        No programme with ``programme_id``.
+    DesignError
+        The programme has no places.
+    """
+    from levelscope.monitor.programmes import get_programme, list_programmes
+
+    programme = get_programme(session, programme_id)
+    places = list(programme.place_codes)
+    if not places:
+        raise DesignError(f"programme {programme.name!r} has no places to evaluate")
+    others: list[str] = []
+    if exclude_other_programmes:
+        level = str(workspace.geography(places[0]).level)
+        for other in list_programmes(session):
+            if other.id == programme.id:
+                continue
+            others += [
+                c for c in other.place_codes
+                if c not in places and _level_of(workspace, c) == level
+            ]
+    evaluation = evaluate_area(
+        workspace, indicator, places, programme.start_date, method=method,
+        exclude=[*exclude, *(c for c in others if c not in exclude)],
+        exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
+        progress=progress,
+    )
+    if not others:
+        return evaluation
+    reasons = evaluation.excluded.copy()
+    reasons[reasons.index.isin(others) & ~reasons.index.isin(list(exclude))] = "other programme"
+    return replace(evaluation, excluded=reasons)
+
+
+def neighbours(workspace: Workspace, level: str, codes: Sequence[str]) -> list[str]:
+    """Areas at ``level`` sharing a boundary point with any of ``codes`` (queen contiguity)."""
+    from levelscope.errors import UndefinedMeasureError
+    from levelscope.spatial.weights import Weights
+
+    try:
+        weights = Weights.from_workspace(workspace, level, "queen")
+    except UndefinedMeasureError as exc:
+        raise DesignError(f"cannot find neighbours: {exc}") from None
+    ids = list(weights.ids)
+    lacking = [c for c in codes if c not in ids]
+    if lacking:
+        raise DesignError(f"cannot find neighbours: no boundary for {lacking}")
+    matrix = weights.to_sparse()
+    rows = [ids.index(c) for c in codes]
+    touching = np.unique(matrix[rows].nonzero()[1])
+    return [ids[j] for j in touching if ids[j] not in codes]
+
+
+def _level_of(workspace: Workspace, code: str) -> str | None:
+    from levelscope.errors import NotFoundError
+
+    try:
+        return str(workspace.geography(code).level)
+    except NotFoundError:
+        return None
+
+
+def _first_year(observations: pd.DataFrame, start: Start) -> int:
+    if isinstance(start, dt.date):
+        ends = pd.to_datetime(observations["period_end"]).dt.date
+        later = observations.loc[(ends >= start).to_numpy(), "year"]
+        if later.empty:
+            raise DesignError(f"no period ends on or after the start date {start}: no post-period")
+        return int(later.min())
+    return start_year(start)
+
+
+def _comparison_count(estimate: Estimate, present: int) -> int:
+    if isinstance(estimate, SyntheticControl):
+        return len(estimate.weights)
+    if isinstance(estimate, SyntheticDiD):
+        return len(estimate.unit_weights)
+    return present

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -99,16 +99,21 @@ class TwoWayFixedEffects(RegressionTable):
 
     @property
     def effect(self) -> float:
-        return float(self.estimate[self.treatment])
+        return float(self.estimate.loc[self.treatment])
 
-    def summary(self) -> str:
+    def verdict(self) -> str:
+        """A plain-language reading of the treatment coefficient with its interval."""
         from levelscope.evaluate.verdict import estimate_verdict
 
-        ci = self.confidence_interval().loc[self.treatment]
-        text = estimate_verdict(
-            self.effect, float(ci["lower"]), float(ci["upper"]), float(self.p_value[self.treatment])
+        ci = self.confidence_interval().to_dict("index")[self.treatment]
+        p_value = self.p_value.to_dict()[self.treatment]
+        return estimate_verdict(
+            self.effect, float(ci["lower"]), float(ci["upper"]), float(p_value),
+            level=1 - self.alpha,
         )
-        return f"{super().summary()}\n{text}"
+
+    def summary(self) -> str:
+        return f"{super().summary()}\n{self.verdict()}"
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,9 @@ class PretrendTest(Result):
             f"Pre-trends test: {self.distribution} statistic {self.statistic:.3f} on {self.df} "
             f"restrictions, p-value {self.p_value:.3f}"
         )
+
+
+TableT = TypeVar("TableT", bound=RegressionTable)
 
 
 def _wald(theta: pd.Series, vcov: pd.DataFrame, df_denominator: int | None) -> PretrendTest:
@@ -292,9 +300,9 @@ def _fe_regression(
     names: list[str],
     cluster: str,
     alpha: float,
-    kind: type[RegressionTable],
+    kind: type[TableT],
     **extra: object,
-) -> RegressionTable:
+) -> TableT:
     """OLS with unit and period effects, via the within-unit transform of ``x``, ``y`` and the
     period dummies (exact on unbalanced panels too), clustered CR1 errors."""
     units = frame[unit].to_numpy()
@@ -447,7 +455,8 @@ class AggregatedEffects(Result):
         e = self.estimates
         return plot.event_study(
             e.index.to_numpy(), e["att"].to_numpy(), e["lower"].to_numpy(), e["upper"].to_numpy(),
-            reference=None, x_title="periods since adoption" if self.kind == "dynamic" else e.index.name,
+            reference=None,
+            x_title="periods since adoption" if self.kind == "dynamic" else str(e.index.name),
         )
 
 

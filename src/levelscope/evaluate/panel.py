@@ -202,9 +202,9 @@ def _balance(wide: pd.DataFrame, rule: Balance, unit: str, time: str) -> pd.Data
         return wide.loc[:, ~gaps.any(axis=0)]
     if rule != "error":
         raise ValueError(f"balance must be 'error', 'drop_units' or 'drop_periods', not {rule!r}")
-    pairs = gaps.stack()
-    pairs = pairs[pairs]
-    shown = ", ".join(f"({u}, {_fmt(np.array([t]))})" for u, t in pairs.index[:8])
+    stacked = gaps.stack()
+    pairs = stacked.index[stacked.to_numpy(dtype=bool)]
+    shown = ", ".join(f"({u}, {_fmt(np.array([t]))})" for u, t in pairs[:8])
     more = f" and {len(pairs) - 8} more" if len(pairs) > 8 else ""
     raise DesignError(
         f"the panel is unbalanced: no outcome for ({unit}, {time}) {shown}{more}. "

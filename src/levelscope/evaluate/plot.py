@@ -57,11 +57,13 @@ def synth_gap(result: SyntheticControl) -> go.Figure:
 
 def placebo_spaghetti(result: PlaceboTest, max_pre_mspe_ratio: float | None) -> go.Figure:
     figure = go.Figure()
-    treated_mspe = result.pre_rmspe[result.treated] ** 2
+    pre_mspe = (result.pre_rmspe**2).to_dict()
+    treated_mspe = float(pre_mspe[result.treated])
     for unit in result.gaps.columns:
         if unit == result.treated:
             continue
-        if max_pre_mspe_ratio is not None and result.pre_rmspe[unit] ** 2 > max_pre_mspe_ratio * treated_mspe:
+        unit_mspe = float(pre_mspe[unit])
+        if max_pre_mspe_ratio is not None and unit_mspe > max_pre_mspe_ratio * treated_mspe:
             continue
         figure.add_scatter(
             x=result.gaps.index, y=result.gaps[unit], name=str(unit), line_color=_GREY,

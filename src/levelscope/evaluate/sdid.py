@@ -128,7 +128,8 @@ def synthetic_did(
     panel = data if isinstance(data, Panel) else long_panel(
         data, unit=unit, time=time, outcome=outcome, balance=balance
     )
-    treated_list = [treated] if isinstance(treated, str) or not isinstance(treated, Sequence) else list(treated)
+    several = isinstance(treated, Sequence) and not isinstance(treated, str)
+    treated_list = list(treated) if several else [treated]  # type: ignore[arg-type]
     rows = [panel.unit_index(u) for u in treated_list]
     controls = [i for i in range(len(panel.units)) if i not in rows]
     pre = panel.times < float(start)

@@ -246,7 +246,7 @@ class PlaceboTest(Result):
         n = len(self.ratio)
         return (
             f"In-space placebo test for {self.treated}: post/pre RMSPE ratio "
-            f"{self.ratio[self.treated]:.3g}, rank {self.rank} of {n}, p-value {self.p_value:.3f} "
+            f"{_at(self.ratio, self.treated):.3g}, rank {self.rank} of {n}, p-value {self.p_value:.3f} "
             f"(smallest possible with {n} units: {1 / n:.3f})"
         )
 
@@ -478,7 +478,9 @@ def fit_design(design: SynthDesign) -> SyntheticControl:
     return _result(design, v, w, fit_mspe)
 
 
-def _result(design: SynthDesign, v: NDArray[np.float64], w: NDArray[np.float64], fit_mspe: float) -> SyntheticControl:
+def _result(
+    design: SynthDesign, v: NDArray[np.float64], w: NDArray[np.float64], fit_mspe: float
+) -> SyntheticControl:
     panel = design.panel
     t_row = panel.unit_index(design.treated)
     d_rows = [panel.unit_index(d) for d in design.donors]
@@ -541,7 +543,7 @@ def _predictor_values(
     out = np.empty((len(predictors), len(rows)))
     for i, spec in enumerate(predictors):
         cols = panel.time_positions(spec.periods or (), f"predictor {spec.label()!r}")
-        block = panel.variable(spec.variable)[np.ix_(rows, cols)]
+        block = panel.variable(spec.variable)[np.ix_(np.asarray(rows, dtype=np.int64), cols)]
         empty = np.isnan(block).all(axis=1)
         if empty.any():
             who = [panel.units[rows[j]] for j in np.flatnonzero(empty)[:5]]
@@ -559,7 +561,7 @@ def _scaled(
     sd = raw.std(axis=1, ddof=1)
     flat = np.flatnonzero(sd <= 1e-12 * (1.0 + np.abs(raw).max(axis=1)))
     if flat.size:
-        names = [predictors[i].label() for i in flat]
+        names = [predictors[int(i)].label() for i in flat]
         raise DesignError(f"predictors {names} take the same value for every unit; drop them")
     scaled = raw / sd[:, None]
     _check_collinear(scaled, predictors)
@@ -595,8 +597,12 @@ def _problem(
     rows = [panel.unit_index(treated), *(panel.unit_index(d) for d in donors)]
     x = _scaled(panel, design.predictors if predictors is None else predictors, rows)
     cols = panel.time_positions(design.fit_periods if fit_periods is None else fit_periods, "fit")
-    z = panel.outcome[np.ix_(rows, cols)].T
-    return _Arrays(x[:, 0], x[:, 1:], z[:, 0], z[:, 1:], _starts(x, z))
+    z = panel.outcome[np.ix_(np.asarray(rows, dtype=np.int64), cols)].T
+    contiguous = np.ascontiguousarray
+    return _Arrays(
+        contiguous(x[:, 0]), contiguous(x[:, 1:]), contiguous(z[:, 0]), contiguous(z[:, 1:]),
+        _starts(x, z),
+    )
 
 
 def _starts(x: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -722,7 +728,7 @@ def placebo_in_space(result: SyntheticControl, *, progress: Progress | None = No
     ratio = pd.Series(
         [_ratio(post_rmspe[u], pre_rmspe[u]) for u in gap_frame.columns], index=gap_frame.columns
     )
-    treated_ratio = ratio[design.treated]
+    treated_ratio = _at(ratio, design.treated)
     at_least = int((ratio >= treated_ratio * (1 - 1e-12)).sum())
     return PlaceboTest(
         treated=design.treated,
@@ -768,16 +774,21 @@ def placebo_in_time(
     if predictors is not None:
         specs = list(predictors)
     else:
-        specs = [
+        cut = [
             Predictor(p.variable, tuple(t for t in (p.periods or ()) if t < start))
             for p in design.predictors
         ]
-        lost = [p.label() for p, s in zip(design.predictors, specs, strict=True) if not s.periods]
-        if lost:
+        lost = [p.label() for p, c in zip(design.predictors, cut, strict=True) if not c.periods]
+        if _is_default_path(design):
+            # The default design has one predictor per pre-period: keep those before the fake start.
+            specs = [c for c in cut if c.periods]
+        elif lost:
             raise DesignError(
                 f"predictors {lost} have no periods before the placebo start {_fmt(start)}; "
                 "pass predictors= measured before it"
             )
+        else:
+            specs = list(cut)
     fit = (
         tuple(fit_periods)
         if fit_periods is not None
@@ -825,6 +836,19 @@ def leave_one_out(
         effects=pd.Series(effects, name="effect"),
         provenance=result.provenance,
     )
+
+
+def _at(series: pd.Series, label: Hashable) -> float:
+    """``series[label]`` as a float (labels here are unit names of any hashable type)."""
+    return float(series.to_dict()[label])
+
+
+def _is_default_path(design: SynthDesign) -> bool:
+    """Whether the design uses the default predictors: the outcome in each pre-period."""
+    return all(
+        p.variable == design.panel.outcome_name and p.periods is not None and len(p.periods) == 1
+        for p in design.predictors
+    ) and len(design.predictors) == design.pre_times.size
 
 
 def _fmt(value: float) -> str:

@@ -71,20 +71,26 @@ def prepare(
         w = as_float_vector(weights, "weights")
         if w.shape != y.shape:
             raise ValueError(f"values and weights differ in length ({y.size} values, {w.size} weights)")
-        _require(np.isfinite(w), measure, "weights must be finite (found NaN or infinity)", w)
-        _require(w >= 0, measure, "weights must be non-negative", w)
-        keep = w > 0
-        y, w, positions = y[keep], w[keep], positions[keep]
-    _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, positions)
+        # Fast path: a finite sum and a positive minimum mean every weight is finite and positive.
+        if not (w.size and np.isfinite(w.sum()) and w.min() > 0):
+            _require(np.isfinite(w), measure, "weights must be finite (found NaN or infinity)", w)
+            _require(w >= 0, measure, "weights must be non-negative", w)
+            keep = w > 0
+            y, w, positions = y[keep], w[keep], positions[keep]
     if y.size < 2:
+        _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, positions)
         raise UndefinedMeasureError(
             f"{measure} needs at least two observations with positive weight, got {y.size}"
         )
-    _require(y >= 0, measure, "values must be non-negative", y, positions)
-    if positive:
-        rule = "values must be strictly positive (it takes logarithms)"
-        _require(y > 0, measure, rule, y, positions)
-    if not np.any(y > 0):
+    lowest = y.min()
+    in_domain = lowest > 0 if positive else lowest >= 0
+    if not (in_domain and np.isfinite(y.sum())):
+        _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, positions)
+        _require(y >= 0, measure, "values must be non-negative", y, positions)
+        if positive:
+            rule = "values must be strictly positive (it takes logarithms)"
+            _require(y > 0, measure, rule, y, positions)
+    if not (lowest > 0 or np.any(y > 0)):
         raise UndefinedMeasureError(f"{measure} is undefined when the mean is zero")
     return Sample(y, w, positions)
 

@@ -39,9 +39,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+import numba
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy.special import xlogy
 
 from levelscope.errors import UndefinedMeasureError
@@ -94,13 +95,22 @@ def _mld_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
     return _ge_kernel(y, w, alpha=0.0)
 
 
+def _weighted_sum(w: FloatArray, x: FloatArray) -> FloatArray:
+    """``sum_i w[b, i] x[b, i]`` for each row ``b``; ``x`` of shape (n,) is shared by all rows."""
+    if x.ndim == 1:
+        return np.asarray(w @ x, dtype=np.float64)
+    return np.einsum("ij,ij->i", w, x)
+
+
 def _atkinson_kernel(y: FloatArray, w: FloatArray, *, epsilon: float) -> FloatArray:
-    p = _shares(w)
-    r = _relative_to_mean(y, p)
+    # In terms of y rather than r = y / mu, so that the power is taken once and the sums are
+    # dot products: A = 1 - M / mu with M the power mean of order 1 - epsilon.
+    total = w.sum(axis=-1)
+    log_mean = np.log(_weighted_sum(w, y) / total)
     if epsilon == 1:
-        return -np.expm1(np.sum(p * np.log(r), axis=-1))
-    power_mean = np.sum(p * np.power(r, 1 - epsilon), axis=-1) ** (1 / (1 - epsilon))
-    return 1 - power_mean
+        return -np.expm1(_weighted_sum(w, np.log(y)) / total - log_mean)
+    power_mean = (_weighted_sum(w, y ** (1 - epsilon)) / total) ** (1 / (1 - epsilon))
+    return -np.expm1(np.log(power_mean) - log_mean)
 
 
 def _cv_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
@@ -137,6 +147,30 @@ def _gini_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
     r = _relative_to_mean(y, p)
     midpoint_rank = np.cumsum(p, axis=-1) - p / 2
     return np.sum(p * (r - 1) * (2 * midpoint_rank - 1), axis=-1)
+
+
+@numba.njit(cache=True)
+def _gini_in_order(y: FloatArray, w: FloatArray, order: NDArray[np.intp]) -> float:  # pragma: no cover
+    # The Gini kernel for one sample, reading it in ``order`` (ascending) in one fused pass.
+    total = 0.0
+    income = 0.0
+    for i in range(y.size):
+        total += w[i]
+        income += w[i] * y[i]
+    mean = income / total
+    below = 0.0
+    acc = 0.0
+    for k in range(order.size):
+        i = order[k]
+        midpoint_rank = (below + w[i] / 2) / total
+        below += w[i]
+        acc += w[i] * (y[i] / mean - 1) * (2 * midpoint_rank - 1)
+    return acc / total
+
+
+def _gini_single(y: FloatArray, w: FloatArray) -> float:
+    # Ties may come in any order: the midpoint-rank formula gives the same sum for every order.
+    return float(_gini_in_order(y, w, np.argsort(y)))
 
 
 def weighted_quantile_sorted(y: FloatArray, w: FloatArray, q: float) -> FloatArray:
@@ -210,6 +244,9 @@ class Measure:
     takes_logs: Callable[[Mapping[str, float]], bool] = _no_logs
     undefined_when: str = "the input is degenerate"
     check_params: Callable[[Mapping[str, float]], None] | None = None
+    #: Optional fused version of the kernel for one unsorted sample (point estimates), when the
+    #: batched kernel is much slower on a single large sample.
+    single: Callable[..., float] | None = None
 
     def resolve(self, **params: float) -> dict[str, float]:
         """The full parameter set: defaults overridden by ``params``, validated."""
@@ -232,8 +269,11 @@ class Measure:
     def evaluate(self, sample: Sample, params: Mapping[str, float]) -> float:
         """The measure of an already validated sample."""
         y, w = sample.values, sample.weights
+        if self.single is not None:
+            return self.check_result(np.array([self.single(y, w, **params)]))[0].item()
         if self.needs_sorted:
-            order = np.argsort(y, kind="stable")
+            # Ties may come in any order: every sorted measure here is invariant to it.
+            order = np.argsort(y)
             y, w = y[order], w[order]
         return self.check_result(self.kernel(y, w[None, :], **params))[0].item()
 
@@ -267,7 +307,7 @@ def _check_share(params: Mapping[str, float]) -> None:
 _REGISTRY: dict[str, Measure] = {
     m.name: m
     for m in (
-        Measure("gini", "Gini coefficient", _gini_kernel, needs_sorted=True),
+        Measure("gini", "Gini coefficient", _gini_kernel, needs_sorted=True, single=_gini_single),
         Measure("theil", "Theil T index, GE(1)", _theil_kernel),
         Measure("mld", "Mean log deviation, GE(0)", _mld_kernel, takes_logs=_always_logs),
         Measure(

@@ -1,1 +1,19 @@
-"""Monitoring programmes: register, logic models, targets, tracking, value for money, appraisal."""
+"""Monitoring programmes: register, logic models, targets, tracking, value for money, appraisal.
+
+Where things are:
+
+* :mod:`~levelscope.monitor.programmes` — the register: programmes, places, funders, spend,
+  logic model, appraisal cash flows (records in the records database);
+* :mod:`~levelscope.monitor.tracking` — indicators with baselines, targets and trajectories,
+  actuals, status under a stated rule, status history, projection with an interval;
+* :mod:`~levelscope.monitor.imports` — actuals from a CSV file, all rows or none;
+* :mod:`~levelscope.monitor.additionality` — gross to net additional effects;
+* :mod:`~levelscope.monitor.vfm` — the four Es: economy, efficiency, effectiveness, equity;
+* :mod:`~levelscope.monitor.appraisal` — Green Book appraisal: real prices, discounting, NPSV,
+  BCR, optimism bias, distributional weights, switching values, sensitivity;
+* :mod:`~levelscope.monitor.access` — who may see and change a programme;
+* :mod:`~levelscope.monitor.dashboard` — everything a programme dashboard shows, in one result.
+
+Pure calculations (appraisal, additionality, the four Es from frames) need no database; the
+register and tracking take a session from :func:`levelscope.records.db.transaction`.
+"""

@@ -11,23 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
+import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from levelscope.errors import LevelscopeError
 from levelscope.monitor.appraisal import Appraisal, appraise
 from levelscope.monitor.programmes import Programme, SpendKind, Stage
-from levelscope.monitor.tracking import IndicatorTrack, Status, track
+from levelscope.monitor.tracking import STATUS_COLOURS, STATUS_SYMBOLS, IndicatorTrack, Status, track
 from levelscope.monitor.vfm import ValueForMoney, programme_value_for_money
 from levelscope.records.audit import audit_trail
 from levelscope.results import Result
 
-# Red / amber / green, in colours that stay distinguishable for the common colour-blindness types.
-STATUS_COLOURS: dict[Status, str] = {
-    Status.ON_TRACK: "#1a9850",
-    Status.AT_RISK: "#fdae61",
-    Status.OFF_TRACK: "#d73027",
-    Status.NO_DATA: "#999999",
-}
+# Okabe–Ito colours for funding sources, in order of first appearance.
+SOURCE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
 
 @dataclass(frozen=True, repr=False)
@@ -63,6 +59,7 @@ class ProgrammeDashboard(Result):
                     "stage": t.stage,
                     "status": t.status.value,
                     "colour": STATUS_COLOURS[t.status],
+                    "symbol": STATUS_SYMBOLS[t.status],
                     "latest": t.latest_value,
                     "expected": t.expected_at_latest,
                     "target": t.target_value,
@@ -89,6 +86,29 @@ class ProgrammeDashboard(Result):
         elif self.appraisal_note:
             lines.append(f"  appraisal: {self.appraisal_note}")
         return "\n".join(lines)
+
+    def spend_plot(self) -> go.Figure:
+        """Planned and actual spend side by side for each year, stacked by source."""
+        figure = go.Figure()
+        table = self.spend
+        for number, source in enumerate(dict.fromkeys(table["source"])):
+            rows = table[table["source"] == source]
+            years = [str(y) for y in rows["year"] for _ in range(2)]
+            kinds = ["planned", "actual"] * len(rows)
+            amounts = [v for pair in zip(rows["planned"], rows["actual"], strict=True) for v in pair]
+            figure.add_bar(
+                x=[years, kinds],
+                y=amounts,
+                name=str(source),
+                marker_color=SOURCE_COLOURS[number % len(SOURCE_COLOURS)],
+            )
+        figure.update_layout(
+            barmode="stack",
+            title="Spend by year and source",
+            yaxis_title="GBP (cash)",
+            legend={"orientation": "h"},
+        )
+        return figure
 
 
 def logic_model_frame(programme: Programme, tracks: tuple[IndicatorTrack, ...]) -> pd.DataFrame:

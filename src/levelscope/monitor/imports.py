@@ -22,6 +22,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pandas as pd
 from sqlalchemy import select
@@ -59,11 +60,12 @@ def _find_indicator(programme: Programme, key: str) -> ProgrammeIndicator | None
     return None
 
 
-def read_actuals(path: Path, programme: Programme) -> list[_Row]:
-    """Parse and validate the file; :class:`ValidationError` listing every problem if any."""
-    name = path.name
+def read_actuals(source: Path | IO[bytes] | IO[str], programme: Programme, *, name: str = "") -> list[_Row]:
+    """Parse and validate a file (a path or an open file); :class:`ValidationError` listing every
+    problem if any. ``name`` labels the problems (default: the path's file name)."""
+    name = name or (source.name if isinstance(source, Path) else "upload")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(source, dtype=str, keep_default_na=False)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise ValidationError(Problem(file=name, reason=f"cannot be read as CSV: {error}")) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]
@@ -113,16 +115,22 @@ def read_actuals(path: Path, programme: Programme) -> list[_Row]:
     return rows
 
 
-def import_actuals(session: Session, path: Path | str, programme: Programme) -> ImportSummary:
-    """Import actuals for ``programme`` from a CSV file, all or nothing.
+def import_actuals(
+    session: Session, source: Path | str | IO[bytes] | IO[str], programme: Programme, *, name: str = ""
+) -> ImportSummary:
+    """Import actuals for ``programme`` from a CSV file (a path or an open file), all or nothing.
+
+    ``name`` is the file name reported in problems and notes (default: the path's name).
 
     Raises
     ------
     ValidationError
         If any row is invalid; nothing is written.
     """
-    path = Path(path)
-    rows = read_actuals(path, programme)
+    if isinstance(source, str):
+        source = Path(source)
+    name = name or (source.name if isinstance(source, Path) else "upload")
+    rows = read_actuals(source, programme, name=name)
     touched = {row.indicator.id: row.indicator for row in rows}
     with session.begin_nested():
         existing = {
@@ -132,13 +140,13 @@ def import_actuals(session: Session, path: Path | str, programme: Programme) -> 
             )
         }
         for number, row in enumerate(rows, start=1):
-            write_actual(session, existing, row, note=row.note or path.name)
+            write_actual(session, existing, row, note=row.note or name)
             if number % FLUSH_EVERY == 0:
                 session.flush()
         session.flush()
         for indicator in touched.values():
             refresh_status(session, indicator)
-    return ImportSummary(file=path.name, rows=len(rows), indicators=len(touched))
+    return ImportSummary(file=name, rows=len(rows), indicators=len(touched))
 
 
 def write_actual(

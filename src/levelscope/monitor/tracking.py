@@ -56,6 +56,22 @@ class Status(StrEnum):
     NO_DATA = "no data"
 
 
+# Okabe & Ito (2008) colours, distinguishable under the common colour-blindness types; every
+# status is also drawn with its own marker shape and written out, so colour is never the only cue.
+STATUS_COLOURS: dict[Status, str] = {
+    Status.ON_TRACK: "#009E73",  # bluish green
+    Status.AT_RISK: "#E69F00",  # orange
+    Status.OFF_TRACK: "#D55E00",  # vermillion
+    Status.NO_DATA: "#999999",  # grey
+}
+STATUS_SYMBOLS: dict[Status, str] = {
+    Status.ON_TRACK: "circle",
+    Status.AT_RISK: "triangle-down",
+    Status.OFF_TRACK: "x",
+    Status.NO_DATA: "circle-open",
+}
+
+
 class Origin(StrEnum):
     """How an actual value reached the records."""
 
@@ -516,10 +532,21 @@ class IndicatorTrack(Result):
         return "\n".join(lines)
 
     def plot(self) -> go.Figure:
+        """Trajectory, actuals, the latest actual marked and labelled with its status, projection."""
         figure = go.Figure()
-        figure.add_scatter(x=self.path["date"], y=self.path["expected"], mode="lines", name="trajectory")
         figure.add_scatter(
-            x=self.actuals["date"], y=self.actuals["value"], mode="markers+lines", name="actual"
+            x=self.path["date"],
+            y=self.path["expected"],
+            mode="lines",
+            name="trajectory",
+            line={"color": "#000000", "dash": "dash"},
+        )
+        figure.add_scatter(
+            x=self.actuals["date"],
+            y=self.actuals["value"],
+            mode="markers+lines",
+            name="actual",
+            line={"color": "#0072B2"},
         )
         if self.projection is not None:
             p = self.projection
@@ -527,11 +554,32 @@ class IndicatorTrack(Result):
                 x=[p.date, p.date],
                 y=[p.lower, p.upper],
                 mode="lines",
-                line={"width": 6},
+                line={"width": 6, "color": "#56B4E9"},
                 name=f"{p.level:.0%} projection interval",
             )
-            figure.add_scatter(x=[p.date], y=[p.value], mode="markers", name="projection")
-        figure.update_layout(title=f"{self.name}: {self.status.value}", yaxis_title=self.unit)
+            figure.add_scatter(
+                x=[p.date], y=[p.value], mode="markers", name="projection", marker={"color": "#56B4E9"}
+            )
+        if self.latest_date is not None:
+            figure.add_scatter(
+                x=[self.latest_date],
+                y=[self.latest_value],
+                mode="markers+text",
+                text=[self.status.value],
+                textposition="top center",
+                name=f"latest: {self.status.value}",
+                marker={
+                    "size": 16,
+                    "color": STATUS_COLOURS[self.status],
+                    "symbol": STATUS_SYMBOLS[self.status],
+                    "line": {"width": 2, "color": STATUS_COLOURS[self.status]},
+                },
+            )
+        figure.update_layout(
+            title=f"{self.name}: {self.status.value}",
+            yaxis_title=self.unit,
+            legend={"orientation": "h"},
+        )
         return figure
 
 

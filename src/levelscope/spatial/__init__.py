@@ -17,11 +17,12 @@ from levelscope.spatial.autocorrelation import (
     moran,
     spatial_lag,
 )
-from levelscope.spatial.clusters import ClusterAnalysis, find_clusters
+from levelscope.spatial.clusters import ClusterAnalysis, find_clusters, workspace_clusters
 from levelscope.spatial.spatial_gini import SpatialGini, spatial_gini
-from levelscope.spatial.weights import Weights
+from levelscope.spatial.weights import NEIGHBOURS, Weights
 
 __all__ = [
+    "NEIGHBOURS",
     "ClusterAnalysis",
     "GlobalStatistic",
     "LocalG",
@@ -37,4 +38,5 @@ __all__ = [
     "moran",
     "spatial_gini",
     "spatial_lag",
+    "workspace_clusters",
 ]

@@ -8,37 +8,47 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 from levelscope.spatial._common import Alternative
 from levelscope.spatial.autocorrelation import GlobalStatistic, LocalMoran, local_moran, moran
-from levelscope.spatial.weights import Weights
-
-Neighbours = Literal["queen", "rook", "knn"]
+from levelscope.spatial.weights import Neighbours, Weights
 
 
 @dataclass(frozen=True, repr=False, eq=False)
 class ClusterAnalysis(Result):
-    """Global Moran's I and LISA clusters for one indicator on one map."""
+    """Global Moran's I and LISA clusters for one indicator on one map.
+
+    ``left_out`` lists areas that had a value but no boundary (so no neighbours to test).
+    """
 
     global_moran: GlobalStatistic
     local: LocalMoran
     weights: Weights
     geometries: tuple[Any, ...]
     crs: str | None
+    indicator: str | None = None
+    period: str | None = None
+    left_out: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         return self.local.to_frame()
 
     def summary(self) -> str:
+        head = []
+        if self.indicator is not None:
+            head.append(f"{self.indicator}, {self.period}")
+        if self.left_out:
+            head.append(f"{len(self.left_out)} areas without a boundary left out")
         return "\n".join(
-            [self.global_moran.summary(), self.local.summary(), self.weights.summary()]
+            [*head, self.global_moran.summary(), self.local.summary(), self.weights.summary()]
         )
 
     def plot(self, title: str | None = None) -> go.Figure:
@@ -52,8 +62,9 @@ def find_clusters(
     values: pd.Series,
     geometries: Mapping[Any, Any],
     *,
-    neighbours: Neighbours = "queen",
+    neighbours: Neighbours = "fuzzy",
     k: int = 6,
+    threshold: float | None = None,
     permutations: int = 999,
     alpha: float = 0.05,
     fdr: bool = False,
@@ -69,9 +80,9 @@ def find_clusters(
         One value per area, indexed by area code; missing values are an error.
     geometries
         Area code → shapely shape or WKB bytes. Codes with a shape but no value are left out.
-    neighbours
-        ``"queen"`` (default) or ``"rook"`` contiguity, or ``"knn"`` (``k`` nearest centroids;
-        useful where islands would otherwise have no neighbour).
+    neighbours, k, threshold
+        How areas are linked; see :meth:`Weights.build` (default ``"fuzzy"``: shapes that touch
+        or overlap, robust to generalised boundaries).
     permutations, alpha, fdr, seed, alternative
         As :func:`levelscope.spatial.local_moran`.
     crs
@@ -88,14 +99,7 @@ def find_clusters(
     codes = list(values.index)
     shapes = [geometries[c] for c in codes]
     shapes = [shapely.from_wkb(s) if isinstance(s, bytes | bytearray) else s for s in shapes]
-    if neighbours == "queen":
-        weights = Weights.queen(shapes, codes)
-    elif neighbours == "rook":
-        weights = Weights.rook(shapes, codes)
-    elif neighbours == "knn":
-        weights = Weights.knn(shapes, k, codes)
-    else:
-        raise ValueError(f"neighbours must be 'queen', 'rook' or 'knn', not {neighbours!r}")
+    weights = Weights.build(shapes, codes, neighbours, k=k, threshold=threshold)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     global_result = moran(
         values, weights, permutations=permutations, seed=rng, alternative=alternative
@@ -110,4 +114,49 @@ def find_clusters(
         weights=weights,
         geometries=tuple(shapes),
         crs=crs,
+    )
+
+
+def workspace_clusters(
+    workspace: Any,
+    indicator: str,
+    level: str,
+    period: str | None = None,
+    **options: Any,
+) -> ClusterAnalysis:
+    """:func:`find_clusters` for an indicator at one level of a workspace, in one period.
+
+    ``period`` defaults to the latest period with observations. Areas with a value but no
+    stored boundary are left out and listed in ``left_out``; areas with a boundary but no value
+    are not on the map. ``options`` go to :func:`find_clusters`. Backs
+    ``Workspace.clusters``.
+    """
+    observations = workspace.observations(indicator, level)
+    if observations.empty:
+        raise UndefinedMeasureError(f"no observations of {indicator!r} at level {level!r}")
+    if period is None:
+        latest = observations.loc[observations["period_end"].idxmax(), "period"]
+        period = str(latest)
+    chosen = observations[observations["period"] == period]
+    if chosen.empty:
+        known = sorted(observations["period"].astype(str).unique())
+        raise UndefinedMeasureError(f"no observations of {indicator!r} in {period!r}; periods: {known}")
+    values = chosen.dropna(subset=["value"]).set_index("geography_code")["value"].astype(float)
+    codes, shapes, crs = workspace.geometries(level)
+    if not codes:
+        raise UndefinedMeasureError(f"no area at level {level!r} has a boundary in the workspace")
+    geometries = dict(zip(codes, shapes, strict=True))
+    left_out = tuple(str(c) for c in values.index if c not in geometries)
+    values = values[[c in geometries for c in values.index]]
+    result = find_clusters(values, geometries, crs=crs, **options)
+    return ClusterAnalysis(
+        global_moran=result.global_moran,
+        local=result.local,
+        weights=result.weights,
+        geometries=result.geometries,
+        crs=crs,
+        indicator=indicator,
+        period=period,
+        left_out=left_out,
+        provenance=workspace.provenance(indicator),
     )

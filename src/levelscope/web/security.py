@@ -18,7 +18,8 @@ one on its own.
 Dependencies to override when wiring the app:
 
 * :func:`records_factory` — the records database (default: :func:`levelscope.records.connect`);
-* :func:`geography_check` — whether a geography code exists (default: any GSS/ITL/NUTS-shaped code).
+* :func:`geography_check` — whether a geography code exists (default: the served workspace's
+  geographies, or any GSS/ITL/NUTS-shaped code when no workspace is served).
 """
 
 from __future__ import annotations
@@ -65,9 +66,18 @@ def records_factory() -> sessionmaker[RecordsSession]:
     return _default_factory()
 
 
-def geography_check() -> GeographyCheck:
-    """How the API checks a geography code exists; override to consult the workspace."""
-    return accept_known_code_forms
+def geography_check(request: Request) -> GeographyCheck:
+    """How the API checks a geography code exists.
+
+    With a served workspace (``app.state.explorer``, as :func:`levelscope.web.app.create_app`
+    sets up), a code exists if the workspace knows it; without one, any code of GSS, ITL or NUTS
+    form is accepted. Override in ``app.dependency_overrides`` for anything else.
+    """
+    explorer = getattr(request.app.state, "explorer", None)
+    if explorer is None:
+        return accept_known_code_forms
+    known = frozenset(explorer.ws.geographies()["code"])
+    return known.__contains__
 
 
 def db_session(

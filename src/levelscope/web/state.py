@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -21,16 +22,23 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from levelscope.compare.clusters import ClusterMap, cluster_map
 from levelscope.compare.comparison import AreaComparison, Comparison, compare_area
-from levelscope.compare.inequality_view import broad_regions
+from levelscope.compare.inequality_view import InequalityOverTime, broad_regions, inequality_over_time
+from levelscope.compare.maps import MapData, Scheme, map_data
 from levelscope.compare.peers import PeerGroup, nearest_neighbours
 from levelscope.compare.standings import level_standings
+from levelscope.compare.trends import Trend, area_trend
+from levelscope.compare.wording import level_name
 from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.store import Workspace
 from levelscope.errors import NotFoundError
 from levelscope.results import Provenance
 
 T = TypeVar("T")
+
+#: Levels listed first in pickers: the most local first.
+LEVEL_ORDER = ("lad", "itl3", "itl2", "itl1", "region", "nation", "country")
 
 
 class ServedWorkspace(Workspace):
@@ -112,7 +120,26 @@ class Explorer:
         self._lock = threading.RLock()
         self._comparisons = lru_cache(maxsize=512)(self._compare)
         self._peers = lru_cache(maxsize=512)(self._nearest)
+        self._maps = lru_cache(maxsize=256)(self._map)
+        self._clusters = lru_cache(maxsize=64)(self._cluster)
+        self._trends = lru_cache(maxsize=512)(self._trend)
+        self._inequality = lru_cache(maxsize=128)(self._inequality_of)
         self._geojson: dict[tuple[str, float], str] = {}
+        self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+
+    def answer(self, key: tuple[Any, ...], compute: Callable[[], bytes], maxsize: int = 2048) -> bytes:
+        """A finished response body, remembered (least recently used dropped beyond ``maxsize``):
+        the same question to a read-only workspace always has the same answer."""
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        body = compute()
+        with self._lock:
+            self._answers[key] = body
+            if len(self._answers) > maxsize:
+                self._answers.popitem(last=False)
+        return body
 
     @classmethod
     def open(cls, path: Path) -> Explorer:
@@ -160,6 +187,62 @@ class Explorer:
 
         return self.ws._remember(("indicator-levels",), compute)
 
+    def areas_with_figures(self) -> pd.DataFrame:
+        """Every area with at least one figure: ``code``, ``name``, ``level``, ``level_name``."""
+
+        def compute() -> pd.DataFrame:
+            with self.ws._lock:
+                table = self.ws.con.execute(
+                    """
+                    SELECT g.code, g.name, g.level FROM geography g
+                    WHERE EXISTS (SELECT 1 FROM observation o WHERE o.geography_code = g.code)
+                    """
+                ).df()
+            order = {level: i for i, level in enumerate(LEVEL_ORDER)}
+            table["level_name"] = table["level"].map(level_name)
+            table["_order"] = table["level"].map(order).fillna(len(order))
+            return table.sort_values(["_order", "name"], kind="stable").drop(columns="_order").reset_index(
+                drop=True
+            )
+
+        return self.ws._remember(("areas-with-figures",), compute)
+
+    def area_search(self, text: str, level: str | None = None) -> pd.DataFrame:
+        """Areas whose name or code contains ``text`` (case-insensitive): exact matches first,
+        then names that start with it, then the rest; local authorities before larger areas."""
+        table = self.areas_with_figures()
+        if level is not None:
+            table = table[table["level"] == level]
+        wanted = text.strip().casefold()
+        if not wanted:
+            return table.reset_index(drop=True)
+        names = table["name"].str.casefold()
+        codes = table["code"].str.casefold()
+        exact = (names == wanted) | (codes == wanted)
+        starts = names.str.startswith(wanted) | codes.str.startswith(wanted)
+        contains = names.str.contains(wanted, regex=False)
+        score = exact.map({True: 0, False: 3}) - starts.astype(int) - contains.astype(int)
+        score = score.where(exact | starts | contains)
+        found = table.assign(_score=score).dropna(subset=["_score"])
+        return found.sort_values("_score", kind="stable").drop(columns="_score").reset_index(drop=True)
+
+    def headline_trends(self, code: str, limit: int = 2, min_periods: int = 5) -> list[Trend]:
+        """Trends worth a sentence in an area's summary: its indicators with a direction and at
+        least ``min_periods`` periods at its level, longest series first."""
+        level = str(self.ws.geography(code).level)
+        coverage = self.indicator_levels()
+        meta = self.ws.indicators().set_index("id")
+        rows = coverage[(coverage["level"] == level) & (coverage["periods"] >= min_periods)]
+        rows = rows[rows["indicator_id"].map(meta["polarity"]).ne("neutral")]
+        found = []
+        for ident in rows.sort_values("periods", ascending=False, kind="stable")["indicator_id"]:
+            trend = self.trend(code, str(ident), ())
+            if len(trend.series) >= 2:
+                found.append(trend)
+            if len(found) == limit:
+                break
+        return found
+
     def levels_with_shapes(self) -> set[str]:
         def compute() -> set[str]:
             with self.ws._lock:
@@ -205,8 +288,43 @@ class Explorer:
         level = str(self.ws.geography(code).level)
         return nearest_neighbours(self.ws, code, k, context or None, standings=self.standings(level))
 
+    def map(self, indicator: str, level: str, period: str | None, scheme: Scheme, k: int) -> MapData:
+        return self._maps(indicator, level, period, scheme, k)
+
+    def clusters(
+        self, indicator: str, level: str, period: str | None, permutations: int, alpha: float
+    ) -> ClusterMap:
+        return self._clusters(indicator, level, period, permutations, alpha)
+
+    def trend(self, code: str, indicator: str, peers: tuple[str, ...]) -> Trend:
+        return self._trends(code, indicator, peers)
+
+    def inequality(self, indicator: str, level: str, measures: tuple[str, ...]) -> InequalityOverTime:
+        return self._inequality(indicator, level, measures)
+
+    def _map(self, indicator: str, level: str, period: str | None, scheme: Scheme, k: int) -> MapData:
+        return map_data(self.ws, indicator, level, period, scheme, k, panel=self.panel(indicator, level))
+
+    def _cluster(
+        self, indicator: str, level: str, period: str | None, permutations: int, alpha: float
+    ) -> ClusterMap:
+        values = self.map(indicator, level, period, "quantiles", 5)
+        codes, shapes, _ = self.ws.geometries(level)
+        return cluster_map(self.ws, values.table, indicator, level, values.period, shapes=(codes, shapes),
+                           permutations=permutations, alpha=alpha)
+
+    def _trend(self, code: str, indicator: str, peers: tuple[str, ...]) -> Trend:
+        level = str(self.ws.geography(code).level)
+        return area_trend(self.ws, code, indicator, peers=peers, panel=self.panel(indicator, level))
+
+    def _inequality_of(self, indicator: str, level: str, measures: tuple[str, ...]) -> InequalityOverTime:
+        return inequality_over_time(self.ws, indicator, level, measures, panel=self.panel(indicator, level),
+                                    regions=self.regions(level))
+
     def warm(self, levels: Sequence[str] = ("lad",)) -> None:
         """Work out the costly tables up front so that the first visitor does not wait."""
+        import plotly.graph_objects  # noqa: F401  (charts are drawn from the first page on)
+
         for level in levels:
             if level in self.ws.levels():
                 self.standings(level)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Request, UploadFile, status
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from levelscope.errors import NotFoundError, Problem, UndefinedMeasureError, ValidationError
 from levelscope.monitor import appraisal as appraisal_module
+from levelscope.monitor import imports, tracking
 from levelscope.monitor import programmes as register
-from levelscope.monitor import tracking
 from levelscope.monitor.access import programme_for, require_role, visible_programmes
 from levelscope.monitor.additionality import AdditionalityFactors
 from levelscope.monitor.dashboard import STATUS_COLOURS, ProgrammeDashboard, programme_dashboard
@@ -234,8 +236,6 @@ def dashboard_json(board: ProgrammeDashboard) -> dict[str, Any]:
 
 
 def _indicator(programme: Programme, indicator_id: int) -> ProgrammeIndicator:
-    from levelscope.errors import NotFoundError
-
     for indicator in programme.indicators:
         if indicator.id == indicator_id:
             return indicator
@@ -381,6 +381,53 @@ def record_actual(
         state = tracking.current_status(session, indicator)
         session.commit()
         return {"id": actual.id, "status": state.value if state else None, **body.model_dump()}
+
+
+@router.post("/{programme_id}/actuals/import", status_code=status.HTTP_201_CREATED)
+def import_actuals(
+    programme_id: int, file: UploadFile, user: CurrentUser, session: Records
+) -> dict[str, Any]:
+    """Import actuals from an uploaded CSV (``indicator, date, value[, note]``): every row or none.
+
+    Any invalid row gets 422 listing every problem by row and column, and nothing is written.
+    Uploading the same file again changes nothing.
+    """
+    with http_errors():
+        programme = programme_for(session, user, programme_id, Role.EDITOR)
+        summary = imports.import_actuals(session, file.file, programme, name=file.filename or "upload")
+        session.commit()
+        return asdict(summary)
+
+
+@router.post(
+    "/{programme_id}/indicators/{indicator_id}/actuals/from-workspace",
+    status_code=status.HTTP_201_CREATED,
+)
+def actuals_from_workspace(
+    programme_id: int, indicator_id: int, request: Request, user: CurrentUser, session: Records
+) -> dict[str, Any]:
+    """Copy the indicator's linked series (``workspace_indicator_id`` at ``geography_code``) from
+    the served workspace into its actuals; returns how many and the status after."""
+    with http_errors():
+        programme = programme_for(session, user, programme_id, Role.EDITOR)
+        indicator = _indicator(programme, indicator_id)
+        explorer = getattr(request.app.state, "explorer", None)
+        if explorer is None:
+            raise UndefinedMeasureError("this server has no workspace to read actuals from")
+        if indicator.workspace_indicator_id is None or indicator.geography_code is None:
+            raise ValidationError(
+                Problem(
+                    column="workspace_indicator_id",
+                    reason=f"indicator {indicator.name!r} is not linked to a workspace series and place",
+                )
+            )
+        observations = explorer.ws.observations(
+            indicator.workspace_indicator_id, geographies=[indicator.geography_code]
+        )
+        count = tracking.actuals_from_observations(session, indicator, observations)
+        state = tracking.current_status(session, indicator)
+        session.commit()
+        return {"actuals": count, "status": state.value if state else None}
 
 
 @router.get("/{programme_id}/status")

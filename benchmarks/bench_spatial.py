@@ -1,0 +1,105 @@
+"""Speed of levelscope.spatial against PySAL esda on the same data and weights, in one process.
+
+Run: .venv/bin/python benchmarks/bench_spatial.py [--quick] [--peer-side N]
+
+* global and local Moran's I with 999 permutations on a 500 × 500 rook lattice (250,000 cells);
+  esda on the full lattice takes minutes, so by default it is timed on a ``--peer-side`` lattice
+  (default 200: 40,000 cells) and on the full one only with ``--peer-side 500``;
+* local Moran with 999 permutations on 33,000 areas (a queen lattice of 182 × 182, denser than
+  the English LSOA map, whose areas have about 6 neighbours): target under 2 s.
+
+Prints levelscope time, esda time and their ratio (above 1 means levelscope is faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+from collections.abc import Callable
+
+import numpy as np
+
+from levelscope.spatial import Weights, local_moran, moran
+
+PERMUTATIONS = 999
+
+
+def timed(function: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    function()
+    return time.perf_counter() - start
+
+
+def lattice(side: int, rook: bool) -> tuple[Weights, object]:
+    from libpysal.weights import lat2W
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = lat2W(side, side, rook=rook)
+    return Weights.from_pysal(w), w
+
+
+def values(n: int) -> np.ndarray:
+    # A smooth surface plus noise, so there is some autocorrelation to find.
+    side = int(np.sqrt(n))
+    grid = np.add.outer(np.sin(np.arange(side) / 15.0), np.cos(np.arange(side) / 20.0))
+    return (grid.ravel() + np.random.default_rng(0).normal(0, 1, side * side))[:n]
+
+
+def row(task: str, ours: float, peer: float | None, note: str = "") -> None:
+    ratio = f"{peer / ours:7.1f}x" if peer is not None else "      -"
+    peer_text = f"{peer:8.2f}" if peer is not None else "       -"
+    print(f"{task:<58} {ours:8.2f} {peer_text} {ratio}  {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="smaller lattices")
+    parser.add_argument("--peer-side", type=int, default=200, help="lattice side for esda")
+    args = parser.parse_args()
+    import esda
+
+    side = 200 if args.quick else 500
+    ours_w, _ = lattice(side, rook=True)
+    y = values(side * side)
+    # Warm-up: compile the kernels once (numba caches them on disk afterwards).
+    moran(y[:400], lattice(20, True)[0], permutations=9, seed=0)
+    local_moran(y[:400], lattice(20, True)[0], permutations=9, seed=0)
+    print(f"{'task':<58} {'ours s':>8} {'esda s':>8} {'ratio':>8}")
+    t_global = timed(lambda: moran(y, ours_w, permutations=PERMUTATIONS, seed=1))
+    t_local = timed(lambda: local_moran(y, ours_w, permutations=PERMUTATIONS, seed=1))
+
+    peer_side = min(args.peer_side, side)
+    small_w, peer_w = lattice(peer_side, rook=True)
+    y_small = values(peer_side * peer_side)
+    peer_w.transform = "r"  # type: ignore[attr-defined]
+    esda.Moran_Local(y_small[:400], lattice(20, True)[1], permutations=9)  # compile esda's numba
+    t_peer_global = timed(lambda: esda.Moran(y_small, peer_w, permutations=PERMUTATIONS))
+    t_peer_local = timed(lambda: esda.Moran_Local(y_small, peer_w, permutations=PERMUTATIONS,
+                                                  seed=1))
+    if peer_side == side:
+        row(f"global Moran, {side * side:,} cells", t_global, t_peer_global)
+        row(f"local Moran, {side * side:,} cells", t_local, t_peer_local)
+    else:
+        t_small_global = timed(lambda: moran(y_small, small_w, permutations=PERMUTATIONS, seed=1))
+        t_small_local = timed(lambda: local_moran(y_small, small_w, permutations=PERMUTATIONS,
+                                                  seed=1))
+        row(f"global Moran, {side * side:,} cells", t_global, None)
+        row(f"local Moran, {side * side:,} cells", t_local, None)
+        row(f"global Moran, {peer_side ** 2:,} cells", t_small_global, t_peer_global)
+        row(f"local Moran, {peer_side ** 2:,} cells", t_small_local, t_peer_local)
+        scale = side * side / peer_side**2
+        row(f"global Moran, {side * side:,} cells, esda scaled linearly", t_global,
+            t_peer_global * scale, "(esda time × cells ratio)")
+        row(f"local Moran, {side * side:,} cells, esda scaled linearly", t_local,
+            t_peer_local * scale, "(esda time × cells ratio)")
+
+    areas_w, _ = lattice(182, rook=False)
+    y_areas = values(182 * 182)
+    t_areas = timed(lambda: local_moran(y_areas, areas_w, permutations=PERMUTATIONS, seed=1))
+    row(f"local Moran, {182 * 182:,} areas (queen), target < 2 s", t_areas, None)
+
+
+if __name__ == "__main__":
+    main()

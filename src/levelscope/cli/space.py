@@ -1,0 +1,136 @@
+"""``levelscope clusters`` and ``levelscope convergence``: where inequality sits and whether it
+is closing.
+
+Both read an indicator at one geography level of the workspace, print the result, and can write
+a figure: the LISA cluster map, the dispersion chart or the transition-matrix heat map, as
+``.html`` (self-contained, works offline) or ``.png``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import plotly.graph_objects as go
+import typer
+
+from levelscope.cli.common import (
+    EXIT_INVALID,
+    WorkspaceOption,
+    console,
+    errors,
+    handle_errors,
+    open_workspace,
+    print_frame,
+    write_frame,
+)
+from levelscope.errors import LevelscopeError, NotFoundError, WorkspaceError
+from levelscope.spatial.weights import NEIGHBOURS, Neighbours
+
+IndicatorArg = Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_hour_worked.")]
+LevelOption = Annotated[str, typer.Option("--level", "-l", help="Geography level, e.g. itl3 or lad.")]
+NeighboursOption = Annotated[
+    str, typer.Option(help=f"How areas are linked: {', '.join(NEIGHBOURS)}.")
+]
+
+
+def write_figure(figure: go.Figure, path: Path) -> None:
+    """Save a figure as self-contained HTML (``.html``) or an image (``.png``, ``.svg``, ``.pdf``)."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        figure.write_html(path, include_plotlyjs=True, full_html=True)
+    elif suffix in (".png", ".svg", ".pdf"):
+        figure.write_image(path, width=1000, height=800)
+    else:
+        raise typer.BadParameter(f"cannot write a figure to {path.name}: use .html, .png, .svg or .pdf")
+    console.print(f"wrote {path}")
+
+
+def _neighbours(value: str) -> Neighbours:
+    if value not in NEIGHBOURS:
+        raise typer.BadParameter(f"--neighbours must be one of {', '.join(NEIGHBOURS)}")
+    return value  # type: ignore[return-value]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``clusters`` and ``convergence`` commands to ``app``."""
+
+    @app.command("clusters")
+    @handle_errors
+    def clusters(
+        indicator: IndicatorArg,
+        level: LevelOption,
+        period: Annotated[str | None, typer.Option(help="Period (default: the latest).")] = None,
+        neighbours: NeighboursOption = "fuzzy",
+        k: Annotated[int, typer.Option(help="Neighbours per area for --neighbours knn.")] = 6,
+        permutations: Annotated[int, typer.Option(help="Random permutations.")] = 999,
+        alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
+        fdr: Annotated[bool, typer.Option(help="Control the false discovery rate.")] = False,
+        seed: Annotated[int | None, typer.Option(help="Random seed (reproducible).")] = None,
+        map_file: Annotated[
+            Path | None, typer.Option("--map", help="Write the LISA cluster map (.html or .png).")
+        ] = None,
+        csv: Annotated[Path | None, typer.Option(help="Write the per-area table (CSV).")] = None,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """Spatial clusters: global Moran's I and local (LISA) clusters of an indicator."""
+        with open_workspace(workspace, read_only=True) as ws:
+            try:
+                result = ws.clusters(
+                    indicator, level, period, neighbours=_neighbours(neighbours), k=k,
+                    permutations=permutations, alpha=alpha, fdr=fdr, seed=seed,
+                )
+            except (NotFoundError, WorkspaceError):
+                raise
+            except (LevelscopeError, ValueError) as exc:
+                errors.print(f"[red]Cannot analyse[/red]: {exc}", highlight=False)
+                raise typer.Exit(EXIT_INVALID) from None
+        console.print(result.summary())
+        significant = result.to_frame().query("significant")
+        if len(significant):
+            print_frame(significant[["area", "value", "local_i", "p_sim", "cluster"]],
+                        title="Significant areas", limit=50)
+        if csv is not None:
+            write_frame(result.to_frame(), csv)
+        if map_file is not None:
+            write_figure(result.plot(title=f"LISA clusters: {indicator}, {result.period}"), map_file)
+
+    @app.command("convergence")
+    @handle_errors
+    def convergence(
+        indicator: IndicatorArg,
+        level: LevelOption,
+        start: Annotated[str | None, typer.Option(help="First period (default: earliest).")] = None,
+        end: Annotated[str | None, typer.Option(help="Last period (default: latest).")] = None,
+        measure: Annotated[
+            str, typer.Option(help="Dispersion for sigma: std_log or a measure, e.g. gini.")
+        ] = "std_log",
+        k: Annotated[int, typer.Option(help="Classes of the Markov chains.")] = 5,
+        spatial: Annotated[bool, typer.Option(help="Add the spatial Markov chain.")] = True,
+        neighbours: NeighboursOption = "fuzzy",
+        chart: Annotated[
+            Path | None, typer.Option(help="Write the dispersion-over-time chart (.html or .png).")
+        ] = None,
+        transitions: Annotated[
+            Path | None, typer.Option(help="Write the transition-matrix heat map (.html or .png).")
+        ] = None,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """Convergence: beta and sigma convergence, Markov mobility and rank mobility."""
+        with open_workspace(workspace, read_only=True) as ws:
+            try:
+                report = ws.convergence(
+                    indicator, level, start, end, measure=measure, k=k, spatial=spatial,
+                    neighbours=_neighbours(neighbours),
+                )
+            except (NotFoundError, WorkspaceError):
+                raise
+            except (LevelscopeError, ValueError) as exc:
+                errors.print(f"[red]Cannot analyse[/red]: {exc}", highlight=False)
+                raise typer.Exit(EXIT_INVALID) from None
+        console.print(report.summary())
+        if chart is not None:
+            write_figure(report.sigma.plot(title=f"Dispersion of {indicator} across {level}"), chart)
+        if transitions is not None:
+            write_figure(report.markov.plot(title=f"Transitions of {indicator} ({k} classes)"),
+                         transitions)
