@@ -10,14 +10,11 @@ records its JavaScript console errors; a test fails if any appear. Screenshots g
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import screenshot, serve
 
 from levelscope.web.app import create_app
 
@@ -25,29 +22,12 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a running server over the demo workspace."""
     records = tmp_path_factory.mktemp("records") / "records.sqlite"
-    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the levelscope server did not start within 60 s")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(create_app(demo_workspace_path, records_url=f"sqlite:///{records}")) as base:
+        yield base
 
 
 def _chromium() -> str:
@@ -85,15 +65,7 @@ def page(browser: object) -> Iterator[object]:
     assert not errors, f"JavaScript console errors: {errors}"
 
 
-def screenshot(page: object, name: str) -> Path:
-    """Save a full-page screenshot under test-artifacts/screenshots and return its path."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
-    return path
-
-
 @pytest.fixture()
 def screenshots() -> Callable[[object, str], Path]:
-    """:func:`screenshot`, for test modules (which cannot import this conftest)."""
+    """:func:`browser_support.screenshot` as a fixture."""
     return screenshot

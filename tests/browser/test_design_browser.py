@@ -18,20 +18,6 @@ def key(criterion_id: str) -> str:
 EVIDENCE = "Joint board minutes, 2023 to 2025"
 
 
-@pytest.fixture()
-def screenshot(request: pytest.FixtureRequest) -> Callable[[object, str], Path]:
-    """``screenshot`` of this folder's conftest, taken from pytest's loaded conftests.
-
-    ``from conftest import screenshot`` would pick whichever conftest module was imported last.
-    """
-    here = Path(__file__).with_name("conftest.py")
-    for plugin in request.config.pluginmanager.get_plugins():
-        if Path(getattr(plugin, "__file__", "") or "/") == here:
-            found: Callable[[object, str], Path] = plugin.screenshot
-            return found
-    pytest.fail(f"{here} is not loaded")
-
-
 def fill_header(page: object) -> None:
     page.fill("#field-strategy", "Dudley Borough Vision")  # type: ignore[attr-defined]
     page.fill("#field-place_code", "E08000027")  # type: ignore[attr-defined]
@@ -41,7 +27,7 @@ def fill_header(page: object) -> None:
 
 @pytest.mark.browser
 def test_fill_in_and_see_radar_chart_and_gap_list(
-    live_server: str, page: object, screenshot: Callable[[object, str], Path]
+    live_server: str, page: object, screenshots: Callable[[object, str], Path]
 ) -> None:
     page.goto(f"{live_server}/design/assess")  # type: ignore[attr-defined]
     fill_header(page)
@@ -64,12 +50,12 @@ def test_fill_in_and_see_radar_chart_and_gap_list(
     assert page.locator("#gap-list .practice").count() >= 1  # type: ignore[attr-defined]
     assert "Source:" in page.inner_text("#gap-list .citation >> nth=0")  # type: ignore[attr-defined]
     assert EVIDENCE in page.content()  # type: ignore[attr-defined]
-    screenshot(page, "design-assessment-result")
+    screenshots(page, "design-assessment-result")
 
 
 @pytest.mark.browser
 def test_incomplete_form_shows_messages_and_keeps_answers(
-    live_server: str, page: object, screenshot: Callable[[object, str], Path]
+    live_server: str, page: object, screenshots: Callable[[object, str], Path]
 ) -> None:
     page.goto(f"{live_server}/design/assess")  # type: ignore[attr-defined]
     fill_header(page)
@@ -101,4 +87,4 @@ def test_incomplete_form_shows_messages_and_keeps_answers(
     # the summary links take you to the field
     page.click(f"#error-summary a[href='#field-{key(skipped)}']")  # type: ignore[attr-defined]
     assert page.evaluate("location.hash") == f"#field-{key(skipped)}"  # type: ignore[attr-defined]
-    screenshot(page, "design-assessment-rejected")
+    screenshots(page, "design-assessment-rejected")

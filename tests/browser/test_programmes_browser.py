@@ -8,16 +8,13 @@ shared ``live_server`` does not expose its records URL).
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
+from browser_support import screenshot, serve
 
-from conftest import _free_port, screenshot
 from levelscope.monitor import programmes, tracking
 from levelscope.records import accounts
 from levelscope.records.db import connect, transaction
@@ -76,18 +73,8 @@ def programme_site(
     url = f"sqlite:///{tmp_path_factory.mktemp('programme-records') / 'records.sqlite'}"
     programme_id, indicator_id = _populate(url)
     app = create_app(demo_workspace_path, records_url=url, warm=False)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the levelscope server did not start within 60 s")
-        time.sleep(0.05)
-    yield ProgrammeSite(f"http://127.0.0.1:{port}", programme_id, indicator_id)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as base:
+        yield ProgrammeSite(base, programme_id, indicator_id)
 
 
 @pytest.mark.browser

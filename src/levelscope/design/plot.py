@@ -10,6 +10,9 @@ import plotly.graph_objects as go
 if TYPE_CHECKING:
     from levelscope.design.assessment import AssessmentResult
 
+#: Okabe–Ito colours: distinguishable under the common forms of colour-blindness.
+OKABE_ITO = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
+
 
 def radar_chart(results: AssessmentResult | Sequence[AssessmentResult]) -> go.Figure:
     """Factor scores (0–100) on a radar chart; pass several results to overlay them.
@@ -21,7 +24,7 @@ def radar_chart(results: AssessmentResult | Sequence[AssessmentResult]) -> go.Fi
 
     many = [results] if isinstance(results, AssessmentResult) else list(results)
     fig = go.Figure()
-    for result in many:
+    for number, result in enumerate(many):
         names = [f.name for f in result.factors]
         scores = [round(f.score, 1) for f in result.factors]
         fig.add_trace(
@@ -31,6 +34,7 @@ def radar_chart(results: AssessmentResult | Sequence[AssessmentResult]) -> go.Fi
                 fill="toself",
                 name=f"{result.strategy} ({result.date})",
                 hovertemplate="%{theta}: %{r}<extra></extra>",
+                line={"color": OKABE_ITO[number % len(OKABE_ITO)]},
             )
         )
     fig.update_layout(

@@ -177,6 +177,39 @@ def _simulation(
     )
 
 
+def _global_result(
+    name: str,
+    statistic: float,
+    expected: float,
+    variance_normal: float,
+    variance_randomisation: float | None,
+    w: Weights,
+    alternative: Alternative,
+    simulation: PermutationSummary | None,
+) -> GlobalStatistic:
+    """The statistic with its normal-approximation z-scores and p-values."""
+    z_norm = (statistic - expected) / np.sqrt(variance_normal)
+    z_rand = p_rand = None
+    if variance_randomisation is not None:
+        z_rand = float((statistic - expected) / np.sqrt(variance_randomisation))
+        p_rand = float(normal_p_value(z_rand, alternative))
+    return GlobalStatistic(
+        name=name,
+        statistic=float(statistic),
+        expected=float(expected),
+        variance_normal=float(variance_normal),
+        z_normal=float(z_norm),
+        p_normal=float(normal_p_value(z_norm, alternative)),
+        n=w.n,
+        n_islands=len(w.islands),
+        alternative=alternative,
+        variance_randomisation=variance_randomisation,
+        z_randomisation=z_rand,
+        p_randomisation=p_rand,
+        simulation=simulation,
+    )
+
+
 def _centred(y: NDArray[np.float64]) -> NDArray[np.float64]:
     z = y - y.mean()
     if not np.any(z):
@@ -249,27 +282,13 @@ def moran(
     a = n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s02)
     b = kurtosis * ((n * n - n) * s1 - 2 * n * s2 + 6 * s02)
     variance_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * s02) - expected**2
-    z_norm = (statistic - expected) / np.sqrt(variance_normal)
-    z_rand = (statistic - expected) / np.sqrt(variance_rand)
 
     simulation = None
     if permutations:
         pair_sums = _permuted_pair_sums(z, w, kernels.MODE_PRODUCT, permutations, seed)
         simulation = _simulation(statistic, n / s0 * pair_sums / zz, alternative)
-    return GlobalStatistic(
-        name="Moran's I",
-        statistic=statistic,
-        expected=expected,
-        variance_normal=float(variance_normal),
-        z_normal=float(z_norm),
-        p_normal=float(normal_p_value(z_norm, alternative)),
-        variance_randomisation=float(variance_rand),
-        z_randomisation=float(z_rand),
-        p_randomisation=float(normal_p_value(z_rand, alternative)),
-        n=n,
-        n_islands=len(w.islands),
-        alternative=alternative,
-        simulation=simulation,
+    return _global_result(
+        "Moran's I", statistic, expected, variance_normal, variance_rand, w, alternative, simulation
     )
 
 
@@ -311,27 +330,13 @@ def geary(
     c = s02 * (n2 - 3 - (n - 1) ** 2 * kurtosis)
     variance_rand = (a - b + c) / (n * (n - 2) * (n - 3) * s02)
     variance_normal = ((2 * s1 + s2) * (n - 1) - 4 * s02) / (2 * (n + 1) * s02)
-    z_norm = (statistic - 1.0) / np.sqrt(variance_normal)
-    z_rand = (statistic - 1.0) / np.sqrt(variance_rand)
 
     simulation = None
     if permutations:
         pair_sums = _permuted_pair_sums(y, w, kernels.MODE_SQUARED, permutations, seed)
         simulation = _simulation(statistic, (n - 1) * pair_sums / denominator, alternative)
-    return GlobalStatistic(
-        name="Geary's C",
-        statistic=float(statistic),
-        expected=1.0,
-        variance_normal=float(variance_normal),
-        z_normal=float(z_norm),
-        p_normal=float(normal_p_value(z_norm, alternative)),
-        variance_randomisation=float(variance_rand),
-        z_randomisation=float(z_rand),
-        p_randomisation=float(normal_p_value(z_rand, alternative)),
-        n=n,
-        n_islands=len(w.islands),
-        alternative=alternative,
-        simulation=simulation,
+    return _global_result(
+        "Geary's C", statistic, 1.0, variance_normal, variance_rand, w, alternative, simulation
     )
 
 
@@ -376,24 +381,12 @@ def getis_ord_global(
     second = b0 * m2**2 + b1 * m4 + b2 * m1**2 * m2 + b3 * m1 * m3 + b4 * m1**4
     second /= (m1**2 - m2) ** 2 * n * (n - 1) * (n - 2) * (n - 3)
     variance = second - expected**2
-    z_norm = (statistic - expected) / np.sqrt(variance)
 
     simulation = None
     if permutations:
         pair_sums = _permuted_pair_sums(y, w, kernels.MODE_PRODUCT, permutations, seed)
         simulation = _simulation(statistic, pair_sums / denominator, alternative)
-    return GlobalStatistic(
-        name="Getis-Ord G",
-        statistic=statistic,
-        expected=float(expected),
-        variance_normal=float(variance),
-        z_normal=float(z_norm),
-        p_normal=float(normal_p_value(z_norm, alternative)),
-        n=n,
-        n_islands=len(w.islands),
-        alternative=alternative,
-        simulation=simulation,
-    )
+    return _global_result("Getis-Ord G", statistic, expected, variance, None, w, alternative, simulation)
 
 
 # ---------------------------------------------------------------------- local statistics

@@ -3,7 +3,7 @@ see how unequal the country is, and map any indicator.
 
 Server-rendered; every view is set by its query string, so a URL reproduces it. The numbers come
 from the same cached functions as the REST API (:mod:`levelscope.web.api.explorer`); charts are
-the result objects' own Plotly figures, drawn in the browser by ``/static/explorer.js``.
+the result objects' own Plotly figures, drawn in the browser by ``/static/charts.js``.
 
 * ``/`` — home: search or browse areas;
 * ``/areas`` — search results / areas of a level;

@@ -125,6 +125,7 @@ def _need_response(request: Request, ex: Served, text: str, n: int, seed: int) -
         map_block = {
             "boundaries": f"/api/boundaries/{EXAMPLE_LEVEL}",
             "legendTitle": "Category",
+            "missingLabel": "not in the index",
             "legend": [{"label": str(c), "colour": colours[c]} for c in categories],
             "values": [{"code": code, "name": name or code, "label": str(category),
                         "text": f"score {score:.2f}, rank {rank:.0f}"}
@@ -231,6 +232,7 @@ def per_head_map(funding: pd.DataFrame) -> dict[str, Any]:
     return {
         "boundaries": f"/api/boundaries/{EXAMPLE_LEVEL}",
         "legendTitle": "Funding per head",
+        "missingLabel": "not in the index",
         "legend": legend,
         "values": [{"code": str(code), "name": name or str(code), "label": label,
                     "text": f"£{value:,.2f} per head"}

@@ -1,6 +1,7 @@
-// Draws the explorer's charts and maps from JSON the server put in the page.
-// Charts: Plotly figures made by the result objects' plot(). Maps: GeoJSON boundaries drawn as
-// filled outlines on plain axes, so nothing is fetched from outside this server.
+// Draws every page's charts and maps from JSON the server put in the page.
+// Charts ([data-figure]): Plotly figures made by the result objects' plot(). Maps ([data-map]):
+// GeoJSON boundaries drawn as filled outlines on plain axes, so nothing is fetched from outside
+// this server. A drawn element gets data-drawn="true" (the browser tests wait for it).
 (function () {
   "use strict";
   var CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
@@ -11,7 +12,9 @@
 
   function drawFigure(element) {
     var figure = readJson(element.dataset.figure);
-    Plotly.newPlot(element, figure.data, figure.layout, CONFIG);
+    Plotly.newPlot(element, figure.data, figure.layout, CONFIG).then(function () {
+      element.dataset.drawn = "true";
+    });
   }
 
   function rings(geometry) {
@@ -32,8 +35,8 @@
   function mapTraces(geojson, block) {
     var byCode = {};
     block.values.forEach(function (v) { byCode[v.code] = v; });
-    var classes = {}, order = [];
-    block.legend.concat([{ label: "no figure", colour: "#ffffff" }]).forEach(function (entry) {
+    var classes = {}, order = [], missing = block.missingLabel || "no figure";
+    block.legend.concat([{ label: missing, colour: "#ffffff" }]).forEach(function (entry) {
       classes[entry.label] = { type: "scatter", mode: "lines", fill: "toself", name: entry.label,
         x: [], y: [], fillcolor: entry.colour, line: { color: "#555555", width: 0.4 }, hoverinfo: "skip" };
       order.push(entry.label);
@@ -44,7 +47,7 @@
       hoverinfo: "skip", line: { color: "#000000", width: 2.5 } };
     geojson.features.forEach(function (feature) {
       var value = byCode[feature.id];
-      var target = classes[value ? value.label : "no figure"];
+      var target = classes[value ? value.label : missing];
       var parts = rings(feature.geometry);
       var largest = parts[0] || [];
       parts.forEach(function (ring) {
@@ -59,7 +62,8 @@
       if (value && largest.length) {
         var c = centre(largest);
         hover.x.push(c[0]); hover.y.push(c[1]);
-        hover.text.push(value.name + ": " + (value.value === null ? "no figure" : value.value.toLocaleString("en-GB")) +
+        hover.text.push(value.text !== undefined ? value.name + ": " + value.label + " (" + value.text + ")" :
+          value.name + ": " + (value.value === null ? "no figure" : value.value.toLocaleString("en-GB")) +
           " (" + value.label + ")");
       }
     });
