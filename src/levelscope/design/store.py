@@ -26,7 +26,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import Float, String, Text, UniqueConstraint, func, select
+from sqlalchemy import Float, Select, String, Text, UniqueConstraint, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -41,6 +41,8 @@ from levelscope.design.assessment import (
 from levelscope.design.context import PlaceContext
 from levelscope.design.framework import Framework
 from levelscope.errors import NotFoundError
+from levelscope.records.accounts import User
+from levelscope.records.audit import AuditEntry
 from levelscope.records.db import Base, ConflictError, Record
 
 
@@ -165,6 +167,47 @@ def assessment_history(
     if strategy is not None:
         query = query.where(SavedAssessment.strategy == strategy)
     return list(session.scalars(query))
+
+
+def _saved_by_organisation(organisation_id: int) -> Select[SavedAssessment]:
+    # Who saved a row is the actor of its "create" entries in the audit trail (the signed-in
+    # user's email), so ownership needs no column of its own; rows saved without a signed-in
+    # actor (scripts, the command line) belong to no organisation.
+    saved_by_member = exists().where(
+        AuditEntry.table_name == SavedAssessment.__tablename__,
+        AuditEntry.action == "create",
+        AuditEntry.row_id == SavedAssessment.id,
+        AuditEntry.actor == User.email,
+        User.organisation_id == organisation_id,
+    )
+    return select(SavedAssessment).where(saved_by_member)
+
+
+def organisation_history(session: Session, organisation_id: int) -> list[SavedAssessment]:
+    """Saved assessments saved by members of an organisation, ordered as :func:`assessment_history`.
+
+    A save is attributed to the user the session's ``actor`` names (the signed-in user's email),
+    as recorded in the audit trail.
+    """
+    query = _saved_by_organisation(organisation_id).order_by(
+        SavedAssessment.place_code,
+        SavedAssessment.strategy,
+        SavedAssessment.assessed_on,
+        SavedAssessment.revision,
+    )
+    return list(session.scalars(query))
+
+
+def get_organisation_saved(session: Session, saved_id: int, organisation_id: int) -> SavedAssessment:
+    """The saved assessment with this id if a member of the organisation saved it.
+
+    Raises :class:`NotFoundError` otherwise, so another organisation's ids reveal nothing.
+    """
+    query = _saved_by_organisation(organisation_id).where(SavedAssessment.id == saved_id)
+    found = session.scalar(query)
+    if found is None:
+        raise NotFoundError(f"no saved assessment with id {saved_id}")
+    return found
 
 
 def score_saved(saved: SavedAssessment, framework: Framework) -> AssessmentResult:

@@ -169,8 +169,13 @@ def list_assessments(
     place_code: str | None = None,
     strategy: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Saved assessments, oldest first."""
-    return store.history_rows(store.assessment_history(session, place_code, strategy))
+    """Your organisation's saved assessments, oldest first (optionally of one place or strategy)."""
+    rows = store.organisation_history(session, user.organisation_id)
+    chosen = [
+        r for r in rows
+        if (place_code is None or r.place_code == place_code) and (strategy is None or r.strategy == strategy)
+    ]
+    return store.history_rows(chosen)
 
 
 @router.post("/assessments", status_code=status.HTTP_201_CREATED)
@@ -201,5 +206,8 @@ def compare_assessments(
 ) -> dict[str, Any]:
     """Per-factor change from one saved assessment to another of the same place."""
     with http_errors():
+        # Another organisation's ids are "not found": they reveal nothing.
+        for saved_id in (before_id, after_id):
+            store.get_organisation_saved(session, saved_id, user.organisation_id)
         comparison = store.compare_saved(session, before_id, after_id, framework())
     return comparison_json(comparison)

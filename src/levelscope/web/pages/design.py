@@ -4,9 +4,15 @@
 * ``/design/assess`` — the guided questionnaire (GET) and its result (POST): a radar chart of the
   maturity profile, the weakest factors, and for each gap the most relevant case-study practices
   with their citations. A malformed or incomplete submission comes back as the same form with a
-  message beside every offending field and every answer already given kept (status 422).
+  message beside every offending field and every answer already given kept (status 422);
+* ``POST /design/saved`` — save the result shown as the next revision (signed in, CSRF token);
+* ``/design/saved`` — the assessments your organisation saved, each linking to its result;
+* ``/design/saved/{id}`` — a saved assessment's result;
+* ``/design/saved/{before}/compare/{after}`` — the change, factor by factor, between two saves
+  of the same place: a table of signed changes and both profiles on one radar chart.
 
-Scoring is a pure computation and needs no sign-in. Scores for monitoring and funding are
+Scoring is a pure computation and needs no sign-in; saving and the saved pages do, and show only
+what members of the user's own organisation saved. Scores for monitoring and funding are
 evidenced from *published* programme records of the place when there are any; the rest are
 self-reported, and the result page says which is which.
 """
@@ -15,22 +21,30 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from levelscope.design.assessment import Assessment
+from levelscope.design import store
+from levelscope.design.assessment import Assessment, AssessmentResult
 from levelscope.design.evidence import evidence_from_records, evidence_links
+from levelscope.design.plot import radar_chart
 from levelscope.design.questionnaire import CONTEXT_FIELDS, GOVERNANCE_TYPES, parse_submission
-from levelscope.errors import NotFoundError, ValidationError
+from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
+from levelscope.records.accounts import AuthenticationError, LoginSession, User
+from levelscope.records.accounts import login_session_for as find_login
+from levelscope.records.db import ConflictError
 from levelscope.web.api.design import framework, library, scored
 from levelscope.web.app import explorer
-from levelscope.web.security import Records
+from levelscope.web.security import SESSION_COOKIE, Records, page_user
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Served = Annotated[Explorer, Depends(explorer)]
+SignedInUser = Annotated[User, Depends(page_user)]
+LOGIN_PATH = "/programmes/login"
 
 HEADER_FIELDS = ("strategy", "place_code", "assessor", "date")
 NUMBER_FIELDS = CONTEXT_FIELDS[:3]
@@ -57,13 +71,122 @@ async def assessment_result(request: Request, session: Records, ex: Served) -> H
         assessment = _assessment_of(values)
     except ValidationError as error:
         return _form(request, values, _messages(error), status_code=422)
-    assessment = evidence_from_records(
-        session, assessment, year=assessment.date.year, published_only=True
+    login = _signed_in(request, session)
+    return _result_page(
+        request,
+        ex,
+        _with_evidence(session, assessment),
+        save_values=values,
+        csrf_token=login.csrf_token if login else None,
     )
+
+
+@router.post("/design/saved", response_model=None)
+async def save_result(request: Request, session: Records, user: SignedInUser) -> Response:
+    """Save the result page's submission as the next revision, then show it (303)."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
+    try:
+        assessment = _with_evidence(session, _assessment_of(values))
+        saved = store.save_assessment(session, assessment, framework())
+    except ValidationError as error:
+        return _form(request, values, _messages(error), status_code=422)
+    except LevelscopeError as error:
+        return _problem(request, error, "The assessment was not saved")
+    session.commit()
+    return RedirectResponse(f"/design/saved/{saved.id}", status_code=303)
+
+
+@router.get("/design/saved", response_model=None)
+def saved_list(request: Request, session: Records) -> Response:
+    """The assessments members of the user's organisation saved, by place and strategy."""
+    login = _signed_in(request, session)
+    if login is None:
+        return _to_login(request)
+    saved = store.organisation_history(session, login.user.organisation_id)
+    return render(request, "design/saved.html", user=login.user, rows=store.history_rows(saved))
+
+
+@router.get("/design/saved/{saved_id}", response_model=None)
+def saved_result(saved_id: int, request: Request, session: Records, ex: Served) -> Response:
+    """A saved assessment's result, scored again as it was saved."""
+    login = _signed_in(request, session)
+    if login is None:
+        return _to_login(request)
+    try:
+        saved = store.get_organisation_saved(session, saved_id, login.user.organisation_id)
+    except NotFoundError as error:
+        return _problem(request, error, "Saved assessment not found")
+    earlier = [
+        s.id
+        for s in store.organisation_history(session, login.user.organisation_id)
+        if (s.place_code, s.strategy) == (saved.place_code, saved.strategy) and s.revision < saved.revision
+    ]
+    return _result_page(
+        request, ex, saved.to_assessment(), saved=saved, previous_id=earlier[-1] if earlier else None
+    )
+
+
+@router.get("/design/saved/{before_id}/compare/{after_id}", response_model=None)
+def saved_comparison(before_id: int, after_id: int, request: Request, session: Records) -> Response:
+    """Factor-by-factor change between two saved assessments of the same place."""
+    login = _signed_in(request, session)
+    if login is None:
+        return _to_login(request)
+    fw = framework()
+    try:
+        before = store.get_organisation_saved(session, before_id, login.user.organisation_id)
+        after = store.get_organisation_saved(session, after_id, login.user.organisation_id)
+        comparison = store.compare_saved(session, before.id, after.id, fw)
+    except LevelscopeError as error:
+        return _problem(request, error, "These assessments cannot be compared")
+    both = [store.score_saved(before, fw), store.score_saved(after, fw)]
+    return render(
+        request,
+        "design/compare.html",
+        before=before,
+        after=after,
+        comparison=comparison,
+        sentence=overall_sentence(comparison.overall_before, comparison.overall_after),
+        figure=_revisions_chart(both, [before, after]),
+    )
+
+
+def _revisions_chart(results: list[AssessmentResult], saved: list[store.SavedAssessment]) -> dict[str, Any]:
+    """Both profiles on one radar chart, each trace named by its revision (dates may coincide)."""
+    figure = radar_chart(results)
+    for trace, revision in zip(figure.data, saved, strict=True):
+        trace.name = f"Revision {revision.revision} ({revision.assessed_on})"
+    return figure.to_plotly_json()
+
+
+def overall_sentence(before: float, after: float) -> str:
+    """The overall change in words, with scores to one decimal place as the table shows them."""
+    shown_before, shown_after = f"{before:.1f}", f"{after:.1f}"
+    if shown_before == shown_after:
+        return f"The overall score stayed at {shown_after}."
+    verb = "rose" if after > before else "fell"
+    return f"The overall score {verb} from {shown_before} to {shown_after}."
+
+
+def _with_evidence(session: Records, assessment: Assessment) -> Assessment:
+    """Monitoring and funding scores evidenced from the place's published programme records."""
+    return evidence_from_records(session, assessment, year=assessment.date.year, published_only=True)
+
+
+def _result_page(
+    request: Request,
+    ex: Explorer,
+    assessment: Assessment,
+    *,
+    save_values: dict[str, str] | None = None,
+    csrf_token: str | None = None,
+    saved: store.SavedAssessment | None = None,
+    previous_id: int | None = None,
+) -> HTMLResponse:
     assessment, result, recommendations = scored(assessment)
     area_name = _area_name(ex, assessment.place_code)
     links = evidence_links(assessment.place_code) if area_name else []
-    figure = result.plot().to_plotly_json()
     return render(
         request,
         "design/result.html",
@@ -72,8 +195,29 @@ async def assessment_result(request: Request, session: Records, ex: Served) -> H
         framework=framework(),
         area_name=area_name,
         links=links,
-        figure=figure,
+        figure=result.plot().to_plotly_json(),
+        save_values=save_values,
+        csrf_token=csrf_token,
+        saved=saved,
+        previous_id=previous_id,
+        login_url=f"{LOGIN_PATH}?next={quote('/design/saved')}",
     )
+
+
+def _signed_in(request: Request, session: Records) -> LoginSession | None:
+    try:
+        return find_login(session, request.cookies.get(SESSION_COOKIE))
+    except AuthenticationError:
+        return None
+
+
+def _to_login(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"{LOGIN_PATH}?next={quote(request.url.path)}", status_code=303)
+
+
+def _problem(request: Request, error: LevelscopeError, title: str) -> HTMLResponse:
+    code = 404 if isinstance(error, NotFoundError) else 409 if isinstance(error, ConflictError) else 422
+    return render(request, "design/problem.html", status_code=code, title=title, message=str(error))
 
 
 def _assessment_of(values: dict[str, str]) -> Assessment:

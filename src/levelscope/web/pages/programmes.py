@@ -72,9 +72,14 @@ def _to_login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"{LOGIN_PATH}?next={quote(request.url.path)}", status_code=303)
 
 
+#: Where a browser may be sent on to after signing in: pages of this site that need a login.
+SIGNED_IN_PAGES = (HOME, "/design/saved")
+
+
 def _safe_next(target: str) -> str:
-    """Only ever send a signed-in browser on to a programme page of this site."""
-    return target if target.startswith(HOME) and not target.startswith("//") else HOME
+    """Only ever send a signed-in browser on to a signed-in page of this site."""
+    safe = target.startswith(SIGNED_IN_PAGES) and not target.startswith("//")
+    return target if safe else HOME
 
 
 def _secure(request: Request) -> bool:
