@@ -16,8 +16,8 @@ from levelscope.compare.comparison import AreaComparison, compare_area, plain_su
 from levelscope.compare.inequality_view import InequalityOverTime, broad_regions, inequality_over_time
 from levelscope.compare.maps import MapData, map_data, natural_breaks, quantile_breaks
 from levelscope.compare.peers import DEFAULT_CONTEXT, PeerGroup, nearest_neighbours, standardised_distances
-from levelscope.compare.profile import AreaProfile, area_profile, latest_by_level
-from levelscope.compare.standings import FLAG_RULE, flag_against_median, level_standings
+from levelscope.compare.profile import AreaProfile, area_profile
+from levelscope.compare.standings import FLAG_RULE, flag_against_median, latest_by_level, level_standings
 from levelscope.compare.trends import Trend, area_trend, gap_direction
 
 __all__ = [

@@ -1,9 +1,10 @@
 """Every area's standing at one level, and whether it is better or worse than the median.
 
-:func:`level_standings` extends :func:`~levelscope.compare.profile.latest_by_level` with the
-spread of the areas (standard deviation) and the indicators' definitions, so one table answers
-every "where does this area stand" question at that level. :func:`flag_against_median` then says
-whether a value is better, worse or no different from the median:
+:func:`level_standings` extends :func:`latest_by_level` (each area's newest value, rank and
+median) with the spread of the areas (standard deviation) and the indicators' definitions, so
+one table answers every "where does this area stand" question at that level.
+:func:`flag_against_median` then says whether a value is better, worse or no different from the
+median:
 
 * where the value has a confidence interval, it is **better / worse** only when the interval
   excludes the median (the difference is statistically significant at the interval's level,
@@ -20,7 +21,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from levelscope.compare.profile import latest_by_level
 from levelscope.data.store import Workspace
 
 FLAG_RULE = (
@@ -38,6 +38,31 @@ STANDING_COLUMNS = [
     "period", "period_end", "value", "lower", "upper", "median", "gap", "sd", "rank", "areas",
     "flag", "flag_basis", "vintage", "source",
 ]
+
+
+def latest_by_level(ws: Workspace, level: str, as_of: str | None = None) -> pd.DataFrame:
+    """Every area's newest value of each indicator at one level, set against its peers.
+
+    An area's newest period is compared with the other areas of the level that have a value for
+    that same period (nations publish on different timetables, so they may differ). Columns add
+    ``median`` (over those areas), ``rank`` (1 = best, by polarity; ties share the best rank)
+    and ``areas`` (how many areas were ranked).
+    """
+    panel = ws.observations(level=level, as_of=as_of)
+    if panel.empty:
+        return panel.assign(median=[], rank=[], areas=[])
+    # each area's newest period; it is compared with the areas that have that same period
+    newest = panel.groupby(["indicator_id", "geography_code"])["period_end"].transform("max")
+    current = panel[panel["period_end"] == newest].copy()
+    polarity = ws.indicators().set_index("id")["polarity"]
+    higher = current["indicator_id"].map(polarity).ne("lower_is_better")
+    peers = current.groupby(["indicator_id", "period"])["value"]
+    current["median"] = peers.transform("median")
+    current["areas"] = peers.transform("count")
+    descending = peers.rank(method="min", ascending=False)
+    ascending = peers.rank(method="min", ascending=True)
+    current["rank"] = descending.where(higher, ascending).astype(int)
+    return current
 
 
 def level_standings(ws: Workspace, level: str, as_of: str | None = None) -> pd.DataFrame:
