@@ -8,12 +8,12 @@
   chosen areas, and in words;
 * :func:`area_trend` — the gap over time, closing or widening;
 * :func:`map_data`, :func:`natural_breaks`, :func:`quantile_breaks`, :func:`cluster_map` — maps;
-* :func:`inequality_over_time` — inequality measures and their decomposition over time.
+* :func:`regional_inequality` — inequality measures and their decomposition over time.
 """
 
 from levelscope.compare.clusters import ClusterMap, cluster_map
 from levelscope.compare.comparison import AreaComparison, compare_area, plain_summary
-from levelscope.compare.inequality_view import InequalityOverTime, broad_regions, inequality_over_time
+from levelscope.compare.inequality_view import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.maps import MapData, map_data, natural_breaks, quantile_breaks
 from levelscope.compare.peers import DEFAULT_CONTEXT, PeerGroup, nearest_neighbours, standardised_distances
 from levelscope.compare.profile import AreaProfile, area_profile
@@ -26,9 +26,9 @@ __all__ = [
     "AreaComparison",
     "AreaProfile",
     "ClusterMap",
-    "InequalityOverTime",
     "MapData",
     "PeerGroup",
+    "RegionalInequality",
     "Trend",
     "area_profile",
     "area_trend",
@@ -37,7 +37,6 @@ __all__ = [
     "compare_area",
     "flag_against_median",
     "gap_direction",
-    "inequality_over_time",
     "latest_by_level",
     "level_standings",
     "map_data",
@@ -45,5 +44,6 @@ __all__ = [
     "nearest_neighbours",
     "plain_summary",
     "quantile_breaks",
+    "regional_inequality",
     "standardised_distances",
 ]

@@ -3,7 +3,9 @@
 Views over :mod:`levelscope.measures` (which computes every number): the chosen measures for each
 period (:func:`~levelscope.measures.summarize`) and the Theil index split between and within the
 broad regions (:func:`~levelscope.measures.decompose_by`). Each area counts once (unweighted):
-the question is how far places differ, not people.
+the question is how far places differ, not people. (``Workspace.inequality`` gives the measures
+alone, weighted by population if asked; this view adds the split between and within regions
+and a sentence for the page.)
 
 The broad region of an area is its ancestor at ITL1 level, or for local authorities their English
 region or, outside England, their nation — the same twelve areas either way.
@@ -34,7 +36,7 @@ MEASURE_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
 
 
 @dataclass(frozen=True, repr=False)
-class InequalityOverTime(Result):
+class RegionalInequality(Result):
     """Inequality on one indicator at one level for every period, with its decomposition.
 
     ``table``: ``period``, ``period_end``, ``measure``, ``value``, ``n`` (areas).
@@ -119,7 +121,7 @@ def _is_list(value: object) -> bool:
     return hasattr(value, "__len__") and not isinstance(value, str)
 
 
-def inequality_over_time(
+def regional_inequality(
     ws: Workspace,
     indicator: str,
     level: str,
@@ -128,7 +130,7 @@ def inequality_over_time(
     panel: pd.DataFrame | None = None,
     regions: pd.Series | None = None,
     min_areas: int = 3,
-) -> InequalityOverTime:
+) -> RegionalInequality:
     """Inequality on ``indicator`` across the areas of ``level`` in every period.
 
     Parameters
@@ -178,7 +180,7 @@ def inequality_over_time(
             columns=["period", "period_end", "total", "between", "within", "between_share"]
         )
     statement = _statement(meta.name, level, table, decomposition)
-    return InequalityOverTime(
+    return RegionalInequality(
         indicator_id=indicator, indicator_name=meta.name, level=level, measures=tuple(measures),
         table=table, decomposition=decomposition, statement=statement, notes=tuple(notes),
         provenance=ws.provenance(indicator),

@@ -24,7 +24,7 @@ import pandas as pd
 
 from levelscope.compare.clusters import ClusterMap, cluster_map
 from levelscope.compare.comparison import AreaComparison, Comparison, compare_area
-from levelscope.compare.inequality_view import InequalityOverTime, broad_regions, inequality_over_time
+from levelscope.compare.inequality_view import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.maps import MapData, Scheme, map_data
 from levelscope.compare.peers import PeerGroup, nearest_neighbours
 from levelscope.compare.standings import level_standings
@@ -299,7 +299,7 @@ class Explorer:
     def trend(self, code: str, indicator: str, peers: tuple[str, ...]) -> Trend:
         return self._trends(code, indicator, peers)
 
-    def inequality(self, indicator: str, level: str, measures: tuple[str, ...]) -> InequalityOverTime:
+    def inequality(self, indicator: str, level: str, measures: tuple[str, ...]) -> RegionalInequality:
         return self._inequality(indicator, level, measures)
 
     def _map(self, indicator: str, level: str, period: str | None, scheme: Scheme, k: int) -> MapData:
@@ -317,8 +317,8 @@ class Explorer:
         level = str(self.ws.geography(code).level)
         return area_trend(self.ws, code, indicator, peers=peers, panel=self.panel(indicator, level))
 
-    def _inequality_of(self, indicator: str, level: str, measures: tuple[str, ...]) -> InequalityOverTime:
-        return inequality_over_time(self.ws, indicator, level, measures, panel=self.panel(indicator, level),
+    def _inequality_of(self, indicator: str, level: str, measures: tuple[str, ...]) -> RegionalInequality:
+        return regional_inequality(self.ws, indicator, level, measures, panel=self.panel(indicator, level),
                                     regions=self.regions(level))
 
     def warm(self, levels: Sequence[str] = ("lad",)) -> None:

@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, st
 from pydantic import BaseModel, Field
 
 from levelscope.compare.comparison import MAX_CHOSEN_AREAS, AreaComparison
-from levelscope.compare.inequality_view import DEFAULT_MEASURES, InequalityOverTime
+from levelscope.compare.inequality_view import DEFAULT_MEASURES, RegionalInequality
 from levelscope.compare.maps import VIRIDIS, MapData, Scheme
 from levelscope.compare.peers import PeerGroup
 from levelscope.compare.trends import Trend
@@ -358,7 +358,7 @@ def trend_payload(ex: Explorer, trend: Trend, peers: Sequence[str]) -> dict[str,
     }
 
 
-def inequality_payload(result: InequalityOverTime) -> dict[str, Any]:
+def inequality_payload(result: RegionalInequality) -> dict[str, Any]:
     return {
         "indicator": result.indicator_id, "indicator_name": result.indicator_name, "level": result.level,
         "measures": list(result.measures), "statement": result.statement, "notes": list(result.notes),
