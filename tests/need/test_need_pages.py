@@ -147,7 +147,18 @@ def test_funding_page_shows_the_example_analysis(client: TestClient, workspace: 
     curve = embedded_json(response.text, "curve-chart-data")
     expected_curve = result.concentration.curve["cumulative_share_funding"]
     np.testing.assert_allclose(array(curve["data"][0]["y"]), expected_curve)
-    assert embedded_json(response.text, "funding-map-data")["legendTitle"] == "Funding per head"
+    block = embedded_json(response.text, "funding-map-data")
+    assert block["legendTitle"] == "Funding per head"
+    # Funded areas fall into per-head quintiles: class i holds values above the i-th quintile
+    # of the funded areas' figures and up to the next (the first class from the minimum).
+    per_head = result.funding["per_head"]
+    funded = per_head[per_head > 0].to_numpy()
+    upper = np.quantile(funded, [0.2, 0.4, 0.6, 0.8, 1.0])
+    labels = [entry["label"] for entry in block["legend"]][1:]
+    by_code = {v["code"]: v["label"] for v in block["values"]}
+    for code, value in per_head.items():
+        expected = "none" if value <= 0 else labels[int(np.argmax(value <= upper))]
+        assert by_code[str(code)] == expected
 
 
 def test_funding_page_analyses_pasted_allocations(client: TestClient, workspace: Workspace) -> None:

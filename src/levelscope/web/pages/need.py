@@ -15,17 +15,16 @@ The pages only present the results of :mod:`levelscope.need`; nothing is recompu
 from __future__ import annotations
 
 import io
-import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any
 
-import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
+from levelscope.compare.maps import assign_classes, quantile_breaks
 from levelscope.errors import LevelscopeError, ValidationError
 from levelscope.need.definition import IndexDefinition
 from levelscope.need.examples import (
@@ -223,11 +222,11 @@ def per_head_map(funding: pd.DataFrame) -> dict[str, Any]:
     legend: list[dict[str, str]] = [{"label": "none", "colour": "#dddddd"}]
     labels = ["none"] * len(per_head)
     if funded.size:
-        edges = np.unique(np.quantile(funded, np.linspace(0, 1, 6)))
-        bounds = list(itertools.pairwise(edges)) or [(edges[0], edges[0])]
-        names = [f"£{low:,.0f}–£{high:,.0f}" for low, high in bounds]
+        breaks = quantile_breaks(funded, len(SEQUENTIAL))
+        lows = [funded.min(), *breaks[:-1]]
+        names = [f"£{low:,.0f}–£{high:,.0f}" for low, high in zip(lows, breaks, strict=True)]
         legend += [{"label": name, "colour": SEQUENTIAL[i]} for i, name in enumerate(names)]
-        classes = np.clip(np.searchsorted(edges, per_head, side="right") - 1, 0, len(names) - 1)
+        classes = assign_classes(per_head, breaks)
         labels = [names[c] if v > 0 else "none" for c, v in zip(classes, per_head, strict=True)]
     return {
         "boundaries": f"/api/boundaries/{EXAMPLE_LEVEL}",
