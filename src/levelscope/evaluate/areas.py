@@ -261,7 +261,7 @@ def evaluate_area(
     exclude:
         Further areas to keep out of the comparison group (e.g. places under similar policies).
     exclude_neighbours:
-        Also keep out areas sharing a boundary with a treated area (queen contiguity), whose
+        Also keep out areas whose shapes touch or overlap a treated area (see :func:`neighbours`), whose
         outcomes spill-overs may have moved.
     placebos:
         Run in-space placebos for a p-value (synthetic control only).
@@ -386,12 +386,17 @@ def evaluate_programme(
 
 
 def neighbours(workspace: Workspace, level: str, codes: Sequence[str]) -> list[str]:
-    """Areas at ``level`` sharing a boundary point with any of ``codes`` (queen contiguity)."""
+    """Areas at ``level`` whose shapes touch or overlap any of ``codes``.
+
+    Fuzzy contiguity, as the cluster analysis uses: published generalised boundaries often leave
+    hairline gaps between true neighbours, which strict shared-vertex (queen) contiguity misses,
+    and a missed neighbour would let spill-overs into the comparison group.
+    """
     from levelscope.errors import UndefinedMeasureError
     from levelscope.spatial.weights import Weights
 
     try:
-        weights = Weights.from_workspace(workspace, level, "queen")
+        weights = Weights.from_workspace(workspace, level, "fuzzy")
     except UndefinedMeasureError as exc:
         raise DesignError(f"cannot find neighbours: {exc}") from None
     ids = list(weights.ids)
