@@ -40,7 +40,14 @@ def write_figure(figure: go.Figure, path: Path) -> None:
     if suffix in (".html", ".htm"):
         figure.write_html(path, include_plotlyjs=True, full_html=True)
     elif suffix in (".png", ".svg", ".pdf"):
-        figure.write_image(path, width=1000, height=800)
+        try:
+            figure.write_image(path, width=1000, height=800)
+        except (ImportError, ValueError, RuntimeError) as exc:
+            # Plotly's image export needs the optional kaleido package and a Chromium, and a
+            # map also needs the world outline from plotly's servers: HTML needs neither.
+            raise typer.BadParameter(
+                f"could not write {path.name} ({exc}); write the figure as .html instead"
+            ) from exc
     else:
         raise typer.BadParameter(f"cannot write a figure to {path.name}: use .html, .png, .svg or .pdf")
     console.print(f"wrote {path}")
