@@ -13,7 +13,7 @@ import yaml
 from design_helpers import case, tiny_library
 
 from levelscope.design import load_case_studies, load_framework
-from levelscope.design.case_studies import Fact, case_studies_json_schema
+from levelscope.design.case_studies import Fact, Reference, case_studies_json_schema
 from levelscope.design.framework import _default_path
 from levelscope.errors import ValidationError
 
@@ -51,20 +51,86 @@ def test_every_fact_has_a_citation_that_resolves() -> None:
             assert citation.ref in refs and citation.section.strip()
 
 
-def test_every_case_cites_one_of_the_studies() -> None:
+# The studies themselves and pages by their authors or publishers; `report_coverage` (someone
+# else's summary) deliberately does not count.
+STUDY_KINDS = {"report", "report_summary", "report_article"}
+
+
+def _study_refs(library: Any) -> set[str]:
+    return {r.id for r in library.references if r.kind in STUDY_KINDS}
+
+
+def _facts_of(c: Any) -> list[Any]:
+    """The plain facts of one case (context facts, institutions, sectors, outcomes, challenges)."""
+    return [*c.context.facts, *c.institutions, *c.sectors, *c.outcomes, *c.challenges]
+
+
+def test_every_place_has_a_fact_from_the_studies_or_their_authors() -> None:
     library = load_case_studies()
-    study_refs = {r.id for r in library.references if r.kind in ("report", "report_summary")}
+    study_refs = _study_refs(library)
+    assert {"cipfa2022_report", "cipfa2024_report_page"} <= study_refs
+    assert not {"lgiu2022_global_local", "socialfinance2024"} & study_refs
     for c in library.cases:
-        cited = {cit.ref for item in _items_of(c) for cit in item.citations}
+        cited = {cit.ref for fact in _facts_of(c) for cit in fact.citations}
         assert cited & study_refs, c.id
 
 
-def _items_of(c: Any) -> list[Any]:
-    """The cited items of one case that carry the study's own findings."""
-    ctx = c.context
-    out = [ctx.governance, *ctx.facts, *c.institutions, *c.sectors, *c.outcomes, *c.challenges]
-    out += [*c.practices, *c.programmes]
-    return out
+def test_pages_counted_as_the_studies_are_by_their_authors_or_publishers() -> None:
+    for ref in load_case_studies().references:
+        if ref.kind in STUDY_KINDS:
+            assert "CIPFA" in ref.publisher or "City-REDI" in ref.publisher, ref.id
+
+
+def test_study_citation_comes_before_corroborating_sources() -> None:
+    library = load_case_studies()
+    study_refs = _study_refs(library)
+    for item in library.cited_items():
+        refs = [c.ref for c in item.citations]
+        if set(refs) & study_refs:
+            assert refs[0] in study_refs, refs
+
+
+def _walk(node: Any) -> list[dict[str, Any]]:
+    """Every mapping in a parsed YAML tree."""
+    if isinstance(node, dict):
+        return [node, *(m for v in node.values() for m in _walk(v))]
+    if isinstance(node, list):
+        return [m for v in node for m in _walk(v)]
+    return []
+
+
+def test_raw_file_citations_name_known_references_and_sections() -> None:
+    # Read the file directly rather than through the schema, so a loosened model cannot hide
+    # a dangling reference or an empty section.
+    data = yaml.safe_load(_default_path("case_studies.yaml").read_text(encoding="utf-8"))
+    ref_ids = [r["id"] for r in data["references"]]
+    assert len(ref_ids) == len(set(ref_ids))
+    mappings = _walk(data["cases"])
+    with_text = [m for m in mappings if "text" in m]
+    assert len(with_text) > 60
+    assert all(m.get("citations") for m in with_text)
+    citations = [c for m in mappings for c in m.get("citations") or []]
+    assert citations
+    for c in citations:
+        assert c["ref"] in ref_ids, c
+        assert isinstance(c["section"], str) and c["section"].strip(), c
+
+
+def test_every_figure_has_a_unit() -> None:
+    library = load_case_studies()
+    for c in library.cases:
+        for fact in _facts_of(c):
+            if fact.value is not None:
+                assert fact.unit and fact.unit.strip(), fact.text
+        for programme in c.programmes:
+            for line in programme.funding:
+                if line.amount is not None:
+                    assert line.currency, programme.name
+
+
+def test_unknown_reference_kind_is_rejected() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        Reference.model_validate({"id": "x", "title": "T", "publisher": "P", "kind": "blog"})
 
 
 def test_every_factor_has_at_least_one_practice() -> None:

@@ -37,14 +37,21 @@ class _Strict(BaseModel):
 
 
 class Reference(_Strict):
-    """A publication facts are drawn from."""
+    """A publication facts are drawn from.
+
+    ``kind`` says how close it is to the studies: the study itself (``report``), a summary by its
+    publishers (``report_summary``), an article by one of its authors (``report_article``), a
+    summary by someone else (``report_coverage``), official ``statistics``, or ``other``.
+    """
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     title: str
     publisher: str
     date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     url: str | None = None
-    kind: Literal["report", "report_summary", "statistics", "other"]
+    kind: Literal[
+        "report", "report_summary", "report_article", "report_coverage", "statistics", "other"
+    ]
 
     @field_validator("date", mode="before")
     @classmethod
