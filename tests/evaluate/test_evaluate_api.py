@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,14 +12,22 @@ import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
+from levelscope.data import Workspace
 from levelscope.evaluate import synthetic_control, twfe
+from levelscope.monitor.programmes import create_programme
+from levelscope.records import accounts
+from levelscope.records.db import connect, transaction
 from levelscope.web.app import create_app
 
 
 @pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("records") / "r.sqlite"
-    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}", warm=False)
+def records_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('records') / 'r.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def client(demo_workspace_path: Path, records_url: str) -> Iterator[TestClient]:
+    app = create_app(demo_workspace_path, records_url=records_url, warm=False)
     with TestClient(app) as test_client:
         yield test_client
 
@@ -116,3 +125,101 @@ def test_area_endpoint_errors(client: TestClient) -> None:
     assert bad_method.status_code == 422
     missing = client.get("/api/evaluate/area", params={"indicator": "gva_per_hour_worked"})
     assert missing.status_code == 422
+
+
+# -- a registered programme, behind the programmes API's authentication ---------------------------
+class People:
+    """API tokens of users in two organisations, and their programmes' ids."""
+
+    def __init__(self, tokens: dict[str, str], programmes: dict[str, int]) -> None:
+        self.tokens = tokens
+        self.programmes = programmes
+
+    def headers(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+@pytest.fixture(scope="module")
+def people(records_url: str) -> People:
+    """Tees Valley runs a productivity fund in TLC11 and TLC12 from April 2015 and a published
+    fund in TLD11 and TLC12; Bristol has a user and nothing else."""
+    factory = connect(records_url)
+    tokens, programmes = {}, {}
+    with transaction(factory, "setup") as session:
+        tees = accounts.create_organisation(session, "Tees Valley Combined Authority")
+        bristol = accounts.create_organisation(session, "Bristol City Council")
+        for name, organisation, role in [("tees_viewer", tees, "viewer"),
+                                         ("bristol_editor", bristol, "editor")]:
+            user = accounts.create_user(session, organisation, f"{name}@example.org", role,
+                                        password="a long password")
+            tokens[name] = accounts.issue_token(session, user)[1]
+        fund = create_programme(session, tees.id, "Tees productivity fund",
+                                start_date=dt.date(2015, 4, 1), end_date=dt.date(2020, 3, 31),
+                                places=["TLC11", "TLC12"])
+        other = create_programme(session, tees.id, "Another fund", start_date=dt.date(2012, 1, 1),
+                                 end_date=dt.date(2016, 1, 1), places=["TLD11", "TLC12"],
+                                 published=True)
+        programmes = {"fund": fund.id, "other": other.id}
+    factory.kw["bind"].dispose()
+    return People(tokens, programmes)
+
+
+@pytest.mark.slow
+def test_programme_evaluation_equals_ols_with_unit_and_year_effects(
+    client: TestClient, people: People, demo_workspace_path: Path
+) -> None:
+    import statsmodels.formula.api as smf
+
+    pid = people.programmes["fund"]
+    answer = client.get(f"/api/evaluate/programme/{pid}", headers=people.headers("tees_viewer"),
+                        params={"indicator": "gva_per_hour_worked", "method": "did"})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["programme_id"] == pid and body["treated"] == ["TLC11", "TLC12"]
+    # Started 1 April 2015: 2015 is the first year treated. The other programme's place TLD11 is
+    # kept out of the comparison group, as treated too.
+    assert body["start"] == 2015 and body["excluded"] == {"TLD11": "other programme"}
+    with Workspace.open(demo_workspace_path, read_only=True) as ws:
+        panel = ws.observations("gva_per_hour_worked", "itl3")
+    panel = panel[panel["geography_code"] != "TLD11"].assign(year=lambda f: f["year"].astype(int))
+    panel["treated"] = (panel["geography_code"].isin(["TLC11", "TLC12"])
+                        & (panel["year"] >= 2015)).astype(float)
+    fit = smf.ols("value ~ treated + C(geography_code) + C(year)", data=panel).fit()
+    assert body["effect"] == pytest.approx(fit.params["treated"], abs=1e-9)
+    assert body["comparisons"] == panel["geography_code"].nunique() - 2
+    assert body["observations"] == len(panel)
+    assert body["lower"] < body["effect"] < body["upper"]
+
+
+def test_programme_evaluation_needs_the_programmes_api_access(client: TestClient, people: People) -> None:
+    params = {"indicator": "gva_per_hour_worked", "method": "did"}
+    fund, other = people.programmes["fund"], people.programmes["other"]
+    anonymous = client.get(f"/api/evaluate/programme/{fund}", params=params)
+    assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == "Bearer"
+    wrong = client.get(f"/api/evaluate/programme/{fund}", params=params,
+                       headers={"Authorization": "Bearer lsk_not-a-token"})
+    assert wrong.status_code == 401
+    # Another organisation's unpublished programme: 403 here as from /api/programmes/{id}.
+    stranger = people.headers("bristol_editor")
+    refused = client.get(f"/api/evaluate/programme/{fund}", params=params, headers=stranger)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == f"programme {fund} belongs to another organisation"
+    assert client.get(f"/api/programmes/{fund}", headers=stranger).status_code == 403
+    # A published one is open to every signed-in user, as in the programmes API.
+    published = client.get(f"/api/evaluate/programme/{other}", params=params, headers=stranger)
+    assert published.status_code == 200, published.text
+    assert published.json()["treated"] == ["TLC12", "TLD11"]
+    missing = client.get("/api/evaluate/programme/999", params=params, headers=stranger)
+    assert missing.status_code == 404 and missing.json()["detail"] == "no programme with id 999"
+
+
+def test_programme_evaluation_errors(client: TestClient, people: People) -> None:
+    path = f"/api/evaluate/programme/{people.programmes['fund']}"
+    headers = people.headers("tees_viewer")
+    unknown = client.get(path, params={"indicator": "gva_per_hour_workd"}, headers=headers)
+    assert unknown.status_code == 404 and "gva_per_hour_worked" in unknown.text
+    no_indicator = client.get(path, headers=headers)
+    assert no_indicator.status_code == 422
+    bad_method = client.get(path, params={"indicator": "gva_per_hour_worked", "method": "magic"},
+                            headers=headers)
+    assert bad_method.status_code == 422

@@ -8,7 +8,11 @@ refuse gives 422 with the reason; an unknown area or indicator gives 404.
   estimate as JSON out: synthetic control (with in-space placebos if asked), synthetic DiD,
   two-way fixed effects, or Callaway–Sant'Anna with its aggregations;
 * ``GET /api/evaluate/area`` — an indicator of the served workspace for treated areas from a
-  start year, against the other areas of their level.
+  start year, against the other areas of their level;
+* ``GET /api/evaluate/programme/{programme_id}`` — the same for a registered programme: its places
+  are treated from its start date. It needs the programmes API's authentication and answers
+  exactly as it does for a programme the user may not see (401 without a valid token, 403 for
+  another organisation's unpublished programme, 404 for no such programme).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from levelscope.evaluate import (
     TwoWayFixedEffects,
     callaway_santanna,
     evaluate_area,
+    evaluate_programme,
     placebo_in_space,
     synth_verdict,
     synthetic_control,
@@ -38,8 +43,10 @@ from levelscope.evaluate import (
     twfe,
 )
 from levelscope.evaluate.verdict import estimate_verdict
+from levelscope.monitor.access import programme_for
+from levelscope.records.accounts import User
 from levelscope.web.app import explorer
-from levelscope.web.security import http_errors
+from levelscope.web.security import Records, api_user, http_errors
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api/evaluate", tags=["evaluate"])
@@ -150,6 +157,34 @@ def area(
             exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
         )
         return area_json(evaluation)
+
+
+@router.get("/programme/{programme_id}")
+def programme(
+    served: Served,
+    programme_id: int,
+    user: Annotated[User, Depends(api_user)],
+    session: Records,
+    indicator: Annotated[str, Query(max_length=80, description="indicator id")],
+    method: Literal["synth", "sdid", "did"] = "synth",
+    exclude: Annotated[list[str] | None, Query(max_length=500)] = None,
+    exclude_neighbours: bool = False,
+    exclude_other_programmes: Annotated[bool, Query(
+        description="keep the places of every other registered programme out of the comparison "
+                    "group, since they were treated too")] = True,
+    placebos: bool = False,
+    balance: Balance = "error",
+) -> dict[str, Any]:
+    """Evaluate ``indicator`` for a registered programme: its places, treated from its start date,
+    against the other areas of their level (as ``levelscope evaluate programme``)."""
+    with http_errors():
+        programme_for(session, user, programme_id)  # 404 / 403 as the programmes API
+        evaluation = evaluate_programme(
+            served.ws, session, programme_id, indicator, method=method,
+            exclude_other_programmes=exclude_other_programmes, exclude=exclude or [],
+            exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
+        )
+        return area_json(evaluation) | {"programme_id": programme_id}
 
 
 # -- results as JSON --------------------------------------------------------------------------------
