@@ -123,10 +123,12 @@ def _permuted_neighbour_tau(
     n = x.shape[0]
     taus = np.empty(n_permutations)
     order = np.arange(n).astype(np.float64)
+    bits, cap = kernels.bucket_layout(n)
     for p in prange(n_permutations):
         shuffled = np.empty(n)
-        bucket = np.empty(n, dtype=np.uint8)
-        kernels.shuffled(order, shuffled, bucket, kernels.permutation_state(base, p))
+        buf = np.empty((1 << bits) * cap)
+        fill = np.zeros(1 << bits, dtype=np.int64)
+        kernels.shuffle(order, shuffled, buf, fill, bits, cap, kernels.permutation_state(base, p))
         px = np.empty(n)
         py = np.empty(n)
         for i in range(n):

@@ -130,32 +130,11 @@ class GlobalStatistic(Result):
         return "\n".join(lines)
 
 
-def _constant_rows(matrix: sparse.csr_array) -> tuple[bool, NDArray[np.float64]]:
-    """Whether each row repeats one weight (so kernels can skip the per-link weights)."""
-    counts = np.diff(matrix.indptr)
-    first = np.zeros(matrix.shape[0])
-    has = counts > 0
-    first[has] = matrix.data[matrix.indptr[:-1][has]]
-    return bool(np.array_equal(matrix.data, np.repeat(first, counts))), first
-
-
 def _permuted_pair_sums(
     values: NDArray[np.float64], w: Weights, mode: int, permutations: int, seed: Any
 ) -> NDArray[np.float64]:
-    indptr, indices, data = kernels.csr_parts(w.sparse)
-    constant, row_weight = _constant_rows(w.sparse) if mode == kernels.MODE_PRODUCT else (False, data)
-    return np.asarray(
-        kernels.permuted_pair_sums(
-            np.ascontiguousarray(values),
-            indptr,
-            indices,
-            data,
-            row_weight,
-            constant,
-            mode,
-            permutations,
-            kernels.stream_seed(seed),
-        )
+    return kernels.permuted_pair_sums(
+        values, kernels.pair_parts(w.sparse), mode, permutations, kernels.stream_seed(seed)
     )
 
 

@@ -121,12 +121,9 @@ def spatial_gini(
     )
     if not permutations:
         return result
-    indptr, indices, data = kernels.csr_parts(w.sparse)
-    simulated_neighbour = np.asarray(
-        kernels.permuted_pair_sums(
-            y, indptr, indices, data, data, False, kernels.MODE_ABSOLUTE, permutations,
-            kernels.stream_seed(seed),
-        )
+    simulated_neighbour = kernels.permuted_pair_sums(
+        y, kernels.pair_parts(w.sparse), kernels.MODE_ABSOLUTE, permutations,
+        kernels.stream_seed(seed),
     )
     simulated = total - simulated_neighbour
     larger = int((simulated >= non_neighbour_sum).sum())
