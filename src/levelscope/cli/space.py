@@ -3,11 +3,14 @@ is closing.
 
 Both read an indicator at one geography level of the workspace, print the result, and can write
 a figure: the LISA cluster map, the dispersion chart or the transition-matrix heat map, as
-``.html`` (self-contained, works offline) or ``.png``.
+``.html`` (self-contained, works offline) or ``.png`` / ``.svg`` / ``.pdf`` (needs the
+``kaleido`` package and Chrome or Chromium).
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Annotated
 
@@ -34,23 +37,40 @@ NeighboursOption = Annotated[
 ]
 
 
-def write_figure(figure: go.Figure, path: Path) -> None:
-    """Save a figure as self-contained HTML (``.html``) or an image (``.png``, ``.svg``, ``.pdf``)."""
+def write_figure(figure: go.Figure, path: Path, *, width: int = 1000, height: int = 800) -> None:
+    """Save a figure as self-contained HTML (``.html``) or an image (``.png``, ``.svg``, ``.pdf``).
+
+    The HTML embeds plotly.js, so it opens offline. Images go through Plotly's image export,
+    which needs the ``kaleido`` package and a Chrome or Chromium on the machine; ``width`` and
+    ``height`` are the image's size in pixels.
+    """
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         figure.write_html(path, include_plotlyjs=True, full_html=True)
     elif suffix in (".png", ".svg", ".pdf"):
+        _use_system_chromium()
         try:
-            figure.write_image(path, width=1000, height=800)
+            figure.write_image(path, width=width, height=height)
         except (ImportError, ValueError, RuntimeError) as exc:
-            # Plotly's image export needs the optional kaleido package and a Chromium, and a
-            # map also needs the world outline from plotly's servers: HTML needs neither.
+            reason = " ".join(str(exc).split())
             raise typer.BadParameter(
-                f"could not write {path.name} ({exc}); write the figure as .html instead"
+                f"could not write {path.name}: image export needs the kaleido package and "
+                f"Chrome or Chromium ({reason}); write the figure as .html instead"
             ) from exc
     else:
         raise typer.BadParameter(f"cannot write a figure to {path.name}: use .html, .png, .svg or .pdf")
     console.print(f"wrote {path}")
+
+
+def _use_system_chromium() -> None:
+    # kaleido drives a browser found by its helper package choreographer, which takes the
+    # BROWSER_PATH environment variable first; point it at the system's Chromium (Debian names
+    # it "chromium") unless the user has chosen a browser already.
+    if "BROWSER_PATH" in os.environ:
+        return
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found:
+        os.environ["BROWSER_PATH"] = found
 
 
 def _neighbours(value: str) -> Neighbours:
