@@ -91,6 +91,17 @@ def test_summarize_keeps_null_group_and_drops_zero_weights() -> None:
     assert result["value"].tolist() == pytest.approx([0.5, 1 / 3])
 
 
+def test_summarize_names_group_whose_weights_are_all_zero() -> None:
+    # Group "b" has no row with positive weight, so no row of it reaches the measures; it must
+    # still be reported rather than silently left out.
+    frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 3.0, 2.0, 4.0], "w": [1.0, 1.0, 0.0, 0.0]})
+    with pytest.raises(UndefinedMeasureError, match=r"at least two observations.*\(g='b'\)"):
+        summarize(frame, "y", "w", by=["g"], measures=["gini", "cv"])
+    kept = summarize(frame.iloc[:2], "y", "w", by=["g"], measures=["gini", "cv"])
+    # Gini of (1, 3): mean difference 2 * (1/4) * 2 = 1, over twice the mean 4: 0.25; CV 1/2.
+    assert kept["value"].tolist() == pytest.approx([0.25, 0.5], rel=1e-12)
+
+
 def test_summarize_names_undefined_groups() -> None:
     frame = pd.DataFrame({"g": ["a", "a", "b", "b"], "y": [1.0, 2.0, 0.0, 2.0]})
     with pytest.raises(UndefinedMeasureError, match=r"mld takes logarithms; zero values in: \(g='b'\)"):

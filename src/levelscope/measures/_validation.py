@@ -33,12 +33,27 @@ class Sample:
     """Validated values and their weights (all positive), as float arrays of equal length.
 
     ``positions`` gives each kept observation's index in the input, so callers can align other
-    arrays (group labels) with it.
+    arrays (group labels) with it. Unweighted input stores no weights (``given_weights`` is
+    ``None``) and input with nothing dropped stores no positions: both are built only when
+    asked for, so that measures with an equal-weights path skip them.
     """
 
     values: FloatArray
-    weights: FloatArray
-    positions: NDArray[np.intp]
+    given_weights: FloatArray | None = None
+    kept: NDArray[np.intp] | None = None
+
+    @property
+    def equal_weights(self) -> bool:
+        """Whether every observation has weight one (no weights were given)."""
+        return self.given_weights is None
+
+    @property
+    def weights(self) -> FloatArray:
+        return np.ones_like(self.values) if self.given_weights is None else self.given_weights
+
+    @property
+    def positions(self) -> NDArray[np.intp]:
+        return np.arange(self.values.size) if self.kept is None else self.kept
 
 
 def as_float_vector(data: ArrayLike, name: str) -> FloatArray:
@@ -64,10 +79,9 @@ def prepare(
     ``positive=True`` demands strictly positive values (for measures that take logarithms).
     """
     y = as_float_vector(values, "values")
-    positions = np.arange(y.size)
-    if weights is None:
-        w = np.ones_like(y)
-    else:
+    w: FloatArray | None = None
+    kept: NDArray[np.intp] | None = None
+    if weights is not None:
         w = as_float_vector(weights, "weights")
         if w.shape != y.shape:
             raise ValueError(f"values and weights differ in length ({y.size} values, {w.size} weights)")
@@ -75,24 +89,26 @@ def prepare(
         if not (w.size and np.isfinite(w.sum()) and w.min() > 0):
             _require(np.isfinite(w), measure, "weights must be finite (found NaN or infinity)", w)
             _require(w >= 0, measure, "weights must be non-negative", w)
-            keep = w > 0
-            y, w, positions = y[keep], w[keep], positions[keep]
+            kept = np.flatnonzero(w > 0)
+            y, w = y[kept], w[kept]
     if y.size < 2:
-        _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, positions)
+        _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, kept)
         raise UndefinedMeasureError(
             f"{measure} needs at least two observations with positive weight, got {y.size}"
         )
+    # One pass for the minimum (NaN propagates into it) and one for the sum (catches infinity);
+    # the element-wise checks below run only to name the offending position.
     lowest = y.min()
     in_domain = lowest > 0 if positive else lowest >= 0
     if not (in_domain and np.isfinite(y.sum())):
-        _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, positions)
-        _require(y >= 0, measure, "values must be non-negative", y, positions)
+        _require(np.isfinite(y), measure, "values must be finite (found NaN or infinity)", y, kept)
+        _require(y >= 0, measure, "values must be non-negative", y, kept)
         if positive:
             rule = "values must be strictly positive (it takes logarithms)"
-            _require(y > 0, measure, rule, y, positions)
+            _require(y > 0, measure, rule, y, kept)
     if not (lowest > 0 or np.any(y > 0)):
         raise UndefinedMeasureError(f"{measure} is undefined when the mean is zero")
-    return Sample(y, w, positions)
+    return Sample(y, w, kept)
 
 
 def _require(

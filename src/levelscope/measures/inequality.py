@@ -168,12 +168,70 @@ def _gini_in_order(y: FloatArray, w: FloatArray, order: NDArray[np.intp]) -> flo
     return acc / total
 
 
-def _gini_single(y: FloatArray, w: FloatArray) -> float:
+@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+def _gini_sorted_unweighted(y: FloatArray) -> float:  # pragma: no cover
+    # The Gini kernel for one sorted sample with equal weights: midpoint ranks (k + 1/2) / n.
+    # Both factors stay centred; reassociation lets the sum run in SIMD lanes.
+    n = y.size
+    inverse_mean = n / y.sum()
+    acc = 0.0
+    for k in range(n):
+        acc += (y[k] * inverse_mean - 1) * ((2 * k + 1) / n - 1)
+    return acc / n
+
+
+def _gini_single(y: FloatArray, w: FloatArray | None) -> float:
     # Ties may come in any order: the midpoint-rank formula gives the same sum for every order.
-    if w[0] == w.min() == w.max():
+    if w is None or w[0] == w.min() == w.max():
         # Equal weights: sorting the values alone is cheaper than sorting an index to them.
-        return float(_gini_in_order(np.sort(y), w, np.arange(y.size)))
+        return float(_gini_sorted_unweighted(np.sort(y)))
     return float(_gini_in_order(y, w, np.argsort(y)))
+
+
+@numba.njit(cache=True, inline="always")
+def _root_or_reciprocal(x: float, exponent: float) -> float:  # pragma: no cover
+    return float(np.sqrt(x)) if exponent == 0.5 else 1.0 / x
+
+
+@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+def _power_sums(
+    y: FloatArray, w: FloatArray, exponent: float
+) -> tuple[float, float, float]:  # pragma: no cover
+    # sum(w), sum(w y) and sum(w y**exponent) in one pass for exponent 1/2 or -1 (epsilon 1/2
+    # or 2), an empty ``w`` standing for equal weights. Reassociation lets the sums run in SIMD
+    # lanes, and no temporary array is written.
+    income = 0.0
+    powered = 0.0
+    if w.size == 0:
+        for i in range(y.size):
+            income += y[i]
+            powered += _root_or_reciprocal(y[i], exponent)
+        return float(y.size), income, powered
+    total = 0.0
+    for i in range(y.size):
+        total += w[i]
+        income += w[i] * y[i]
+        powered += w[i] * _root_or_reciprocal(y[i], exponent)
+    return total, income, powered
+
+
+def _atkinson_single(y: FloatArray, w: FloatArray | None, *, epsilon: float) -> float:
+    # The batched kernel's formula, A = 1 - M / mu, from three sums. For epsilon 1/2 (the
+    # default) and 2 they come from one compiled pass; otherwise NumPy's vectorised log and
+    # power do better than a compiled loop calling them one value at a time.
+    exponent = 1 - epsilon
+    if exponent in (0.5, -1.0):
+        total, income, powered = _power_sums(y, np.empty(0) if w is None else w, exponent)
+    else:
+        terms = np.log(y) if exponent == 0 else y**exponent
+        if w is None:
+            total, income, powered = float(y.size), float(y.sum()), float(terms.sum())
+        else:
+            total, income, powered = float(w.sum()), float(w @ y), float(w @ terms)
+    log_mean = np.log(income / total)
+    if exponent == 0:
+        return float(-np.expm1(powered / total - log_mean))
+    return float(-np.expm1(np.log(powered / total) / exponent - log_mean))
 
 
 def weighted_quantile_sorted(y: FloatArray, w: FloatArray, q: float) -> FloatArray:
@@ -248,7 +306,8 @@ class Measure:
     undefined_when: str = "the input is degenerate"
     check_params: Callable[[Mapping[str, float]], None] | None = None
     #: Optional fused version of the kernel for one unsorted sample (point estimates), when the
-    #: batched kernel is much slower on a single large sample.
+    #: batched kernel is much slower on a single large sample. It is called as
+    #: ``single(values, weights, **params)`` with ``weights=None`` for equal weights.
     single: Callable[..., float] | None = None
 
     def resolve(self, **params: float) -> dict[str, float]:
@@ -271,9 +330,10 @@ class Measure:
 
     def evaluate(self, sample: Sample, params: Mapping[str, float]) -> float:
         """The measure of an already validated sample."""
-        y, w = sample.values, sample.weights
         if self.single is not None:
-            return self.check_result(np.array([self.single(y, w, **params)]))[0].item()
+            weights = None if sample.equal_weights else sample.weights
+            return self.check_result(np.array([self.single(sample.values, weights, **params)]))[0].item()
+        y, w = sample.values, sample.weights
         if self.needs_sorted:
             # Ties may come in any order: every sorted measure here is invariant to it.
             order = np.argsort(y)
@@ -325,6 +385,7 @@ _REGISTRY: dict[str, Measure] = {
             "Atkinson index",
             _atkinson_kernel,
             defaults={"epsilon": 0.5},
+            single=_atkinson_single,
             takes_logs=lambda p: p["epsilon"] >= 1,
             check_params=_check_epsilon,
         ),
@@ -603,9 +664,19 @@ def lorenz(values: ArrayLike, weights: ArrayLike | None = None) -> LorenzCurve:
     """
     measure = MEASURES["gini"]
     sample = measure.prepare(values, weights, {})
-    order = np.argsort(sample.values, kind="stable")
-    y, w = sample.values[order], sample.weights[order]
-    population = np.concatenate([[0.0], np.cumsum(w)]) / w.sum()
-    income = np.concatenate([[0.0], np.cumsum(w * y)]) / np.dot(w, y)
+    if sample.equal_weights:
+        # With equal weights tied values are interchangeable, so sorting the values suffices.
+        y = np.sort(sample.values)
+        population = np.linspace(0.0, 1.0, y.size + 1)
+        income = np.zeros(y.size + 1)
+        np.cumsum(y, out=income[1:])
+        gini_value = _gini_sorted_unweighted(y)
+    else:
+        order = np.argsort(sample.values, kind="stable")
+        y, w = sample.values[order], sample.weights[order]
+        population = np.concatenate([[0.0], np.cumsum(w)]) / w.sum()
+        income = np.concatenate([[0.0], np.cumsum(w * y)])
+        gini_value = _gini_in_order(y, w, np.arange(y.size))
+    income /= income[-1]
     population[-1] = income[-1] = 1.0
-    return LorenzCurve(population, income, measure.evaluate(sample, {}))
+    return LorenzCurve(population, income, float(measure.check_result(np.array([gini_value]))[0]))

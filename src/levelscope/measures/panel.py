@@ -1,22 +1,26 @@
 """Inequality measures for every group of a panel in one engine query.
 
-:func:`summarize` turns the chosen measures into one Ibis expression (window functions, then a
-grouped aggregate), so the work happens inside the engine: DuckDB by default, or Spark when the
-input is a table on an Ibis PySpark connection. The SQL forms are the same formulas as the
-NumPy kernels in :mod:`levelscope.measures.inequality`, in a shape an engine can run:
+:func:`summarize` turns the chosen measures into one Ibis expression, so the work happens
+inside the engine: DuckDB by default, or Spark when the input is a table on an Ibis PySpark
+connection. The SQL forms are the same formulas as the NumPy kernels in
+:mod:`levelscope.measures.inequality`, in a shape an engine can run:
 
-* group totals ``W = sum w`` and ``Y = sum w y`` come from windows over each group, so that
-  ``r = y / mu`` is available per row and sums stay centred (no cancellation);
+* one grouped aggregate gives each group's totals ``W = sum w`` and ``Y = sum w y`` and the
+  counts that decide whether its measures are defined (missing values, negatives, zeros under
+  logarithms, bad weights, fewer than two observations); joined back to the rows, the totals
+  give ``r = y / mu`` per row, so that sums stay centred (no cancellation);
 * the Gini, quantiles and income shares use one running sum, ``cw``, the cumulative weight in
-  order of value within each group (the costly step: the engine sorts every group). Ties may
-  come in any order: the formulas give the same result for every order;
+  order of value within each group. That window is the costly step (the engine sorts every
+  group), so it runs once, over only the group keys, values and weights of the rows with
+  positive weight. Ties may come in any order: the formulas give the same result for every
+  order;
 * a quantile ``Q(q)`` is the smallest value whose ``cw`` reaches ``q W``, averaged with the next
   value when ``cw`` equals ``q W`` to 1e-12 of ``W``; the poorest ``q``'s income is that of the
-  rows with ``cw <= q W`` plus the part of the next row that lies below the cut.
+  rows with ``cw <= q W`` plus the part of the next row that lies below the cut;
+* a second grouped aggregate computes the measures, and the totals are joined to it.
 
-The same query also counts what would make a group's measures undefined (missing values,
-negatives, zeros under logarithms, bad weights, fewer than two observations); such a group
-raises :class:`~levelscope.errors.UndefinedMeasureError` naming it, after the query.
+A group whose measures are undefined raises :class:`~levelscope.errors.UndefinedMeasureError`
+naming it, after the query.
 """
 
 from __future__ import annotations
@@ -79,13 +83,12 @@ def summarize(
     if missing:
         raise ValueError(f"columns not found: {missing}; the table has {list(table.columns)}")
 
-    rows = _enrich(table, value, weight, keys, specs)
-    metrics: dict[str, ir.Value] = {
-        f"_m{i}": _EXPRESSIONS[s.measure.name](rows, s.params) for i, s in enumerate(specs)
-    }
-    metrics.update(_diagnostics(rows))
-    query = rows.group_by(keys).aggregate(**metrics) if keys else rows.aggregate(**metrics)
-    result = query.to_pandas()
+    base = _base(table, value, weight, keys)
+    totals = _group_totals(base, keys, specs)
+    rows = _measured_rows(base, totals, keys, specs)
+    metrics = {f"_m{i}": _EXPRESSIONS[s.measure.name](rows, s.params) for i, s in enumerate(specs)}
+    measured = rows.group_by(keys).aggregate(**metrics) if keys else rows.aggregate(**metrics)
+    result = _attach(totals, measured, keys).to_pandas()
     if keys:
         result = result.sort_values(keys, kind="stable").reset_index(drop=True)
     _check(result, keys, specs)
@@ -121,31 +124,55 @@ def inequality_table(
 # --- the query ---
 
 
-def _enrich(
-    table: ir.Table, value: str, weight: str | None, keys: list[str], specs: list[MeasureSpec]
-) -> ir.Table:
+def _base(table: ir.Table, value: str, weight: str | None, keys: list[str]) -> ir.Table:
     raw_weight = table[weight].cast("float64") if weight else ibis.literal(1.0)
-    base = table.select(*keys, _v=table[value].cast("float64"), _rw=raw_weight)
+    return table.select(*keys, _v=table[value].cast("float64"), _rw=raw_weight)
+
+
+def _group_totals(base: ir.Table, keys: list[str], specs: list[MeasureSpec]) -> ir.Table:
+    """One row per group: the totals the measures are centred on and the diagnostics."""
     # Zero-weight rows drop out: weight 0 and value NULL, which every aggregate skips.
-    base = base.mutate(_w=ibis.ifelse(base._rw > 0, base._rw, 0.0))
-    base = base.mutate(_y=ibis.ifelse(base._w > 0, base._v, ibis.null("float64")))
-    names = {s.measure.name for s in specs}
-    # Group totals by aggregate-and-join: engines run that far faster than a window per group.
-    sums: dict[str, ir.Value] = {"_wtot": base._w.sum(), "_ytot": (base._w * base._y).sum()}
-    if "variance_of_logs" in names:
-        sums["_mly"] = (base._w * _ln(base._y)).sum() / base._w.sum()
-    if keys:
-        totals = base.group_by(keys).aggregate(**sums)
-        # Null-safe key equality, so that a group whose key is NULL is kept.
-        condition = [base[k].identical_to(totals[k]) for k in keys]
-        rows = base.join(totals, condition).select(base, *[totals[c] for c in sums])
-    else:
-        rows = base.cross_join(base.aggregate(**sums))
-    rows = rows.mutate(_p=rows._w / rows._wtot, _r=rows._y / (rows._ytot / rows._wtot))
-    if names & set(_SORTED):
+    w = ibis.ifelse(base._rw > 0, base._rw, 0.0)
+    y = ibis.ifelse(w > 0, base._v, ibis.null("float64"))
+    used = base._rw > 0
+    sums: dict[str, ir.Value] = {
+        "_wtot": w.sum(),
+        "_ytot": (w * y).sum(),
+        "_n": used.sum(),
+        "_bad_weight": (base._rw.isnull() | base._rw.isnan() | (base._rw < 0)).sum(),
+        "_bad_value": (used & (base._v.isnull() | base._v.isnan() | base._v.isinf())).sum(),
+        "_negative": (used & (base._v < 0)).sum(),
+        "_zero": (used & (base._v == 0)).sum(),
+    }
+    if any(s.measure.name == "variance_of_logs" for s in specs):
+        sums["_mly"] = (w * _ln(y)).sum() / w.sum()
+    return base.group_by(keys).aggregate(**sums) if keys else base.aggregate(**sums)
+
+
+def _measured_rows(base: ir.Table, totals: ir.Table, keys: list[str], specs: list[MeasureSpec]) -> ir.Table:
+    """The rows with positive weight, each with its group's totals, ``p``, ``r`` and ``cw``."""
+    rows = base.filter(base._rw > 0).select(*keys, _y=base._v, _w=base._rw)
+    if any(s.measure.name in _SORTED for s in specs):
+        # The one ordered window, run before the join so that it sorts as few columns as possible.
         running = ibis.window(group_by=keys, order_by=rows._y, rows=(None, 0))
         rows = rows.mutate(_cw=rows._w.sum().over(running))
-    return rows
+    shared = [c for c in ("_wtot", "_ytot", "_mly") if c in totals.columns]
+    if keys:
+        # Null-safe key equality, so that a group whose key is NULL is kept.
+        condition = [rows[k].identical_to(totals[k]) for k in keys]
+        rows = rows.join(totals, condition).select(rows, *[totals[c] for c in shared])
+    else:
+        rows = rows.cross_join(totals.select(*shared))
+    return rows.mutate(_p=rows._w / rows._wtot, _r=rows._y / (rows._ytot / rows._wtot))
+
+
+def _attach(totals: ir.Table, measured: ir.Table, keys: list[str]) -> ir.Table:
+    """The totals and diagnostics of every group beside its measures (NULL where none)."""
+    values = [c for c in measured.columns if c.startswith("_m")]
+    if not keys:
+        return totals.cross_join(measured.select(*values))
+    condition = [totals[k].identical_to(measured[k]) for k in keys]
+    return totals.left_join(measured, condition).select(totals, *[measured[c] for c in values])
 
 
 def _ln(x: ir.NumericValue) -> ir.NumericValue:
@@ -157,15 +184,27 @@ def _nonnegative(x: ir.NumericValue) -> ir.NumericValue:
     return ibis.ifelse(x >= 0, x, ibis.null("float64"))
 
 
+def _power(x: ir.NumericValue, exponent: float) -> ir.NumericValue:
+    # Engines call a general pow() for every row; a square root is several times cheaper.
+    return x.sqrt() if exponent == 0.5 else x.pow(exponent)
+
+
+def _where(condition: ir.BooleanValue, x: ir.Value) -> ir.Value:
+    # A CASE inside the aggregate rather than a FILTER clause: DuckDB runs it faster.
+    return ibis.ifelse(condition, x, ibis.null("float64"))
+
+
 def _ge(t: ir.Table, p: Mapping[str, float]) -> ir.Value:
     alpha, r = p["alpha"], t._r
     if alpha == 1:
         terms = ibis.ifelse(r > 0, r * _ln(r), 0.0) - r + 1
     elif alpha == 0:
         terms = r - 1 - _ln(r)
+    elif alpha == 2:
+        terms = _squared_deviation(r, 1) / 2
     else:
         base = _nonnegative(r) if alpha > 0 else ibis.ifelse(r > 0, r, ibis.null("float64"))
-        terms = (base.pow(alpha) - 1 - alpha * (r - 1)) / (alpha * (alpha - 1))
+        terms = (_power(base, alpha) - 1 - alpha * (r - 1)) / (alpha * (alpha - 1))
     return (t._p * terms).sum()
 
 
@@ -173,7 +212,7 @@ def _atkinson(t: ir.Table, p: Mapping[str, float]) -> ir.Value:
     epsilon = p["epsilon"]
     if epsilon == 1:
         return 1 - (t._p * _ln(t._r)).sum().exp()
-    power_sum = (t._p * _nonnegative(t._r).pow(1 - epsilon)).sum()
+    power_sum = (t._p * _power(_nonnegative(t._r), 1 - epsilon)).sum()
     return 1 - power_sum.pow(1 / (1 - epsilon))
 
 
@@ -184,23 +223,28 @@ def _gini(t: ir.Table, p: Mapping[str, float]) -> ir.Value:
 
 def _quantile(t: ir.Table, q: float) -> ir.Value:
     reach = (q - QUANTILE_TOLERANCE) * t._wtot
-    first = t._y.min(where=(t._cw >= reach) & (t._w > 0))
-    exact = t._cw.min(where=t._cw >= reach) <= ((q + QUANTILE_TOLERANCE) * t._wtot).max()
-    following = t._y.min(where=((t._cw - t._w) >= reach) & (t._w > 0))
+    first = _where(t._cw >= reach, t._y).min()
+    exact = _where(t._cw >= reach, t._cw).min() <= (q + QUANTILE_TOLERANCE) * t._wtot.max()
+    following = _where(t._cw - t._w >= reach, t._y).min()
     return ibis.ifelse(exact, (first + following.coalesce(first)) / 2, first)
 
 
 def _lorenz(t: ir.Table, q: float) -> ir.Value:
     cut = q * t._wtot
     # Income of the rows wholly below the cut, plus the part of the row straddling it.
-    below = (t._w * t._y).sum(where=t._cw <= cut).coalesce(0.0)
-    reached = t._cw.max(where=t._cw <= cut).coalesce(0.0)
-    straddling = t._y.min(where=(t._cw > cut) & (t._w > 0))
-    return (below + (cut.max() - reached) * straddling) / t._ytot.max()
+    below = ibis.ifelse(t._cw <= cut, t._w * t._y, 0.0).sum()
+    reached = ibis.ifelse(t._cw <= cut, t._cw, 0.0).max()
+    straddling = _where(t._cw > cut, t._y).min()
+    return (below + (q * t._wtot.max() - reached) * straddling) / t._ytot.max()
 
 
 def _nonzero(x: ir.Value) -> ir.Value:
     return ibis.ifelse(x != 0, x, ibis.null("float64"))
+
+
+def _squared_deviation(x: ir.NumericValue, centre: ir.NumericValue | float) -> ir.NumericValue:
+    deviation = x - centre
+    return deviation * deviation
 
 
 _Expression = Callable[[ir.Table, Mapping[str, float]], ir.Value]
@@ -211,27 +255,14 @@ _EXPRESSIONS: dict[str, _Expression] = {
     "mld": lambda t, p: _ge(t, {"alpha": 0.0}),
     "ge": _ge,
     "atkinson": _atkinson,
-    "cv": lambda t, p: (t._p * (t._r - 1) ** 2).sum().sqrt(),
-    "variance_of_logs": lambda t, p: (t._p * (_ln(t._y) - t._mly) ** 2).sum(),
+    "cv": lambda t, p: (t._p * _squared_deviation(t._r, 1)).sum().sqrt(),
+    "variance_of_logs": lambda t, p: (t._p * _squared_deviation(_ln(t._y), t._mly)).sum(),
     "hoover": lambda t, p: (t._p * (t._r - 1).abs()).sum() / 2,
-    "max_min_ratio": lambda t, p: t._y.max(where=t._w > 0) / _nonzero(t._y.min(where=t._w > 0)),
+    "max_min_ratio": lambda t, p: t._y.max() / _nonzero(t._y.min()),
     "palma": lambda t, p: (1 - _lorenz(t, 0.9)) / _nonzero(_lorenz(t, 0.4)),
     "share_ratio": lambda t, p: (1 - _lorenz(t, 1 - p["share"])) / _nonzero(_lorenz(t, p["share"])),
     "quantile_ratio": lambda t, p: _quantile(t, p["upper"]) / _nonzero(_quantile(t, p["lower"])),
 }
-
-
-def _diagnostics(t: ir.Table) -> dict[str, ir.Value]:
-    used = t._rw > 0
-    return {
-        "_n": used.sum(),
-        "_total_weight": t._w.sum(),
-        "_bad_weight": (t._rw.isnull() | t._rw.isnan() | (t._rw < 0)).sum(),
-        "_bad_value": (used & (t._v.isnull() | t._v.isnan() | t._v.isinf())).sum(),
-        "_negative": (used & (t._v < 0)).sum(),
-        "_zero": (used & (t._v == 0)).sum(),
-        "_income": (t._w * t._y).sum().coalesce(0.0),
-    }
 
 
 # --- after the query ---
@@ -247,7 +278,7 @@ def _check(result: pd.DataFrame, keys: list[str], specs: list[MeasureSpec]) -> N
     fail(result["_bad_value"] > 0, "values must be finite (found missing, NaN or infinity) in")
     fail(result["_n"] < 2, "need at least two observations with positive weight in")
     fail(result["_negative"] > 0, "values must be non-negative in")
-    fail(result["_income"] <= 0, "the mean is zero in")
+    fail(result["_ytot"].fillna(0.0) <= 0, "the mean is zero in")
     for i, spec in enumerate(specs):
         if spec.measure.takes_logs(spec.params):
             fail(result["_zero"] > 0, f"{spec.label} takes logarithms; zero values in")
@@ -263,8 +294,8 @@ def _describe_groups(groups: pd.DataFrame, limit: int = 5) -> str:
 
 def _tidy(result: pd.DataFrame, keys: list[str], labels: list[str]) -> pd.DataFrame:
     columns = {f"_m{i}": label for i, label in enumerate(labels)}
-    wide = result[[*keys, *columns, "_n", "_total_weight"]].rename(
-        columns={**columns, "_n": "n", "_total_weight": "total_weight"}
+    wide = result[[*keys, *columns, "_n", "_wtot"]].rename(
+        columns={**columns, "_n": "n", "_wtot": "total_weight"}
     )
     wide["_group"] = np.arange(len(wide))
     tidy = wide.melt(id_vars=[*keys, "_group", "n", "total_weight"], var_name="measure", value_name="value")
