@@ -226,8 +226,8 @@ def _pair_sums_in_chunks(
     result = np.empty(n_blocks * _BLOCK)
     bits, cap = bucket_layout(n)
     for chunk in prange(n_chunks):
-        v = np.empty((_BLOCK, n))
-        buf = np.empty((1 << bits) * cap)
+        v = np.empty((_BLOCK, n), dtype=values.dtype)
+        buf = np.empty((1 << bits) * cap, dtype=values.dtype)
         fill = np.zeros(1 << bits, dtype=np.int64)
         out = np.empty(_BLOCK)
         for block in range(chunk, n_blocks, n_chunks):
