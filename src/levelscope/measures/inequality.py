@@ -42,10 +42,11 @@ from typing import TYPE_CHECKING
 import numba
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.special import xlogy
 
 from levelscope.errors import UndefinedMeasureError
+from levelscope.measures._sorting import sort_with_weights
 from levelscope.measures._validation import FloatArray, Sample, prepare
 from levelscope.results import Result
 
@@ -150,22 +151,23 @@ def _gini_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
 
 
 @numba.njit(cache=True)
-def _gini_in_order(y: FloatArray, w: FloatArray, order: NDArray[np.intp]) -> float:  # pragma: no cover
-    # The Gini kernel for one sample, reading it in ``order`` (ascending) in one fused pass.
+def _gini_sorted(y: FloatArray, w: FloatArray) -> float:  # pragma: no cover
+    # The Gini kernel for one sample sorted ascending, in one fused pass after the totals.
     total = 0.0
     income = 0.0
     for i in range(y.size):
         total += w[i]
         income += w[i] * y[i]
-    mean = income / total
+    inverse_mean = total / income
+    inverse_total = 1.0 / total
     below = 0.0
     acc = 0.0
-    for k in range(order.size):
-        i = order[k]
-        midpoint_rank = (below + w[i] / 2) / total
+    for i in range(y.size):
+        # 2 F_i - 1, with F_i the mid-point cumulative population share.
+        centred_rank = (2.0 * below + w[i]) * inverse_total - 1.0
         below += w[i]
-        acc += w[i] * (y[i] / mean - 1) * (2 * midpoint_rank - 1)
-    return acc / total
+        acc += w[i] * (y[i] * inverse_mean - 1.0) * centred_rank
+    return acc * inverse_total
 
 
 @numba.njit(cache=True, fastmath={"reassoc", "contract"})
@@ -185,7 +187,7 @@ def _gini_single(y: FloatArray, w: FloatArray | None) -> float:
     if w is None or w[0] == w.min() == w.max():
         # Equal weights: sorting the values alone is cheaper than sorting an index to them.
         return float(_gini_sorted_unweighted(np.sort(y)))
-    return float(_gini_in_order(y, w, np.argsort(y)))
+    return float(_gini_sorted(*sort_with_weights(y, w)))
 
 
 @numba.njit(cache=True, inline="always")
@@ -336,8 +338,7 @@ class Measure:
         y, w = sample.values, sample.weights
         if self.needs_sorted:
             # Ties may come in any order: every sorted measure here is invariant to it.
-            order = np.argsort(y)
-            y, w = y[order], w[order]
+            y, w = sort_with_weights(y, w)
         return self.check_result(self.kernel(y, w[None, :], **params))[0].item()
 
     def check_result(self, result: FloatArray) -> FloatArray:
@@ -672,11 +673,10 @@ def lorenz(values: ArrayLike, weights: ArrayLike | None = None) -> LorenzCurve:
         np.cumsum(y, out=income[1:])
         gini_value = _gini_sorted_unweighted(y)
     else:
-        order = np.argsort(sample.values, kind="stable")
-        y, w = sample.values[order], sample.weights[order]
+        y, w = sort_with_weights(sample.values, sample.weights)
         population = np.concatenate([[0.0], np.cumsum(w)]) / w.sum()
         income = np.concatenate([[0.0], np.cumsum(w * y)])
-        gini_value = _gini_in_order(y, w, np.arange(y.size))
+        gini_value = _gini_sorted(y, w)
     income /= income[-1]
     population[-1] = income[-1] = 1.0
     return LorenzCurve(population, income, float(measure.check_result(np.array([gini_value]))[0]))
