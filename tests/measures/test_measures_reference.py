@@ -246,3 +246,18 @@ def test_parse_measure() -> None:
         parse_measure("gini(alpha=2)")
     with pytest.raises(ValueError, match="0 < lower < upper < 1"):
         parse_measure("quantile_ratio(0.1, 0.9)")
+
+
+def test_atkinson_of_one_over_products_of_mantissas_matches_plain_logs() -> None:
+    # With equal weights and epsilon = 1 the sum of logs comes from products of mantissas in
+    # blocks; check it against exactly rounded sums of logs, over magnitudes from 1e-300 to
+    # 1e300, across block boundaries, and with a subnormal value (which takes plain logs).
+    rng = np.random.default_rng(7)
+    for y in (
+        rng.lognormal(10, 0.5, 1_537),
+        10.0 ** rng.uniform(-300, 300, 2_049),
+        np.concatenate([rng.uniform(1, 2, 700), [5e-324]]),
+    ):
+        log_mean = np.log(math.fsum(y) / y.size)
+        expected = -math.expm1(math.fsum(np.log(y)) / y.size - log_mean)
+        assert atkinson(y, epsilon=1) == pytest.approx(expected, rel=1e-12)

@@ -217,13 +217,48 @@ def _power_sums(
     return total, income, powered
 
 
+_MANTISSA = np.uint64(0x000FFFFFFFFFFFFF)
+_HALF = np.uint64(0x3FE0000000000000)  # the exponent bits of 0.5
+_LOG_BLOCK = 512  # 512 factors in [1/2, 1) multiply to at least 2**-512: no underflow
+
+
+@numba.njit(cache=True, fastmath={"reassoc", "contract"})
+def _sum_of_logs(y: FloatArray) -> float:  # pragma: no cover
+    # sum(log y) for positive y as the logs of products: each value splits into its binary
+    # exponent (summed exactly as an integer) and its mantissa in [1/2, 1); the mantissas of a
+    # block multiply with a relative error of at most 512 ulp, and one log per block replaces
+    # one per value. NaN asks the caller to use plain logs (a subnormal value has no such split).
+    bits = y.view(np.uint64)
+    buffer = np.empty(_LOG_BLOCK, dtype=np.uint64)
+    mantissas = buffer.view(np.float64)
+    exponent_sum = 0
+    log_sum = 0.0
+    for start in range(0, y.size, _LOG_BLOCK):
+        size = min(_LOG_BLOCK, y.size - start)
+        for k in range(size):
+            b = bits[start + k]
+            exponent = int(b >> np.uint64(52))
+            if exponent == 0:
+                return np.nan
+            exponent_sum += exponent - 1022
+            buffer[k] = (b & _MANTISSA) | _HALF
+        product = 1.0
+        for k in range(size):
+            product *= mantissas[k]
+        log_sum += np.log(product)
+    return log_sum + exponent_sum * np.log(2.0)
+
+
 def _atkinson_single(y: FloatArray, w: FloatArray | None, *, epsilon: float) -> float:
     # The batched kernel's formula, A = 1 - M / mu, from three sums. For epsilon 1/2 (the
-    # default) and 2 they come from one compiled pass; otherwise NumPy's vectorised log and
-    # power do better than a compiled loop calling them one value at a time.
+    # default) and 2 they come from one compiled pass, and for epsilon 1 with equal weights the
+    # sum of logs comes from products; otherwise NumPy's vectorised log and power do better
+    # than a compiled loop calling them one value at a time.
     exponent = 1 - epsilon
     if exponent in (0.5, -1.0):
         total, income, powered = _power_sums(y, np.empty(0) if w is None else w, exponent)
+    elif exponent == 0 and w is None and not np.isnan(logs := _sum_of_logs(y)):
+        total, income, powered = float(y.size), float(y.sum()), logs
     else:
         terms = np.log(y) if exponent == 0 else y**exponent
         if w is None:
