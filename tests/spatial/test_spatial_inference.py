@@ -146,3 +146,24 @@ def test_spatial_gini_p_value_is_valid_under_the_null(itl3_gva: Any, fuzzy: Weig
     # The folded p-value (as PySAL) is the smaller tail: uniform on (0, 0.5] under the null.
     assert np.mean(p <= 0.05) == pytest.approx(0.10, abs=0.06)
     assert np.all(p <= 0.5 + 1e-12)
+
+
+def test_bucket_shuffle_is_uniform_even_when_full_buckets_force_redraws() -> None:
+    # Six values in two buckets of capacity four: every draw putting five or six values in one
+    # bucket overflows (probability 14/64) and is drawn again. Conditioning on the bucket sizes
+    # must leave all 720 orders equally likely.
+    from levelscope.spatial import _permutation as kernels
+
+    values = np.arange(6, dtype=np.float64)
+    out, buf, fill = np.empty(6), np.empty(8), np.zeros(2, dtype=np.int64)
+    counts: dict[tuple[float, ...], int] = {}
+    # States cross into Python as plain integers: hand them back unsigned.
+    state = np.uint64(kernels.permutation_state(12345, 0))
+    for _ in range(72_000):
+        state = np.uint64(kernels.shuffle(values, out, buf, fill, 1, 4, state))
+        key = tuple(out.tolist())
+        counts[key] = counts.get(key, 0) + 1
+    assert all(sorted(k) == list(values) for k in counts)
+    assert len(counts) == 720
+    observed = np.array(list(counts.values()))
+    assert stats.chisquare(observed).pvalue > 0.001

@@ -94,7 +94,6 @@ def _scatter(
     mask = np.uint64((1 << bits) - 1)
     shift = np.uint64(bits)
     per_draw = 64 // bits
-    overflow = False
     i = 0
     while i < n:
         state, r = _next(state)
@@ -102,13 +101,12 @@ def _scatter(
             b = int(r & mask)
             r >>= shift
             f = fill[b]
-            overflow |= f >= cap
-            # Branch-free: an overflowing value overwrites the bucket's last slot and the whole
-            # draw is redone, so the loop keeps no data-dependent jumps.
-            buf[b * cap + min(f, cap - 1)] = values[i]
+            if f == cap:
+                return state, True  # practically never: the caller draws again
+            buf[b * cap + f] = values[i]
             fill[b] = f + 1
             i += 1
-    return state, overflow
+    return state, False
 
 
 @njit(cache=True)
@@ -121,6 +119,9 @@ def shuffle(
     ``buf`` (``2**bits * cap`` values) and ``fill`` (``2**bits`` counts) are work space, with
     ``bits, cap = bucket_layout(len(values))``.
     """
+    # A state passed from Python arrives as a signed integer; mixing it with the generator's
+    # unsigned arithmetic would silently turn the stream into floating point.
+    s = np.uint64(state)
     n = values.shape[0]
     if bits == 0:
         buf[:n] = values
@@ -128,21 +129,21 @@ def shuffle(
     else:
         overflow = True
         while overflow:
-            state, overflow = _scatter(values, buf, fill, bits, cap, state)
+            s, overflow = _scatter(values, buf, fill, bits, cap, s)
     start = 0
     for b in range(fill.shape[0]):
         size = fill[b]
         src = b * cap
         t = 0
         while t < size:
-            state, r = _next(state)
+            s, r = _next(s)
             for q in range(min(4, size - t)):
-                state, j = _below(state, (r >> np.uint64(16 * q)) & np.uint64(0xFFFF), t + 1)
+                s, j = _below(s, (r >> np.uint64(16 * q)) & np.uint64(0xFFFF), t + 1)
                 out[start + t] = out[start + j]
                 out[start + j] = buf[src + t]
                 t += 1
         start += size
-    return state
+    return s
 
 
 @njit(cache=True)
