@@ -47,3 +47,16 @@ def demo_workspace(demo_workspace_path: Path):  # type: ignore[no-untyped-def]
     ws = Workspace.open(demo_workspace_path, read_only=True)
     yield ws
     ws.close()
+
+
+@pytest.fixture(scope="module")
+def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The web app over the demo workspace, with a fresh SQLite records database per module."""
+    from fastapi.testclient import TestClient
+
+    from levelscope.web.app import create_app
+
+    records = tmp_path_factory.mktemp("records") / "r.sqlite"
+    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}", warm=False)
+    with TestClient(app) as test_client:
+        yield test_client

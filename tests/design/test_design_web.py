@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
 from levelscope.design import load_framework
-from levelscope.web.app import create_app
 
 FW = load_framework()
 
@@ -20,14 +17,6 @@ def key(criterion_id: str) -> str:
     """The id fragment the form uses for a criterion (a dot would read as a CSS class)."""
     return criterion_id.replace(".", "--")
 FIRST = FW.criterion_ids[0]
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("design-web") / "r.sqlite"
-    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}", warm=False)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def submission(level: int = 2, **overrides: Any) -> dict[str, Any]:

@@ -21,17 +21,8 @@ from levelscope.need.examples import (
     workspace_indicators,
     workspace_population,
 )
-from levelscope.web.app import create_app
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("need-pages") / "r.sqlite"
-    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}", warm=False)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,18 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from levelscope.data import Workspace
-from levelscope.web.app import create_app
 
 INEQUALITY = "/api/measures/inequality"
 COMPUTE = "/api/measures/compute"
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("records") / "r.sqlite"
-    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}", warm=False)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 def get(client: TestClient, path: str, **params: Any) -> Any:

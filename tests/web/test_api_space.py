@@ -4,7 +4,6 @@ shapes; beta and sigma convergence equal statsmodels OLS fits; the Markov chain 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,20 +14,11 @@ import shapely
 from fastapi.testclient import TestClient
 
 from levelscope.data import Workspace
-from levelscope.web.app import create_app
 
 INDICATOR, LEVEL, PERIOD = "gva_per_hour_worked", "itl3", "2022"
 CLUSTERS = f"/api/space/clusters/{INDICATOR}"
 CONVERGENCE = f"/api/space/convergence/{INDICATOR}"
 QUADRANTS = {1: "High-High", 2: "Low-High", 3: "Low-Low", 4: "High-Low"}
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("records") / "r.sqlite"
-    app = create_app(demo_workspace_path, records_url=f"sqlite:///{records}", warm=False)
-    with TestClient(app) as test_client:
-        yield test_client
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ pandas / NumPy from the workspace's own observations (and mapclassify for natura
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from levelscope.data import Workspace
-from levelscope.web.app import create_app
 
 BIRMINGHAM, LEEDS, MANCHESTER = "E08000025", "E08000035", "E08000003"
 CONTEXT = ["population", "gdhi_per_head", "gva_per_hour_worked", "employment_rate", "level3_qualifications"]
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("records") / "r.sqlite"
-    with TestClient(create_app(demo_workspace_path, records_url=f"sqlite:///{records}")) as test_client:
-        yield test_client
 
 
 @pytest.fixture(scope="module")

@@ -2,20 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-
-from levelscope.web.app import create_app
-
-
-@pytest.fixture(scope="module")
-def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    records = tmp_path_factory.mktemp("records") / "r.sqlite"
-    with TestClient(create_app(demo_workspace_path, records_url=f"sqlite:///{records}")) as test_client:
-        yield test_client
 
 
 def test_picking_an_area_goes_to_its_page(client: TestClient) -> None:

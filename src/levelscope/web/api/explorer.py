@@ -286,6 +286,17 @@ def check_level(ex: Explorer, level: str) -> str:
     return level
 
 
+def check_indicator_at(ex: Explorer, indicator: str, level: str) -> None:
+    """404 for an unknown indicator or level, or an indicator with no figures at the level."""
+    check_level(ex, level)
+    ex.ws.indicator(indicator)
+    coverage = ex.indicator_levels()
+    held = coverage.loc[coverage["indicator_id"] == indicator, "level"].tolist()
+    if level not in held:
+        raise NotFoundError(f"no figures of {indicator!r} at level {level!r}; levels with figures "
+                            f"of it: {', '.join(held) or 'none'}")
+
+
 def chosen_codes(areas: Sequence[str] | None) -> tuple[str, ...]:
     """Codes from repeated ``areas=`` parameters, each possibly comma-separated."""
     codes = [c.strip() for item in areas or () for c in item.split(",")]

@@ -36,11 +36,11 @@ from levelscope.web.api.explorer import (
     Served,
     SourceOut,
     answers,
+    check_indicator_at,
     csv_response,
     records,
     sources,
 )
-from levelscope.web.api.space import check_indicator_at
 from levelscope.web.security import http_errors
 
 router = APIRouter(prefix="/api/measures", tags=["measures"])

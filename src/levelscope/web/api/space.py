@@ -39,7 +39,7 @@ from levelscope.web.api.explorer import (
     Served,
     SourceOut,
     answers,
-    check_level,
+    check_indicator_at,
     csv_response,
     json_value,
     records,
@@ -163,17 +163,6 @@ class ConvergenceOut(BaseModel):
 
 
 # -- translation helpers -----------------------------------------------------------------------
-def check_indicator_at(ex: Explorer, indicator: str, level: str) -> None:
-    """404 for an unknown indicator or level, or an indicator with no figures at the level."""
-    check_level(ex, level)
-    ex.ws.indicator(indicator)
-    coverage = ex.indicator_levels()
-    held = coverage.loc[coverage["indicator_id"] == indicator, "level"].tolist()
-    if level not in held:
-        raise NotFoundError(f"no figures of {indicator!r} at level {level!r}; levels with figures "
-                            f"of it: {', '.join(held) or 'none'}")
-
-
 def check_boundaries(ex: Explorer, level: str) -> None:
     if level not in ex.levels_with_shapes():
         raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
