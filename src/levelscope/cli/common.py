@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from levelscope.data.store import Workspace
-from levelscope.errors import NotFoundError, ValidationError, WorkspaceError
+from levelscope.errors import LevelscopeError, NotFoundError, ValidationError, WorkspaceError
 
 console = Console()
 errors = Console(stderr=True)
@@ -61,6 +61,22 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(EXIT_NO_MIRROR) from None
 
     return run
+
+
+@contextmanager
+def analysis_errors() -> Iterator[None]:
+    """An analysis the data cannot support, or a bad parameter, is invalid input: exit 1 saying why.
+
+    A missing indicator, area or level and a workspace problem pass on to :func:`handle_errors`,
+    which gives them their own exit codes.
+    """
+    try:
+        yield
+    except (NotFoundError, WorkspaceError, ValidationError):
+        raise
+    except (LevelscopeError, ValueError) as exc:
+        errors.print(f"[red]Cannot compute[/red]: {exc}", highlight=False)
+        raise typer.Exit(EXIT_INVALID) from None
 
 
 @contextmanager

@@ -14,16 +14,14 @@ import pandas as pd
 import typer
 
 from levelscope.cli.common import (
-    EXIT_INVALID,
     WorkspaceOption,
+    analysis_errors,
     console,
-    errors,
     handle_errors,
     open_workspace,
     print_frame,
     write_frame,
 )
-from levelscope.errors import LevelscopeError, NotFoundError
 from levelscope.measures.panel import DEFAULT_MEASURES, inequality_table
 
 
@@ -61,7 +59,7 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Print inequality measures of an indicator across areas, for each year (or group)."""
-        try:
+        with analysis_errors():
             if input_file is not None:
                 observations, weights, notes = _from_file(indicator, level, weight, input_file)
             else:
@@ -74,11 +72,6 @@ def register(app: typer.Typer) -> None:
                 measures=measure or list(DEFAULT_MEASURES),
                 weight=weights,
             )
-        except NotFoundError:
-            raise
-        except (LevelscopeError, ValueError) as exc:
-            errors.print(f"[red]error:[/red] {exc}", highlight=False)
-            raise typer.Exit(code=EXIT_INVALID) from None
         where = f" across {level} areas" if level else ""
         print_frame(table, title=f"Inequality in {indicator}{where}")
         for note in notes:

@@ -18,16 +18,14 @@ import plotly.graph_objects as go
 import typer
 
 from levelscope.cli.common import (
-    EXIT_INVALID,
     WorkspaceOption,
+    analysis_errors,
     console,
-    errors,
     handle_errors,
     open_workspace,
     print_frame,
     write_frame,
 )
-from levelscope.errors import LevelscopeError, NotFoundError, WorkspaceError
 from levelscope.spatial.weights import NEIGHBOURS, Neighbours
 
 IndicatorArg = Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_hour_worked.")]
@@ -101,17 +99,11 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Spatial clusters: global Moran's I and local (LISA) clusters of an indicator."""
-        with open_workspace(workspace, read_only=True) as ws:
-            try:
-                result = ws.clusters(
-                    indicator, level, period, neighbours=_neighbours(neighbours), k=k,
-                    permutations=permutations, alpha=alpha, fdr=fdr, seed=seed,
-                )
-            except (NotFoundError, WorkspaceError):
-                raise
-            except (LevelscopeError, ValueError) as exc:
-                errors.print(f"[red]Cannot analyse[/red]: {exc}", highlight=False)
-                raise typer.Exit(EXIT_INVALID) from None
+        with open_workspace(workspace, read_only=True) as ws, analysis_errors():
+            result = ws.clusters(
+                indicator, level, period, neighbours=_neighbours(neighbours), k=k,
+                permutations=permutations, alpha=alpha, fdr=fdr, seed=seed,
+            )
         console.print(result.summary())
         significant = result.to_frame().query("significant")
         if len(significant):
@@ -144,17 +136,11 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Convergence: beta and sigma convergence, Markov mobility and rank mobility."""
-        with open_workspace(workspace, read_only=True) as ws:
-            try:
-                report = ws.convergence(
-                    indicator, level, start, end, measure=measure, k=k, spatial=spatial,
-                    neighbours=_neighbours(neighbours),
-                )
-            except (NotFoundError, WorkspaceError):
-                raise
-            except (LevelscopeError, ValueError) as exc:
-                errors.print(f"[red]Cannot analyse[/red]: {exc}", highlight=False)
-                raise typer.Exit(EXIT_INVALID) from None
+        with open_workspace(workspace, read_only=True) as ws, analysis_errors():
+            report = ws.convergence(
+                indicator, level, start, end, measure=measure, k=k, spatial=spatial,
+                neighbours=_neighbours(neighbours),
+            )
         console.print(report.summary())
         if chart is not None:
             write_figure(report.sigma.plot(title=f"Dispersion of {indicator} across {level}"), chart)
