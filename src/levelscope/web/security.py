@@ -29,8 +29,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response, status
+from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import sessionmaker
 
@@ -49,6 +51,7 @@ from levelscope.records.accounts import (
 from levelscope.records.db import ConflictError, RecordsSession, connect
 
 SESSION_COOKIE = "levelscope_session"
+LOGIN_PATH = "/programmes/login"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -120,6 +123,19 @@ async def csrf_protect(request: Request, login: Annotated[LoginSession, Depends(
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token; reload the page and try again"
         )
+
+
+def signed_in(request: Request, session: Records) -> LoginSession | None:
+    """The browser's login session, or ``None`` (for pages that redirect rather than answer 401)."""
+    try:
+        return login_session_for(session, request.cookies.get(SESSION_COOKIE))
+    except AuthenticationError:
+        return None
+
+
+def to_login(request: Request) -> RedirectResponse:
+    """A redirect to the sign-in page that comes back to this page afterwards."""
+    return RedirectResponse(f"{LOGIN_PATH}?next={quote(request.url.path)}", status_code=303)
 
 
 def page_user(

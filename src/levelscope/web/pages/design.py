@@ -32,19 +32,17 @@ from levelscope.design.evidence import evidence_from_records, evidence_links
 from levelscope.design.plot import radar_chart
 from levelscope.design.questionnaire import CONTEXT_FIELDS, GOVERNANCE_TYPES, parse_submission
 from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
-from levelscope.records.accounts import AuthenticationError, LoginSession, User
-from levelscope.records.accounts import login_session_for as find_login
+from levelscope.records.accounts import User
 from levelscope.records.db import ConflictError
 from levelscope.web.api.design import framework, library, scored
 from levelscope.web.app import explorer
-from levelscope.web.security import SESSION_COOKIE, Records, page_user
+from levelscope.web.security import LOGIN_PATH, Records, page_user, signed_in, to_login
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 Served = Annotated[Explorer, Depends(explorer)]
 SignedInUser = Annotated[User, Depends(page_user)]
-LOGIN_PATH = "/programmes/login"
 
 HEADER_FIELDS = ("strategy", "place_code", "assessor", "date")
 NUMBER_FIELDS = CONTEXT_FIELDS[:3]
@@ -71,7 +69,7 @@ async def assessment_result(request: Request, session: Records, ex: Served) -> H
         assessment = _assessment_of(values)
     except ValidationError as error:
         return _form(request, values, _messages(error), status_code=422)
-    login = _signed_in(request, session)
+    login = signed_in(request, session)
     return _result_page(
         request,
         ex,
@@ -100,9 +98,9 @@ async def save_result(request: Request, session: Records, user: SignedInUser) ->
 @router.get("/design/saved", response_model=None)
 def saved_list(request: Request, session: Records) -> Response:
     """The assessments members of the user's organisation saved, by place and strategy."""
-    login = _signed_in(request, session)
+    login = signed_in(request, session)
     if login is None:
-        return _to_login(request)
+        return to_login(request)
     saved = store.organisation_history(session, login.user.organisation_id)
     return render(request, "design/saved.html", user=login.user, rows=store.history_rows(saved))
 
@@ -110,9 +108,9 @@ def saved_list(request: Request, session: Records) -> Response:
 @router.get("/design/saved/{saved_id}", response_model=None)
 def saved_result(saved_id: int, request: Request, session: Records, ex: Served) -> Response:
     """A saved assessment's result, scored again as it was saved."""
-    login = _signed_in(request, session)
+    login = signed_in(request, session)
     if login is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         saved = store.get_organisation_saved(session, saved_id, login.user.organisation_id)
     except NotFoundError as error:
@@ -130,9 +128,9 @@ def saved_result(saved_id: int, request: Request, session: Records, ex: Served) 
 @router.get("/design/saved/{before_id}/compare/{after_id}", response_model=None)
 def saved_comparison(before_id: int, after_id: int, request: Request, session: Records) -> Response:
     """Factor-by-factor change between two saved assessments of the same place."""
-    login = _signed_in(request, session)
+    login = signed_in(request, session)
     if login is None:
-        return _to_login(request)
+        return to_login(request)
     fw = framework()
     try:
         before = store.get_organisation_saved(session, before_id, login.user.organisation_id)
@@ -202,17 +200,6 @@ def _result_page(
         previous_id=previous_id,
         login_url=f"{LOGIN_PATH}?next={quote('/design/saved')}",
     )
-
-
-def _signed_in(request: Request, session: Records) -> LoginSession | None:
-    try:
-        return find_login(session, request.cookies.get(SESSION_COOKIE))
-    except AuthenticationError:
-        return None
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"{LOGIN_PATH}?next={quote(request.url.path)}", status_code=303)
 
 
 def _problem(request: Request, error: LevelscopeError, title: str) -> HTMLResponse:

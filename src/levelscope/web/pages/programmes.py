@@ -25,7 +25,6 @@ import hmac
 import math
 import secrets
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -37,15 +36,22 @@ from levelscope.monitor.appraisal import switching_values
 from levelscope.monitor.dashboard import ProgrammeDashboard, programme_dashboard
 from levelscope.monitor.programmes import Programme
 from levelscope.monitor.tracking import STATUS_COLOURS, Status
-from levelscope.records.accounts import AuthenticationError, LoginSession, PermissionDenied, Role, User
-from levelscope.records.accounts import login_session_for as find_login
-from levelscope.web.security import SESSION_COOKIE, Records, page_login, page_user, sign_in, sign_out
+from levelscope.records.accounts import LoginSession, PermissionDenied, Role, User
+from levelscope.web.security import (
+    LOGIN_PATH,
+    Records,
+    page_login,
+    page_user,
+    sign_in,
+    sign_out,
+    signed_in,
+    to_login,
+)
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
 LOGIN_CSRF_COOKIE = "levelscope_login_csrf"
-LOGIN_PATH = "/programmes/login"
 HOME = "/programmes"
 #: A text mark per status matching the chart's marker shapes, so colour is never the only cue.
 STATUS_MARKS = {Status.ON_TRACK: "●", Status.AT_RISK: "▼", Status.OFF_TRACK: "✕", Status.NO_DATA: "○"}
@@ -59,17 +65,6 @@ LOGIC_COLUMNS = {
 }
 
 SignedInUser = Annotated[User, Depends(page_user)]
-
-
-def _signed_in(request: Request, session: Records) -> LoginSession | None:
-    try:
-        return find_login(session, request.cookies.get(SESSION_COOKIE))
-    except AuthenticationError:
-        return None
-
-
-def _to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"{LOGIN_PATH}?next={quote(request.url.path)}", status_code=303)
 
 
 #: Where a browser may be sent on to after signing in: pages of this site that need a login.
@@ -165,9 +160,9 @@ def logout(request: Request, session: Records, _user: SignedInUser) -> RedirectR
 
 @router.get(HOME, response_model=None)
 def programme_list(request: Request, session: Records) -> Response:
-    login_session = _signed_in(request, session)
+    login_session = signed_in(request, session)
     if login_session is None:
-        return _to_login(request)
+        return to_login(request)
     user = login_session.user
     rows = [
         {"programme": p, "own": p.organisation_id == user.organisation_id}
@@ -263,9 +258,9 @@ def _dashboard(
 
 @router.get("/programmes/{programme_id}", response_model=None)
 def dashboard(request: Request, programme_id: int, session: Records) -> Response:
-    login_session = _signed_in(request, session)
+    login_session = signed_in(request, session)
     if login_session is None:
-        return _to_login(request)
+        return to_login(request)
     try:
         programme = programme_for(session, login_session.user, programme_id)
         return _dashboard(request, session, login_session, programme)
