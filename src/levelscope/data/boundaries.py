@@ -18,6 +18,14 @@ from levelscope.data import codes
 from levelscope.data.model import Geography
 from levelscope.errors import Problem, ValidationError
 
+#: Names of the coordinate reference system of longitude/latitude in degrees.
+LON_LAT = ("EPSG:4326", "OGC:CRS84")
+
+
+def is_lon_lat(crs: str | None) -> bool:
+    """Whether ``crs`` names longitude/latitude degrees (``None``, unknown, is not assumed to)."""
+    return crs is not None and crs.upper() in LON_LAT
+
 
 @dataclass
 class Boundaries:

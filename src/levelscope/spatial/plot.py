@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 import shapely
 from numpy.typing import NDArray
 
+from levelscope.data.boundaries import is_lon_lat
 from levelscope.spatial.autocorrelation import ISLAND, NOT_SIGNIFICANT, QUADRANT_LABELS
 
 if TYPE_CHECKING:
@@ -34,9 +35,6 @@ CLUSTER_COLOURS = {
     NOT_SIGNIFICANT: "#DDDDDD",
     ISLAND: "#FFFFFF",
 }
-
-#: Coordinate reference systems in longitude/latitude degrees.
-LON_LAT = ("EPSG:4326", "OGC:CRS84")
 
 #: Above this many vertices in all, outlines are simplified before drawing.
 MAX_VERTICES = 20_000
@@ -180,7 +178,7 @@ def _outline_coordinates(shapes: NDArray[Any]) -> tuple[NDArray[np.float64], NDA
 
 
 def _y_scale(crs: str | None, south: float, north: float) -> float:
-    if crs is None or crs.upper() not in LON_LAT:
+    if not is_lon_lat(crs):
         return 1.0
     middle = math.radians((south + north) / 2)
     return 1 / max(math.cos(middle), 0.1)

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-LON_LAT = ("EPSG:4326", "OGC:CRS84")
+from levelscope.data.boundaries import is_lon_lat
 
 
 def level_geojson(
@@ -23,7 +23,7 @@ def level_geojson(
     enough to load quickly.
     """
     geoms = np.asarray(list(shapes), dtype=object)
-    projected_crs = crs is not None and crs.upper() not in LON_LAT
+    projected_crs = crs is not None and not is_lon_lat(crs)
     if projected_crs and tolerance > 0:
         geoms = shapely.simplify(geoms, tolerance, preserve_topology=True)
     if projected_crs:
