@@ -151,19 +151,45 @@ def test_spatial_gini_p_value_is_valid_under_the_null(itl3_gva: Any, fuzzy: Weig
 def test_bucket_shuffle_is_uniform_even_when_full_buckets_force_redraws() -> None:
     # Six values in two buckets of capacity four: every draw putting five or six values in one
     # bucket overflows (probability 14/64) and is drawn again. Conditioning on the bucket sizes
-    # must leave all 720 orders equally likely.
+    # must leave all 720 orders equally likely. Buckets sit ten places apart: the capacity plus
+    # room for the values scattered between two checks (here all six).
     from levelscope.spatial import _permutation as kernels
 
     values = np.arange(6, dtype=np.float64)
-    out, buf, fill = np.empty(6), np.empty(8), np.zeros(2, dtype=np.int64)
+    out, buf, pos = np.empty(6), np.empty(20), np.zeros(2, dtype=np.uint64)
     counts: dict[tuple[float, ...], int] = {}
     # States cross into Python as plain integers: hand them back unsigned.
     state = np.uint64(kernels.permutation_state(12345, 0))
     for _ in range(72_000):
-        state = np.uint64(kernels.shuffle(values, out, buf, fill, 1, 4, state))
+        state = np.uint64(kernels.shuffle(values, out, buf, pos, 4, 10, state))
         key = tuple(out.tolist())
         counts[key] = counts.get(key, 0) + 1
     assert all(sorted(k) == list(values) for k in counts)
     assert len(counts) == 720
     observed = np.array(list(counts.values()))
     assert stats.chisquare(observed).pvalue > 0.001
+
+
+@pytest.mark.parametrize("n", [5_000, 70_000])
+def test_shuffle_puts_every_value_anywhere_with_equal_chance(n: int) -> None:
+    # 5,000 values are shuffled in place; 70,000 are first scattered into 128 buckets. Over
+    # 4,000 shuffles of 0..n-1, the first and last values must land in each twentieth of the
+    # array, and each twentieth of the values must reach the first position, equally often.
+    from levelscope.spatial import _permutation as kernels
+
+    buckets, capacity, spacing = kernels.bucket_layout(n)
+    assert buckets == (1 if n == 5_000 else 128)
+    values = np.arange(n, dtype=np.float64)
+    out, buf = np.empty(n), np.empty(buckets * spacing)
+    pos = np.zeros(buckets, dtype=np.uint64)
+    state = np.uint64(kernels.permutation_state(99, 0))
+    first_at, last_at, at_start = [], [], []
+    for _ in range(4_000):
+        state = np.uint64(kernels.shuffle(values, out, buf, pos, capacity, spacing, state))
+        first_at.append(int(np.argmax(out == 0)))
+        last_at.append(int(np.argmax(out == n - 1)))
+        at_start.append(out[0])
+    assert np.array_equal(np.sort(out), values)
+    for sample in (first_at, last_at, at_start):
+        counts = np.bincount(np.asarray(sample, dtype=np.int64) * 20 // n, minlength=20)
+        assert stats.chisquare(counts).pvalue > 0.001

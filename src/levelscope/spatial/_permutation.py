@@ -4,17 +4,22 @@ Random permutations come from a counter-based generator (SplitMix64) seeded once
 from a NumPy ``Generator``, so results are identical for a given seed whatever the number of
 threads, and permutations run in parallel without sharing state.
 
-Large arrays are shuffled with the Rao–Sandelius method: scatter the values into random buckets
-(one sequential pass), then shuffle each bucket while it sits in cache, writing it to its place
-in the output (the "inside-out" Fisher–Yates shuffle). Given the bucket sizes, every arrangement
-is equally likely, so the result is an exactly uniform permutation; it is several times faster
-than a plain Fisher–Yates shuffle on arrays that do not fit in cache. Buckets have a fixed
-capacity far above their expected size; the rare draw that would overflow one is redrawn, which
-conditions only on the bucket sizes and so keeps the permutation uniform.
+An array that fits in a core's cache is shuffled in place with the "inside-out" Fisher–Yates
+method, two 32-bit draws per random word. A larger one is shuffled with the Rao–Sandelius method:
+scatter the values into up to 256 random buckets (one sequential pass, eight bucket numbers per
+random word), then shuffle each bucket while it sits in cache, writing it to its place in the
+output. Given the bucket sizes every arrangement is equally likely, so the permutation is exactly
+uniform. Buckets have a capacity far above their expected size; a draw in which any bucket ends
+up larger is redrawn, which conditions only on the bucket sizes and so keeps the permutation
+uniform. The sizes are checked every ``_CHECK_EVERY`` values, and each bucket has that much room
+beyond its capacity, so the scatter needs no test per value.
 
 Global statistics are sums over pairs, ``Σ_ij w_ij f(v_i, v_j)`` with ``f`` symmetric, so they
 run over the upper triangle of ``W + Wᵀ`` (half the links), and four permutations at a time share
 one pass over the weights.
+
+The loops index with unsigned integers on purpose: a signed index makes numba guard every access
+against negative (from-the-end) indexing, which tripled the cost of the shuffle.
 """
 
 from __future__ import annotations
@@ -23,15 +28,20 @@ import numba
 import numpy as np
 from numba import njit, prange
 from numpy.typing import NDArray
-from scipy import sparse
 
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
-_MIX2 = np.uint64(0x94D049BB133111EB)
-_STREAM = np.uint64(0xD1B54A32D192ED03)
-_BUCKET_SIZE = 2048  # expected values per bucket: a bucket of floats fits in the L1 cache
-_MAX_BUCKET_BITS = 16
+_U = np.uint64
+_GOLDEN = _U(0x9E3779B97F4A7C15)
+_MIX1 = _U(0xBF58476D1CE4E5B9)
+_MIX2 = _U(0x94D049BB133111EB)
+_STREAM = _U(0xD1B54A32D192ED03)
+_LOW32 = _U(0xFFFFFFFF)
+_BUCKET_SIZE = 1024  # expected values per bucket: a bucket of floats fits in the L1 cache
+_MAX_BUCKETS = 256  # bucket numbers are the bytes of a random word
+_CHECK_EVERY = 1024  # values scattered between checks of the bucket sizes
 _BLOCK = 4  # permutations sharing one pass over the weights
+# Up to this many values (512 kB of floats, within a core's L2 cache) a plain shuffle is faster
+# than scattering first.
+_DIRECT_LIMIT = 1 << 16
 
 MODE_PRODUCT = 0  # Σ w_ij v_i v_j          (Moran's I, Getis–Ord G)
 MODE_SQUARED = 1  # Σ w_ij (v_i − v_j)²     (Geary's C)
@@ -48,100 +58,140 @@ def stream_seed(seed: int | np.random.Generator | None) -> int:
 def _next(state: np.uint64) -> tuple[np.uint64, np.uint64]:
     state = state + _GOLDEN
     z = state
-    z = (z ^ (z >> np.uint64(30))) * _MIX1
-    z = (z ^ (z >> np.uint64(27))) * _MIX2
-    return state, z ^ (z >> np.uint64(31))
+    z = (z ^ (z >> _U(30))) * _MIX1
+    z = (z ^ (z >> _U(27))) * _MIX2
+    return state, z ^ (z >> _U(31))
 
 
 @njit(inline="always", cache=True)
-def _below(state: np.uint64, draw: np.uint64, bound: int) -> tuple[np.uint64, int]:
-    """An unbiased integer in ``[0, bound)`` from 16 random bits (Lemire's multiply-and-reject).
+def _below(state: np.uint64, draw: np.uint64, bound: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """An unbiased integer in ``[0, bound)`` from 32 random bits (Lemire's multiply-and-reject).
 
-    ``bound`` is at most 2¹⁶; a rejected draw takes fresh bits from the stream.
+    ``bound`` is below 2³²; a rejected draw takes fresh bits from the stream.
     """
-    s = np.uint64(bound)
-    m = draw * s
-    low = m & np.uint64(0xFFFF)
-    if low < s:
-        threshold = (np.uint64(0x10000) - s) % s
-        while low < threshold:
+    m = draw * bound
+    if (m & _LOW32) < bound:  # rare: only then can the draw be biased
+        threshold = (_U(1 << 32) - bound) % bound
+        while (m & _LOW32) < threshold:
             state, r = _next(state)
-            m = (r >> np.uint64(48)) * s
-            low = m & np.uint64(0xFFFF)
-    return state, int(m >> np.uint64(16))
+            m = (r >> _U(32)) * bound
+    return state, m >> _U(32)
 
 
 @njit(cache=True)
-def bucket_layout(n: int) -> tuple[int, int]:
-    """Bits of a bucket number and the capacity of a bucket for shuffling ``n`` values."""
-    bits = 0
-    while (1 << bits) * _BUCKET_SIZE < n and bits < _MAX_BUCKET_BITS:
-        bits += 1
-    if bits == 0:
-        return 0, max(n, 1)
-    mean = n / (1 << bits)
+def bucket_layout(n: int) -> tuple[int, int, int]:
+    """Number of buckets, capacity of a bucket and the spacing of buckets for ``n`` values.
+
+    Work space for :func:`shuffle` is ``buckets * spacing`` values.
+    """
+    buckets = 1
+    if n > _DIRECT_LIMIT:
+        while buckets * _BUCKET_SIZE < n and buckets < _MAX_BUCKETS:
+            buckets *= 2
+    mean = n / buckets
+    if buckets == 1:
+        return 1, max(n, 1), max(n, 1)
     # Eight standard deviations above the mean: overflow (and a redraw) is practically never.
-    return bits, int(mean + 8.0 * np.sqrt(mean) + 64.0)
+    capacity = int(mean + 8.0 * np.sqrt(mean) + 64.0)
+    return buckets, capacity, capacity + min(_CHECK_EVERY, n)
 
 
 @njit(cache=True)
 def _scatter(
-    values: NDArray, buf: NDArray, fill: NDArray[np.int64], bits: int, cap: int, state: np.uint64
+    values: NDArray, buf: NDArray, pos: NDArray[np.uint64], capacity: np.uint64,
+    spacing: np.uint64, state: np.uint64,
 ) -> tuple[np.uint64, bool]:
-    """Put each value in a random bucket; report whether a bucket overflowed."""
-    n = values.shape[0]
-    fill[:] = 0
-    mask = np.uint64((1 << bits) - 1)
-    shift = np.uint64(bits)
-    per_draw = 64 // bits
-    i = 0
+    """Put each value in a random bucket; report whether a bucket went over its capacity."""
+    n = _U(values.shape[0])
+    buckets = _U(pos.shape[0])
+    mask = buckets - _U(1)
+    b = _U(0)
+    while b < buckets:
+        pos[b] = b * spacing
+        b += _U(1)
+    i = _U(0)
     while i < n:
-        state, r = _next(state)
-        for _ in range(min(per_draw, n - i)):
-            b = int(r & mask)
-            r >>= shift
-            f = fill[b]
-            if f == cap:
+        end = min(i + _U(_CHECK_EVERY), n)
+        while i < end:
+            state, r = _next(state)
+            if i + _U(8) <= end:  # the usual case, which the compiler unrolls
+                for q in range(8):
+                    b = (r >> _U(8 * q)) & mask
+                    p = pos[b]
+                    buf[p] = values[i + _U(q)]
+                    pos[b] = p + _U(1)
+                i += _U(8)
+            else:
+                while i < end:
+                    b = r & mask
+                    r >>= _U(8)
+                    p = pos[b]
+                    buf[p] = values[i]
+                    pos[b] = p + _U(1)
+                    i += _U(1)
+        # Since the last check each bucket gained at most _CHECK_EVERY values, which the
+        # spacing leaves room for.
+        b = _U(0)
+        while b < buckets:
+            if pos[b] - b * spacing > capacity:
                 return state, True  # practically never: the caller draws again
-            buf[b * cap + f] = values[i]
-            fill[b] = f + 1
-            i += 1
+            b += _U(1)
     return state, False
+
+
+@njit(inline="always", cache=True)
+def _shuffle_run(
+    src: NDArray, first: np.uint64, size: np.uint64, out: NDArray, start: np.uint64,
+    state: np.uint64,
+) -> np.uint64:
+    """Inside-out Fisher–Yates: a uniform permutation of ``src[first:first+size]`` into
+    ``out[start:start+size]``."""
+    if size == _U(0):
+        return state
+    out[start] = src[first]
+    t = _U(1)
+    while t + _U(1) < size:
+        state, r = _next(state)
+        state, j = _below(state, r & _LOW32, t + _U(1))
+        out[start + t] = out[start + j]
+        out[start + j] = src[first + t]
+        state, j = _below(state, r >> _U(32), t + _U(2))
+        out[start + t + _U(1)] = out[start + j]
+        out[start + j] = src[first + t + _U(1)]
+        t += _U(2)
+    if t < size:
+        state, r = _next(state)
+        state, j = _below(state, r >> _U(32), t + _U(1))
+        out[start + t] = out[start + j]
+        out[start + j] = src[first + t]
+    return state
 
 
 @njit(cache=True)
 def shuffle(
-    values: NDArray, out: NDArray, buf: NDArray, fill: NDArray[np.int64], bits: int, cap: int,
-    state: np.uint64,
+    values: NDArray, out: NDArray, buf: NDArray, pos: NDArray[np.uint64], capacity: int,
+    spacing: int, state: np.uint64,
 ) -> np.uint64:
     """Write a uniform random permutation of ``values`` into ``out``; return the new state.
 
-    ``buf`` (``2**bits * cap`` values) and ``fill`` (``2**bits`` counts) are work space, with
-    ``bits, cap = bucket_layout(len(values))``.
+    ``buf`` (``buckets * spacing`` values) and ``pos`` (``buckets`` unsigned integers) are work
+    space, with ``buckets, capacity, spacing = bucket_layout(len(values))``.
     """
     # A state passed from Python arrives as a signed integer; mixing it with the generator's
     # unsigned arithmetic would silently turn the stream into floating point.
-    s = np.uint64(state)
-    n = values.shape[0]
-    if bits == 0:
-        buf[:n] = values
-        fill[0] = n
-    else:
-        overflow = True
-        while overflow:
-            s, overflow = _scatter(values, buf, fill, bits, cap, s)
-    start = 0
-    for b in range(fill.shape[0]):
-        size = fill[b]
-        src = b * cap
-        t = 0
-        while t < size:
-            s, r = _next(s)
-            for q in range(min(4, size - t)):
-                s, j = _below(s, (r >> np.uint64(16 * q)) & np.uint64(0xFFFF), t + 1)
-                out[start + t] = out[start + j]
-                out[start + j] = buf[src + t]
-                t += 1
+    s = _U(state)
+    n = _U(values.shape[0])
+    if pos.shape[0] == 1:
+        return _shuffle_run(values, _U(0), n, out, _U(0), s)
+    cap, gap = _U(capacity), _U(spacing)
+    overflow = True
+    while overflow:
+        s, overflow = _scatter(values, buf, pos, cap, gap, s)
+    start = _U(0)
+    for b in range(pos.shape[0]):
+        first = _U(b) * gap
+        size = pos[b] - first
+        s = _shuffle_run(buf, first, size, out, start, s)
         start += size
     return s
 
@@ -152,17 +202,6 @@ def permutation_state(base: int, p: int) -> np.uint64:
     state = np.uint64(base) ^ (np.uint64(p + 1) * _STREAM)
     state, _ = _next(state)
     return state
-
-
-def pair_parts(
-    matrix: sparse.sparray | sparse.spmatrix,
-) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]]:
-    """CSR parts of ``triu(W + Wᵀ, 1) + diag(W)``: each pair once, for symmetric pair sums."""
-    w = sparse.csr_array(matrix, dtype=np.float64)
-    pairs = sparse.csr_array(sparse.triu(w + w.T, k=1) + sparse.diags_array(w.diagonal()))
-    pairs.eliminate_zeros()
-    pairs.sort_indices()
-    return csr_parts(pairs)
 
 
 @njit(cache=True)
@@ -177,37 +216,44 @@ def _block_pair_sums(
     """``Σ_ij u_ij f(v_k[i], v_k[j])`` for the four rows ``v_k`` of ``v`` in one pass."""
     v0, v1, v2, v3 = v[0], v[1], v[2], v[3]
     t0 = t1 = t2 = t3 = 0.0
-    for i in range(v.shape[1]):
+    n = _U(v.shape[1])
+    i = _U(0)
+    while i < n:
         s0 = s1 = s2 = s3 = 0.0
+        k, end = _U(indptr[i]), _U(indptr[i + _U(1)])
         if mode == MODE_PRODUCT:
-            for k in range(indptr[i], indptr[i + 1]):
-                j, w = indices[k], data[k]
+            while k < end:
+                j, w = _U(indices[k]), data[k]
                 s0 += w * v0[j]
                 s1 += w * v1[j]
                 s2 += w * v2[j]
                 s3 += w * v3[j]
+                k += _U(1)
             s0 *= v0[i]
             s1 *= v1[i]
             s2 *= v2[i]
             s3 *= v3[i]
         elif mode == MODE_SQUARED:
-            for k in range(indptr[i], indptr[i + 1]):
-                j, w = indices[k], data[k]
+            while k < end:
+                j, w = _U(indices[k]), data[k]
                 s0 += w * (v0[i] - v0[j]) ** 2
                 s1 += w * (v1[i] - v1[j]) ** 2
                 s2 += w * (v2[i] - v2[j]) ** 2
                 s3 += w * (v3[i] - v3[j]) ** 2
+                k += _U(1)
         else:
-            for k in range(indptr[i], indptr[i + 1]):
-                j, w = indices[k], data[k]
+            while k < end:
+                j, w = _U(indices[k]), data[k]
                 s0 += w * abs(v0[i] - v0[j])
                 s1 += w * abs(v1[i] - v1[j])
                 s2 += w * abs(v2[i] - v2[j])
                 s3 += w * abs(v3[i] - v3[j])
+                k += _U(1)
         t0 += s0
         t1 += s1
         t2 += s2
         t3 += s3
+        i += _U(1)
     out[0], out[1], out[2], out[3] = t0, t1, t2, t3
 
 
@@ -225,16 +271,16 @@ def _pair_sums_in_chunks(
     n = values.shape[0]
     n_blocks = (n_permutations + _BLOCK - 1) // _BLOCK
     result = np.empty(n_blocks * _BLOCK)
-    bits, cap = bucket_layout(n)
+    buckets, capacity, spacing = bucket_layout(n)
     for chunk in prange(n_chunks):
         v = np.empty((_BLOCK, n), dtype=values.dtype)
-        buf = np.empty((1 << bits) * cap, dtype=values.dtype)
-        fill = np.zeros(1 << bits, dtype=np.int64)
+        buf = np.empty(buckets * spacing, dtype=values.dtype)
+        pos = np.zeros(buckets, dtype=np.uint64)
         out = np.empty(_BLOCK)
         for block in range(chunk, n_blocks, n_chunks):
             first = block * _BLOCK
             for k in range(_BLOCK):
-                shuffle(values, v[k], buf, fill, bits, cap, permutation_state(base, first + k))
+                shuffle(values, v[k], buf, pos, capacity, spacing, permutation_state(base, first + k))
             _block_pair_sums(v, indptr, indices, data, mode, out)
             result[first : first + _BLOCK] = out
     return result[:n_permutations]
@@ -249,7 +295,8 @@ def permuted_pair_sums(
 ) -> NDArray[np.float64]:
     """``Σ_ij w_ij f(v_π(i), v_π(j))`` for ``n_permutations`` random permutations ``π``.
 
-    ``pairs`` is :func:`pair_parts` of ``W``. Permutation ``p`` always uses stream ``p``, so the
+    ``pairs`` is :func:`csr_parts` of ``Weights.pairs`` (each pair of neighbours once, with
+    the weights of both directions summed). Permutation ``p`` always uses stream ``p``, so the
     result does not depend on how the work is split between threads.
     """
     n_blocks = -(-n_permutations // _BLOCK)
