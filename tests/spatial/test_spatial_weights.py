@@ -115,6 +115,22 @@ def test_s0_s1_s2_equal_libpysal(itl3: Any, transform: str) -> None:
         assert getattr(ours, name) == pytest.approx(getattr(pw, name), rel=1e-12)
 
 
+def test_pairs_hold_each_link_once_with_both_directions_summed(itl3: Any) -> None:
+    # k-nearest-neighbour weights, row-standardised, are asymmetric in links and in weights.
+    w = Weights.knn(list(itl3.geometry), k=4).row_standardised()
+    dense = w.sparse.toarray()
+    expected = np.triu(dense + dense.T, k=1)
+    np.testing.assert_array_equal(w.pairs.toarray(), expected)
+    assert w.pairs.nnz == np.count_nonzero(expected)
+    assert w.s1 == pytest.approx(0.5 * np.sum((dense + dense.T) ** 2), rel=1e-13)
+
+
+def test_a_transform_is_built_once() -> None:
+    w = Weights.rook([box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+    assert w.row_standardised() is w.row_standardised()
+    assert w.transformed("original") is w
+
+
 def test_transforms_are_reversible() -> None:
     cells = [box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1), box(9, 9, 10, 10)]
     w = Weights.rook(cells, ids=["a", "b", "c", "d"])

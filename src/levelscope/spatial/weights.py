@@ -12,6 +12,7 @@ and listed in :attr:`Weights.islands`: their row of ``W`` is empty, so their spa
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -93,6 +94,7 @@ class Weights:
         self._ids = index
         self._transform: Transform = transform
         self._matrix = _apply_transform(original, transform)
+        self._other_transforms: dict[Transform, Weights] = {}
 
     # ------------------------------------------------------------------ builders
     @classmethod
@@ -379,29 +381,44 @@ class Weights:
         """Ids of areas with no neighbour."""
         return tuple(self._ids[self.cardinalities == 0])
 
-    @property
+    # Weights never change after construction, so what is derived from them is computed once.
+    @cached_property
     def s0(self) -> float:
         """Sum of all weights, ``S0 = Σ_i Σ_j w_ij``."""
         return float(self._matrix.sum())
 
-    @property
+    @cached_property
     def s1(self) -> float:
-        """``S1 = ½ Σ_i Σ_j (w_ij + w_ji)²``."""
-        both = self._matrix + self._matrix.T
-        return float(0.5 * both.multiply(both).sum())
+        """``S1 = ½ Σ_i Σ_j (w_ij + w_ji)²``: each pair's summed weight squared, counted once."""
+        return float(np.sum(self.pairs.data**2))
 
-    @property
+    @cached_property
     def s2(self) -> float:
         """``S2 = Σ_i (w_i· + w_·i)²``, row plus column sums squared."""
         rows = np.asarray(self._matrix.sum(axis=1)).ravel()
         cols = np.asarray(self._matrix.sum(axis=0)).ravel()
         return float(((rows + cols) ** 2).sum())
 
+    @cached_property
+    def pairs(self) -> csr_array:
+        """Each pair of neighbours once: the upper triangle of ``W + Wᵀ``.
+
+        Entry ``(i, j)``, ``i < j``, is ``w_ij + w_ji``. A statistic symmetric in the two areas
+        of a pair, ``Σ_i Σ_j w_ij f(y_i, y_j)``, is ``Σ_(i<j) pairs_ij f(y_i, y_j)``, over half
+        the links.
+        """
+        pairs = csr_array(sparse.triu(self._matrix + self._matrix.T, k=1))
+        pairs.eliminate_zeros()
+        pairs.sort_indices()
+        return pairs
+
     def transformed(self, transform: Transform) -> Weights:
         """The same neighbours with another transform of the original weights."""
         if transform == self._transform:
             return self
-        return Weights(self._original, self._ids, transform)
+        if transform not in self._other_transforms:
+            self._other_transforms[transform] = Weights(self._original, self._ids, transform)
+        return self._other_transforms[transform]
 
     def row_standardised(self) -> Weights:
         """Each area's weights divided by their sum, so every non-island row sums to 1."""
