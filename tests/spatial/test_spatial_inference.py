@@ -193,3 +193,20 @@ def test_shuffle_puts_every_value_anywhere_with_equal_chance(n: int) -> None:
     for sample in (first_at, last_at, at_start):
         counts = np.bincount(np.asarray(sample, dtype=np.int64) * 20 // n, minlength=20)
         assert stats.chisquare(counts).pvalue > 0.001
+
+
+def test_permutations_do_not_depend_on_the_number_of_threads(log_gva: np.ndarray, fuzzy: Weights) -> None:
+    # Each permutation has its own random stream, and threads take blocks of permutations as
+    # they come free: one thread or all must give the same permuted statistics, bit for bit.
+    import numba
+
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        alone = moran(log_gva, fuzzy, permutations=203, seed=8).simulation
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+        together = moran(log_gva, fuzzy, permutations=203, seed=8).simulation
+    finally:
+        numba.set_num_threads(before)
+    assert alone is not None and together is not None
+    assert (alone.p_value, alone.mean, alone.std) == (together.p_value, together.mean, together.std)

@@ -258,7 +258,7 @@ def _block_pair_sums(
 
 
 @njit(parallel=True, cache=True)
-def _pair_sums_in_chunks(
+def _pair_sums_in_blocks(
     values: NDArray[np.float64],
     indptr: NDArray[np.int64],
     indices: NDArray[np.int32],
@@ -266,23 +266,25 @@ def _pair_sums_in_chunks(
     mode: int,
     n_permutations: int,
     base: int,
-    n_chunks: int,
 ) -> NDArray[np.float64]:
     n = values.shape[0]
     n_blocks = (n_permutations + _BLOCK - 1) // _BLOCK
     result = np.empty(n_blocks * _BLOCK)
     buckets, capacity, spacing = bucket_layout(n)
-    for chunk in prange(n_chunks):
-        v = np.empty((_BLOCK, n), dtype=values.dtype)
-        buf = np.empty(buckets * spacing, dtype=values.dtype)
-        pos = np.zeros(buckets, dtype=np.uint64)
-        out = np.empty(_BLOCK)
-        for block in range(chunk, n_blocks, n_chunks):
-            first = block * _BLOCK
-            for k in range(_BLOCK):
-                shuffle(values, v[k], buf, pos, capacity, spacing, permutation_state(base, first + k))
-            _block_pair_sums(v, indptr, indices, data, mode, out)
-            result[first : first + _BLOCK] = out
+    # Work space for each thread; a thread takes the next block when it is free.
+    threads = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
+    v = np.empty((threads, _BLOCK, n), dtype=values.dtype)
+    buf = np.empty((threads, buckets * spacing), dtype=values.dtype)
+    pos = np.zeros((threads, buckets), dtype=np.uint64)
+    out = np.empty((threads, _BLOCK))
+    for block in prange(n_blocks):
+        t = numba.get_thread_id()
+        first = block * _BLOCK
+        for k in range(_BLOCK):
+            state = permutation_state(base, first + k)
+            shuffle(values, v[t, k], buf[t], pos[t], capacity, spacing, state)
+        _block_pair_sums(v[t], indptr, indices, data, mode, out[t])
+        result[first : first + _BLOCK] = out[t]
     return result[:n_permutations]
 
 
@@ -299,14 +301,15 @@ def permuted_pair_sums(
     the weights of both directions summed). Permutation ``p`` always uses stream ``p``, so the
     result does not depend on how the work is split between threads.
     """
-    n_blocks = -(-n_permutations // _BLOCK)
-    n_chunks = max(1, min(n_blocks, numba.get_num_threads()))
-    return np.asarray(
-        _pair_sums_in_chunks(
-            np.ascontiguousarray(values, dtype=np.float64), *pairs, mode, n_permutations, base,
-            n_chunks,
+    # Blocks are handed out one at a time: on a shared machine one core may run slower than
+    # the other, and a fixed split would leave the faster one idle at the end.
+    with numba.parallel_chunksize(1):
+        return np.asarray(
+            _pair_sums_in_blocks(
+                np.ascontiguousarray(values, dtype=np.float64), *pairs, mode, n_permutations,
+                base,
+            )
         )
-    )
 
 
 def draw_neighbour_table(
