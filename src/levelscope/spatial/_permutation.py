@@ -207,7 +207,7 @@ def permutation_state(base: int, p: int) -> np.uint64:
 @njit(cache=True)
 def _block_pair_sums(
     v: NDArray[np.float64],
-    indptr: NDArray[np.int64],
+    indptr: NDArray[np.integer],
     indices: NDArray[np.int32],
     data: NDArray[np.float64],
     mode: int,
@@ -260,7 +260,7 @@ def _block_pair_sums(
 @njit(parallel=True, cache=True)
 def _pair_sums_in_blocks(
     values: NDArray[np.float64],
-    indptr: NDArray[np.int64],
+    indptr: NDArray[np.integer],
     indices: NDArray[np.int32],
     data: NDArray[np.float64],
     mode: int,
@@ -290,7 +290,7 @@ def _pair_sums_in_blocks(
 
 def permuted_pair_sums(
     values: NDArray[np.float64],
-    pairs: tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]],
+    pairs: tuple[NDArray[np.integer], NDArray[np.int32], NDArray[np.float64]],
     mode: int,
     n_permutations: int,
     base: int,
@@ -329,7 +329,7 @@ def draw_neighbour_table(
 @njit(parallel=True, cache=True)
 def conditional_local(
     values: NDArray[np.float64],
-    indptr: NDArray[np.int64],
+    indptr: NDArray[np.integer],
     indices: NDArray[np.int32],
     data: NDArray[np.float64],
     scale: NDArray[np.float64],
@@ -385,10 +385,14 @@ def conditional_local(
 
 def csr_parts(
     matrix: object,
-) -> tuple[NDArray[np.int64], NDArray[np.int32], NDArray[np.float64]]:
-    """Index pointer, column indices and data of a CSR matrix in the dtypes the kernels take."""
+) -> tuple[NDArray[np.integer], NDArray[np.int32], NDArray[np.float64]]:
+    """Index pointer, column indices and data of a CSR matrix in the dtypes the kernels take.
+
+    The index pointer keeps SciPy's type: 32-bit unless the matrix is too large for it, so the
+    kernels read half as many bytes for it.
+    """
     return (
-        np.ascontiguousarray(matrix.indptr, dtype=np.int64),  # type: ignore[attr-defined]
+        np.ascontiguousarray(matrix.indptr),  # type: ignore[attr-defined]
         np.ascontiguousarray(matrix.indices, dtype=np.int32),  # type: ignore[attr-defined]
         np.ascontiguousarray(matrix.data, dtype=np.float64),  # type: ignore[attr-defined]
     )
