@@ -110,6 +110,22 @@ def test_permutation_distributions_match_analytical_moments(
     assert g.simulation.std**2 == pytest.approx(g.variance_normal, rel=0.1)
 
 
+@pytest.mark.parametrize("kind", ["contiguity", "inverse distance"])
+def test_moran_permutations_match_moments_whether_weights_are_coded_or_not(
+    kind: str, log_gva: np.ndarray, itl3: Any, fuzzy: Weights
+) -> None:
+    # The permutation kernel stores up to 256 distinct pair weights as one-byte codes and
+    # reads any other weights as they are: both ways must give the analytical moments.
+    w = fuzzy if kind == "contiguity" else Weights.inverse_distance(list(itl3.geometry))
+    distinct = len(np.unique(w.row_standardised().pairs.data))
+    assert (distinct <= 256) == (kind == "contiguity")
+    result = moran(log_gva, w, permutations=20_000, seed=4)
+    sim = result.simulation
+    assert sim is not None and result.variance_randomisation is not None
+    assert _within(sim.mean, result.expected, result.variance_randomisation, 20_000)
+    assert sim.std**2 == pytest.approx(result.variance_randomisation, rel=0.06)
+
+
 def test_conditional_permutation_matches_conditional_moments(
     log_gva: np.ndarray, fuzzy: Weights
 ) -> None:

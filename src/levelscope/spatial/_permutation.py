@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import numba
 import numpy as np
+import pandas as pd
 from numba import njit, prange
 from numpy.typing import NDArray
+from scipy import sparse
 
 _U = np.uint64
 _GOLDEN = _U(0x9E3779B97F4A7C15)
@@ -209,7 +211,8 @@ def _block_pair_sums(
     v: NDArray[np.float64],
     indptr: NDArray[np.integer],
     indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    codes: NDArray[np.unsignedinteger],
+    table: NDArray[np.float64],
     mode: int,
     out: NDArray[np.float64],
 ) -> None:
@@ -223,7 +226,7 @@ def _block_pair_sums(
         k, end = _U(indptr[i]), _U(indptr[i + _U(1)])
         if mode == MODE_PRODUCT:
             while k < end:
-                j, w = _U(indices[k]), data[k]
+                j, w = _U(indices[k]), table[codes[k]]
                 s0 += w * v0[j]
                 s1 += w * v1[j]
                 s2 += w * v2[j]
@@ -235,7 +238,7 @@ def _block_pair_sums(
             s3 *= v3[i]
         elif mode == MODE_SQUARED:
             while k < end:
-                j, w = _U(indices[k]), data[k]
+                j, w = _U(indices[k]), table[codes[k]]
                 s0 += w * (v0[i] - v0[j]) ** 2
                 s1 += w * (v1[i] - v1[j]) ** 2
                 s2 += w * (v2[i] - v2[j]) ** 2
@@ -243,7 +246,7 @@ def _block_pair_sums(
                 k += _U(1)
         else:
             while k < end:
-                j, w = _U(indices[k]), data[k]
+                j, w = _U(indices[k]), table[codes[k]]
                 s0 += w * abs(v0[i] - v0[j])
                 s1 += w * abs(v1[i] - v1[j])
                 s2 += w * abs(v2[i] - v2[j])
@@ -262,7 +265,8 @@ def _pair_sums_in_blocks(
     values: NDArray[np.float64],
     indptr: NDArray[np.integer],
     indices: NDArray[np.int32],
-    data: NDArray[np.float64],
+    codes: NDArray[np.unsignedinteger],
+    table: NDArray[np.float64],
     mode: int,
     n_permutations: int,
     base: int,
@@ -283,33 +287,50 @@ def _pair_sums_in_blocks(
         for k in range(_BLOCK):
             state = permutation_state(base, first + k)
             shuffle(values, v[t, k], buf[t], pos[t], capacity, spacing, state)
-        _block_pair_sums(v[t], indptr, indices, data, mode, out[t])
+        _block_pair_sums(v[t], indptr, indices, codes, table, mode, out[t])
         result[first : first + _BLOCK] = out[t]
     return result[:n_permutations]
 
 
 def permuted_pair_sums(
     values: NDArray[np.float64],
-    pairs: tuple[NDArray[np.integer], NDArray[np.int32], NDArray[np.float64]],
+    pairs: sparse.csr_array,
     mode: int,
     n_permutations: int,
     base: int,
 ) -> NDArray[np.float64]:
     """``Σ_ij w_ij f(v_π(i), v_π(j))`` for ``n_permutations`` random permutations ``π``.
 
-    ``pairs`` is :func:`csr_parts` of ``Weights.pairs`` (each pair of neighbours once, with
-    the weights of both directions summed). Permutation ``p`` always uses stream ``p``, so the
-    result does not depend on how the work is split between threads.
+    ``pairs`` is ``Weights.pairs``: each pair of neighbours once, with the weights of both
+    directions summed. Permutation ``p`` always uses stream ``p``, so the result does not depend
+    on how the work is split between threads.
     """
     # Blocks are handed out one at a time: on a shared machine one core may run slower than
     # the other, and a fixed split would leave the faster one idle at the end.
     with numba.parallel_chunksize(1):
         return np.asarray(
             _pair_sums_in_blocks(
-                np.ascontiguousarray(values, dtype=np.float64), *pairs, mode, n_permutations,
-                base,
+                np.ascontiguousarray(values, dtype=np.float64), *_coded_parts(pairs), mode,
+                n_permutations, base,
             )
         )
+
+
+def _coded_parts(
+    pairs: sparse.csr_array,
+) -> tuple[NDArray[np.integer], NDArray[np.int32], NDArray[np.unsignedinteger], NDArray[np.float64]]:
+    """CSR parts with each weight given as a code into a table of the distinct weights.
+
+    Contiguity weights have few distinct values (binary: one; row-standardised: one per pair
+    of neighbour counts), so a one-byte code replaces an eight-byte float and the pass over the
+    weights reads half the memory. With more than 256 distinct weights the table is the weights
+    themselves and the codes count up.
+    """
+    indptr, indices, data = csr_parts(pairs)
+    codes, table = pd.factorize(data)  # exact equality of floats: no weight is rounded
+    if len(table) <= 256:
+        return indptr, indices, codes.astype(np.uint8), np.ascontiguousarray(table, np.float64)
+    return indptr, indices, np.arange(len(data), dtype=np.uint32), data
 
 
 def draw_neighbour_table(

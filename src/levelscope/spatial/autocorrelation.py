@@ -134,7 +134,7 @@ def _permuted_pair_sums(
     values: NDArray[np.float64], w: Weights, mode: int, permutations: int, seed: Any
 ) -> NDArray[np.float64]:
     return kernels.permuted_pair_sums(
-        values, kernels.csr_parts(w.pairs), mode, permutations, kernels.stream_seed(seed)
+        values, w.pairs, mode, permutations, kernels.stream_seed(seed)
     )
 
 

@@ -122,7 +122,7 @@ def spatial_gini(
     if not permutations:
         return result
     simulated_neighbour = kernels.permuted_pair_sums(
-        y, kernels.csr_parts(w.pairs), kernels.MODE_ABSOLUTE, permutations,
+        y, w.pairs, kernels.MODE_ABSOLUTE, permutations,
         kernels.stream_seed(seed),
     )
     simulated = total - simulated_neighbour
