@@ -206,7 +206,9 @@ def permutation_state(base: int, p: int) -> np.uint64:
     return state
 
 
-@njit(cache=True)
+# Reassociating the sums lets the compiler use vector instructions; the order of a sum of
+# products is arbitrary anyway (the observed statistic is summed in yet another order).
+@njit(cache=True, fastmath={"reassoc", "contract"})
 def _block_pair_sums(
     v: NDArray[np.float64],
     indptr: NDArray[np.integer],
