@@ -123,12 +123,13 @@ def _permuted_neighbour_tau(
     n = x.shape[0]
     taus = np.empty(n_permutations)
     order = np.arange(n).astype(np.float64)
-    bits, cap = kernels.bucket_layout(n)
+    buckets, capacity, spacing = kernels.bucket_layout(n)
     for p in prange(n_permutations):
         shuffled = np.empty(n)
-        buf = np.empty((1 << bits) * cap)
-        fill = np.zeros(1 << bits, dtype=np.int64)
-        kernels.shuffle(order, shuffled, buf, fill, bits, cap, kernels.permutation_state(base, p))
+        buf = np.empty(buckets * spacing)
+        pos = np.zeros(buckets, dtype=np.uint64)
+        state = kernels.permutation_state(base, p)
+        kernels.shuffle(order, shuffled, buf, pos, capacity, spacing, state)
         px = np.empty(n)
         py = np.empty(n)
         for i in range(n):
