@@ -37,6 +37,10 @@ def test_workspace_convergence_errors(demo_workspace: Any) -> None:
         demo_workspace.convergence("gva_per_hour_worked", "itl3", start="1990")
     with pytest.raises(UndefinedMeasureError, match="no observations"):
         demo_workspace.convergence("gva_per_hour_worked", "region")
+    # Local employment rates come for two periods, 2022 (11 areas) and 2022-10/2023-09 (the
+    # rest): no area has both, and the error says how many areas each period has.
+    with pytest.raises(UndefinedMeasureError, match=r"in every period from .*areas with a value"):
+        demo_workspace.convergence("employment_rate", "lad")
     without_map = demo_workspace.convergence("gva_per_hour_worked", "itl2", spatial=False)
     assert without_map.spatial_markov is None
 

@@ -142,6 +142,14 @@ def workspace_convergence(
             )
     window = panel.loc[:, first:last]
     complete = window.notna().all(axis=1)
+    if complete.sum() < 2:
+        # Say how many areas each period has, so that a window with enough of them can be chosen.
+        counts = ", ".join(f"{p} ({n})" for p, n in panel.notna().sum().items())
+        raise UndefinedMeasureError(
+            f"only {int(complete.sum())} area(s) have a value of {indicator!r} at level "
+            f"{level!r} in every period from {first} to {last}; choose a start and end among "
+            f"periods with more areas (areas with a value: {counts})"
+        )
     dropped = tuple(str(c) for c in window.index[~complete])
     window = window[complete]
     weights = None
