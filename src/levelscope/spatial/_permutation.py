@@ -84,7 +84,8 @@ def _below(state: np.uint64, draw: np.uint64, bound: np.uint64) -> tuple[np.uint
 def bucket_layout(n: int) -> tuple[int, int, int]:
     """Number of buckets, capacity of a bucket and the spacing of buckets for ``n`` values.
 
-    Work space for :func:`shuffle` is ``buckets * spacing`` values.
+    Work space for :func:`shuffle` is ``buckets * spacing`` values: none when the values are
+    shuffled in place (one bucket).
     """
     buckets = 1
     if n > _DIRECT_LIMIT:
@@ -92,7 +93,7 @@ def bucket_layout(n: int) -> tuple[int, int, int]:
             buckets *= 2
     mean = n / buckets
     if buckets == 1:
-        return 1, max(n, 1), max(n, 1)
+        return 1, max(n, 1), 0
     # Eight standard deviations above the mean: overflow (and a redraw) is practically never.
     capacity = int(mean + 8.0 * np.sqrt(mean) + 64.0)
     return buckets, capacity, capacity + min(_CHECK_EVERY, n)
