@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from spatial_helpers import pysal_w
+from spatial_helpers import pysal_w, run_clusters_cli
 from typer.testing import CliRunner
 
 from levelscope.cli import app
@@ -70,11 +70,7 @@ def test_cluster_map_shows_every_area_once(demo_workspace: Any) -> None:
 
 def test_cli_writes_the_cluster_map(demo_workspace_path: Path, tmp_path: Path) -> None:
     out, table = tmp_path / "clusters.html", tmp_path / "clusters.csv"
-    result = CliRunner().invoke(app, [
-        "clusters", "gva_per_hour_worked", "--level", "itl3", "--seed", "2",
-        "--permutations", "199", "--map", str(out), "--csv", str(table),
-        "--workspace", str(demo_workspace_path),
-    ])
+    result = run_clusters_cli(demo_workspace_path, out, table)
     assert result.exit_code == 0, result.output
     assert "Moran's I" in result.output
     html = out.read_text()

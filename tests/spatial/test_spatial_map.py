@@ -18,9 +18,8 @@ import shapely
 import shapely.affinity
 import typer
 from shapely.geometry import MultiPolygon, Polygon, box
-from typer.testing import CliRunner
+from spatial_helpers import run_clusters_cli
 
-from levelscope.cli import app
 from levelscope.cli.space import write_figure
 from levelscope.spatial import Weights, local_moran
 from levelscope.spatial.plot import lisa_cluster_map
@@ -210,11 +209,7 @@ def test_cli_writes_png_cluster_map_in_the_right_colours(
     from levelscope.data import Workspace
 
     out, table = tmp_path / "clusters.png", tmp_path / "clusters.csv"
-    run = CliRunner().invoke(app, [
-        "clusters", "gva_per_hour_worked", "--level", "itl3", "--seed", "2",
-        "--permutations", "199", "--map", str(out), "--csv", str(table),
-        "--workspace", str(demo_workspace_path),
-    ])
+    run = run_clusters_cli(demo_workspace_path, out, table)
     assert run.exit_code == 0, run.output
     assert out.read_bytes()[:8] == PNG_SIGNATURE
     with Workspace.open(demo_workspace_path, read_only=True) as ws:
