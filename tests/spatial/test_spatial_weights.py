@@ -39,6 +39,23 @@ def test_contiguity_equals_libpysal(kind: str, areas: str, request: pytest.Fixtu
     assert sorted(ours.islands) == sorted(theirs.islands)
 
 
+@pytest.mark.parametrize("shape", [(1, 6), (7, 1), (9, 13)])
+@pytest.mark.parametrize("queen", [False, True])
+def test_grid_equals_libpysal_lattice(shape: tuple[int, int], queen: bool) -> None:
+    from libpysal.weights import lat2W
+
+    rows, columns = shape
+    theirs = _quiet(lat2W, rows, columns, rook=not queen)
+    ours = Weights.grid(rows, columns, queen=queen)
+    np.testing.assert_array_equal(ours.sparse.toarray(), _dense(theirs, list(range(rows * columns))))
+
+
+def test_a_grid_of_one_cell_is_an_island_and_an_empty_grid_is_refused() -> None:
+    assert Weights.grid(1, 1).islands == (0,)
+    with pytest.raises(ValueError, match="at least one row"):
+        Weights.grid(0, 5)
+
+
 def test_true_islands_are_reported(lad: Any) -> None:
     w = Weights.queen(list(lad.geometry), list(lad.index))
     names = set(lad.loc[list(w.islands), "LAD23NM"])

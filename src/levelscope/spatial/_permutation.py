@@ -1,4 +1,5 @@
-"""Compiled kernels for permutation inference.
+"""Compiled kernels for permutation inference: random streams, the shuffle, and the conditional
+permutation of local statistics.
 
 Random permutations come from a counter-based generator (SplitMix64) seeded once per permutation
 from a NumPy ``Generator``, so results are identical for a given seed whatever the number of
@@ -14,22 +15,15 @@ up larger is redrawn, which conditions only on the bucket sizes and so keeps the
 uniform. The sizes are checked every ``_CHECK_EVERY`` values, and each bucket has that much room
 beyond its capacity, so the scatter needs no test per value.
 
-Global statistics are sums over pairs, ``Σ_ij w_ij f(v_i, v_j)`` with ``f`` symmetric, so they
-run over the upper triangle of ``W + Wᵀ`` (half the links), and four permutations at a time share
-one pass over the weights.
-
 The loops index with unsigned integers on purpose: a signed index makes numba guard every access
 against negative (from-the-end) indexing, which tripled the cost of the shuffle.
 """
 
 from __future__ import annotations
 
-import numba
 import numpy as np
-import pandas as pd
 from numba import njit, prange
 from numpy.typing import NDArray
-from scipy import sparse
 
 _U = np.uint64
 _GOLDEN = _U(0x9E3779B97F4A7C15)
@@ -40,14 +34,9 @@ _LOW32 = _U(0xFFFFFFFF)
 _BUCKET_SIZE = 1024  # expected values per bucket: a bucket of floats fits in the L1 cache
 _MAX_BUCKETS = 256  # bucket numbers are the bytes of a random word
 _CHECK_EVERY = 1024  # values scattered between checks of the bucket sizes
-_BLOCK = 4  # permutations sharing one pass over the weights
 # Up to this many values (512 kB of floats, within a core's L2 cache) a plain shuffle is faster
 # than scattering first.
 _DIRECT_LIMIT = 1 << 16
-
-MODE_PRODUCT = 0  # Σ w_ij v_i v_j          (Moran's I, Getis–Ord G)
-MODE_SQUARED = 1  # Σ w_ij (v_i − v_j)²     (Geary's C)
-MODE_ABSOLUTE = 2  # Σ w_ij |v_i − v_j|     (spatial Gini)
 
 
 def stream_seed(seed: int | np.random.Generator | None) -> int:
@@ -100,7 +89,7 @@ def bucket_layout(n: int) -> tuple[int, int, int]:
 
 
 @njit(cache=True)
-def _scatter(
+def scatter(
     values: NDArray, buf: NDArray, pos: NDArray[np.uint64], capacity: np.uint64,
     spacing: np.uint64, state: np.uint64,
 ) -> tuple[np.uint64, bool]:
@@ -143,7 +132,7 @@ def _scatter(
 
 
 @njit(inline="always", cache=True)
-def _shuffle_run(
+def shuffle_run(
     src: NDArray, first: np.uint64, size: np.uint64, out: NDArray, start: np.uint64,
     state: np.uint64,
 ) -> np.uint64:
@@ -185,16 +174,16 @@ def shuffle(
     s = _U(state)
     n = _U(values.shape[0])
     if pos.shape[0] == 1:
-        return _shuffle_run(values, _U(0), n, out, _U(0), s)
+        return shuffle_run(values, _U(0), n, out, _U(0), s)
     cap, gap = _U(capacity), _U(spacing)
     overflow = True
     while overflow:
-        s, overflow = _scatter(values, buf, pos, cap, gap, s)
+        s, overflow = scatter(values, buf, pos, cap, gap, s)
     start = _U(0)
     for b in range(pos.shape[0]):
         first = _U(b) * gap
         size = pos[b] - first
-        s = _shuffle_run(buf, first, size, out, start, s)
+        s = shuffle_run(buf, first, size, out, start, s)
         start += size
     return s
 
@@ -205,135 +194,6 @@ def permutation_state(base: int, p: int) -> np.uint64:
     state = np.uint64(base) ^ (np.uint64(p + 1) * _STREAM)
     state, _ = _next(state)
     return state
-
-
-# Reassociating the sums lets the compiler use vector instructions; the order of a sum of
-# products is arbitrary anyway (the observed statistic is summed in yet another order).
-@njit(cache=True, fastmath={"reassoc", "contract"})
-def _block_pair_sums(
-    v: NDArray[np.float64],
-    indptr: NDArray[np.integer],
-    indices: NDArray[np.int32],
-    codes: NDArray[np.unsignedinteger],
-    table: NDArray[np.float64],
-    mode: int,
-    out: NDArray[np.float64],
-) -> None:
-    """``Σ_ij u_ij f(v_k[i], v_k[j])`` for the four rows ``v_k`` of ``v`` in one pass."""
-    v0, v1, v2, v3 = v[0], v[1], v[2], v[3]
-    t0 = t1 = t2 = t3 = 0.0
-    n = _U(v.shape[1])
-    i = _U(0)
-    while i < n:
-        s0 = s1 = s2 = s3 = 0.0
-        k, end = _U(indptr[i]), _U(indptr[i + _U(1)])
-        if mode == MODE_PRODUCT:
-            while k < end:
-                j, w = _U(indices[k]), table[codes[k]]
-                s0 += w * v0[j]
-                s1 += w * v1[j]
-                s2 += w * v2[j]
-                s3 += w * v3[j]
-                k += _U(1)
-            s0 *= v0[i]
-            s1 *= v1[i]
-            s2 *= v2[i]
-            s3 *= v3[i]
-        elif mode == MODE_SQUARED:
-            while k < end:
-                j, w = _U(indices[k]), table[codes[k]]
-                s0 += w * (v0[i] - v0[j]) ** 2
-                s1 += w * (v1[i] - v1[j]) ** 2
-                s2 += w * (v2[i] - v2[j]) ** 2
-                s3 += w * (v3[i] - v3[j]) ** 2
-                k += _U(1)
-        else:
-            while k < end:
-                j, w = _U(indices[k]), table[codes[k]]
-                s0 += w * abs(v0[i] - v0[j])
-                s1 += w * abs(v1[i] - v1[j])
-                s2 += w * abs(v2[i] - v2[j])
-                s3 += w * abs(v3[i] - v3[j])
-                k += _U(1)
-        t0 += s0
-        t1 += s1
-        t2 += s2
-        t3 += s3
-        i += _U(1)
-    out[0], out[1], out[2], out[3] = t0, t1, t2, t3
-
-
-@njit(parallel=True, cache=True)
-def _pair_sums_in_blocks(
-    values: NDArray[np.float64],
-    indptr: NDArray[np.integer],
-    indices: NDArray[np.int32],
-    codes: NDArray[np.unsignedinteger],
-    table: NDArray[np.float64],
-    mode: int,
-    n_permutations: int,
-    base: int,
-) -> NDArray[np.float64]:
-    n = values.shape[0]
-    n_blocks = (n_permutations + _BLOCK - 1) // _BLOCK
-    result = np.empty(n_blocks * _BLOCK)
-    buckets, capacity, spacing = bucket_layout(n)
-    # Work space for each thread; a thread takes the next block when it is free.
-    threads = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
-    v = np.empty((threads, _BLOCK, n), dtype=values.dtype)
-    buf = np.empty((threads, buckets * spacing), dtype=values.dtype)
-    pos = np.zeros((threads, buckets), dtype=np.uint64)
-    out = np.empty((threads, _BLOCK))
-    for block in prange(n_blocks):
-        t = numba.get_thread_id()
-        first = block * _BLOCK
-        for k in range(_BLOCK):
-            state = permutation_state(base, first + k)
-            shuffle(values, v[t, k], buf[t], pos[t], capacity, spacing, state)
-        _block_pair_sums(v[t], indptr, indices, codes, table, mode, out[t])
-        result[first : first + _BLOCK] = out[t]
-    return result[:n_permutations]
-
-
-def permuted_pair_sums(
-    values: NDArray[np.float64],
-    pairs: sparse.csr_array,
-    mode: int,
-    n_permutations: int,
-    base: int,
-) -> NDArray[np.float64]:
-    """``Σ_ij w_ij f(v_π(i), v_π(j))`` for ``n_permutations`` random permutations ``π``.
-
-    ``pairs`` is ``Weights.pairs``: each pair of neighbours once, with the weights of both
-    directions summed. Permutation ``p`` always uses stream ``p``, so the result does not depend
-    on how the work is split between threads.
-    """
-    # Blocks are handed out one at a time: on a shared machine one core may run slower than
-    # the other, and a fixed split would leave the faster one idle at the end.
-    with numba.parallel_chunksize(1):
-        return np.asarray(
-            _pair_sums_in_blocks(
-                np.ascontiguousarray(values, dtype=np.float64), *_coded_parts(pairs), mode,
-                n_permutations, base,
-            )
-        )
-
-
-def _coded_parts(
-    pairs: sparse.csr_array,
-) -> tuple[NDArray[np.integer], NDArray[np.int32], NDArray[np.unsignedinteger], NDArray[np.float64]]:
-    """CSR parts with each weight given as a code into a table of the distinct weights.
-
-    Contiguity weights have few distinct values (binary: one; row-standardised: one per pair
-    of neighbour counts), so a one-byte code replaces an eight-byte float and the pass over the
-    weights reads half the memory. With more than 256 distinct weights the table is the weights
-    themselves and the codes count up.
-    """
-    indptr, indices, data = csr_parts(pairs)
-    codes, table = pd.factorize(data)  # exact equality of floats: no weight is rounded
-    if len(table) <= 256:
-        return indptr, indices, codes.astype(np.uint8), np.ascontiguousarray(table, np.float64)
-    return indptr, indices, np.arange(len(data), dtype=np.uint32), data
 
 
 def draw_neighbour_table(

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
-from levelscope.spatial import _permutation as kernels
+from levelscope.spatial import _pair_sums, _permutation
 from levelscope.spatial._common import aligned_values, check_permutations
 from levelscope.spatial.weights import Weights
 
@@ -121,9 +121,9 @@ def spatial_gini(
     )
     if not permutations:
         return result
-    simulated_neighbour = kernels.permuted_pair_sums(
-        y, w.pairs, kernels.MODE_ABSOLUTE, permutations,
-        kernels.stream_seed(seed),
+    simulated_neighbour = _pair_sums.permuted_pair_sums(
+        y, w.pair_layout, _pair_sums.MODE_ABSOLUTE, permutations,
+        _permutation.stream_seed(seed),
     )
     simulated = total - simulated_neighbour
     larger = int((simulated >= non_neighbour_sum).sum())

@@ -24,6 +24,7 @@ from scipy.sparse import csr_array
 from scipy.spatial import cKDTree
 
 from levelscope.errors import UndefinedMeasureError
+from levelscope.spatial._pair_sums import PairLayout, pair_layout
 
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
@@ -147,6 +148,36 @@ class Weights:
         else:
             raise ValueError(f"method must be 'vertex' or 'strict', not {method!r}")
         return cls(_binary_from_pairs(pairs, len(geoms)), ids)
+
+    @classmethod
+    def grid(
+        cls,
+        rows: int,
+        columns: int,
+        ids: Sequence[Hashable] | None = None,
+        *,
+        queen: bool = False,
+    ) -> Weights:
+        """Contiguity on a regular grid of ``rows × columns`` cells (a raster), numbered row by row.
+
+        Rook neighbours share an edge; with ``queen=True`` cells that share only a corner are
+        neighbours too. Equals ``libpysal.weights.lat2W(rows, columns, rook=not queen)``, without
+        building any shapes. Permutation tests on a grid run faster than on an irregular map of
+        the same size (see :func:`levelscope.spatial.moran`).
+
+        Example
+        -------
+        >>> Weights.grid(2, 3).cardinalities.tolist()
+        [2, 3, 2, 2, 3, 2]
+        """
+        if rows < 1 or columns < 1:
+            raise ValueError(f"a grid needs at least one row and one column, not {rows} × {columns}")
+        cell = np.arange(rows * columns).reshape(rows, columns)
+        links = [(cell[:, :-1], cell[:, 1:]), (cell[:-1, :], cell[1:, :])]
+        if queen:
+            links += [(cell[:-1, :-1], cell[1:, 1:]), (cell[:-1, 1:], cell[1:, :-1])]
+        pairs = np.hstack([np.vstack([a.ravel(), b.ravel()]) for a, b in links])
+        return cls(_binary_from_pairs(pairs, rows * columns), ids)
 
     @classmethod
     def fuzzy(
@@ -411,6 +442,12 @@ class Weights:
         pairs.eliminate_zeros()
         pairs.sort_indices()
         return pairs
+
+    @cached_property
+    def pair_layout(self) -> PairLayout:
+        """:attr:`pairs` as the permutation tests read them: by diagonals on a regular grid,
+        else by rows."""
+        return pair_layout(self.pairs)
 
     def transformed(self, transform: Transform) -> Weights:
         """The same neighbours with another transform of the original weights."""
