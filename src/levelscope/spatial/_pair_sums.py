@@ -44,6 +44,9 @@ _MAX_DIAGONALS = 8
 # The farthest diagonal: a window of this many values plus a few buckets stays in a core's cache.
 _MAX_REACH = 4096
 _WINDOW_BUCKETS = 4  # buckets shuffled into the window between two slides
+# Eight values (a cache line) between two threads' work space, so that neither writes a line
+# the other is using.
+_PAD = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -238,17 +241,17 @@ def _row_pair_sums(
     # Work space for each thread; a thread takes the next block when it is free.
     threads = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
     v = np.empty((threads, _BLOCK, n), dtype=values.dtype)
-    buf = np.empty((threads, buckets * spacing), dtype=values.dtype)
-    pos = np.zeros((threads, buckets), dtype=np.uint64)
-    out = np.empty((threads, _BLOCK))
+    buf = np.empty((threads, buckets * spacing + _PAD), dtype=values.dtype)
+    pos = np.zeros((threads, buckets + _PAD), dtype=np.uint64)
+    out = np.empty((threads, _BLOCK + _PAD))
     for block in prange(n_blocks):
         t = numba.get_thread_id()
         first = block * _BLOCK
         for k in range(_BLOCK):
             state = permutation_state(base, first + k)
-            shuffle(values, v[t, k], buf[t], pos[t], capacity, spacing, state)
-        _block_pair_sums(v[t], indptr, indices, codes, table, mode, out[t])
-        result[first : first + _BLOCK] = out[t]
+            shuffle(values, v[t, k], buf[t, :-_PAD], pos[t, :buckets], capacity, spacing, state)
+        _block_pair_sums(v[t], indptr, indices, codes, table, mode, out[t, :_BLOCK])
+        result[first : first + _BLOCK] = out[t, :_BLOCK]
     return result[:n_permutations]
 
 
@@ -363,14 +366,15 @@ def _diagonal_pair_sums(
     buckets, capacity, spacing = bucket_layout(n)
     size = n if buckets == 1 else offsets[-1] + _WINDOW_BUCKETS * capacity
     threads = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
-    window = np.empty((threads, size))
-    buf = np.empty((threads, buckets * spacing))
-    pos = np.zeros((threads, buckets), dtype=np.uint64)
+    window = np.empty((threads, size + _PAD))
+    buf = np.empty((threads, buckets * spacing + _PAD))
+    pos = np.zeros((threads, buckets + _PAD), dtype=np.uint64)
     result = np.empty(n_permutations)
     for p in prange(n_permutations):
         t = numba.get_thread_id()
         result[p] = _permuted_diagonal_sum(
-            values, buf[t], pos[t], capacity, spacing, permutation_state(base, p), window[t],
+            values, buf[t, :-_PAD], pos[t, :buckets], capacity, spacing,
+            permutation_state(base, p), window[t, :size],
             offsets, weights, positions, diagonals, deltas, mode,
         )
     return result
