@@ -186,6 +186,40 @@ def test_bucket_shuffle_is_uniform_even_when_full_buckets_force_redraws() -> Non
     assert stats.chisquare(observed).pvalue > 0.001
 
 
+def test_paired_draws_are_one_multiply_and_reject_draw_read_digit_by_digit() -> None:
+    # draw · b · (b + 1) / 2³², rounded down, is j · (b + 1) + k: check against Python's exact
+    # integers for accepted draws (a rejected one would take fresh bits from the stream).
+    from levelscope.spatial import _permutation as kernels
+
+    rng = np.random.default_rng(11)
+    for bound in (1, 2, 7, 1_000, 4_094):
+        product = bound * (bound + 1)
+        threshold = (2**32 - product) % product
+        for draw in rng.integers(0, 2**32, size=200):
+            if (int(draw) * product) % 2**32 < threshold:
+                continue
+            _, j, k = kernels._below_pair(np.uint64(1), np.uint64(draw), np.uint64(bound))
+            assert divmod(int(draw) * product >> 32, bound + 1) == (j, k)
+
+
+def test_in_place_shuffle_gives_every_order_equally_often() -> None:
+    # Six values shuffled in place: the first four steps take paired draws, the last a single
+    # one. All 720 orders must be equally likely.
+    from levelscope.spatial import _permutation as kernels
+
+    values = np.arange(6, dtype=np.float64)
+    assert kernels.bucket_layout(6)[0] == 1
+    out, buf, pos = np.empty(6), np.empty(0), np.zeros(1, dtype=np.uint64)
+    counts: dict[tuple[float, ...], int] = {}
+    state = np.uint64(kernels.permutation_state(777, 0))
+    for _ in range(72_000):
+        state = np.uint64(kernels.shuffle(values, out, buf, pos, 6, 0, state))
+        key = tuple(out.tolist())
+        counts[key] = counts.get(key, 0) + 1
+    assert len(counts) == 720
+    assert stats.chisquare(np.array(list(counts.values()))).pvalue > 0.001
+
+
 @pytest.mark.parametrize("n", [5_000, 70_000])
 def test_shuffle_puts_every_value_anywhere_with_equal_chance(n: int) -> None:
     # 5,000 values are shuffled in place; 70,000 are first scattered into 128 buckets. Over

@@ -25,6 +25,8 @@ from numba import njit, prange
 from numpy.typing import NDArray
 from scipy import sparse
 
+# numba's on-disk cache of these kernels is keyed to this file alone: after changing the shuffle,
+# delete the cache (`find src -name '*.nb[ci]' -delete`) or the old shuffle stays compiled in.
 from levelscope.spatial._permutation import (
     bucket_layout,
     csr_parts,

@@ -37,6 +37,7 @@ _CHECK_EVERY = 1024  # values scattered between checks of the bucket sizes
 # Up to this many values (512 kB of floats, within a core's L2 cache) a plain shuffle is faster
 # than scattering first.
 _DIRECT_LIMIT = 1 << 16
+_PAIRED_BELOW = (1 << 12) - 4  # bounds below 2¹², so products of two below 2²⁴
 
 
 def stream_seed(seed: int | np.random.Generator | None) -> int:
@@ -67,6 +68,32 @@ def _below(state: np.uint64, draw: np.uint64, bound: np.uint64) -> tuple[np.uint
             state, r = _next(state)
             m = (r >> _U(32)) * bound
     return state, m >> _U(32)
+
+
+@njit(inline="always", cache=True)
+def _below_pair(
+    state: np.uint64, draw: np.uint64, bound: np.uint64
+) -> tuple[np.uint64, np.uint64, np.uint64]:
+    """Two unbiased integers, in ``[0, bound)`` and ``[0, bound + 1)``, from 32 random bits.
+
+    One multiply-and-reject draw for the product of the two bounds, read off digit by digit by
+    two multiplications (Brackett-Rozinsky & Lemire 2024, "Batched ranged random integer
+    generation"): ``draw · bound · (bound + 1) = (j · (bound + 1) + k) · 2³² + low``. The product
+    must stay far below 2³² for rejections to be rare.
+    """
+    second = bound + _U(1)
+    m = draw * bound
+    j = m >> _U(32)
+    m = (m & _LOW32) * second
+    product = bound * second
+    if (m & _LOW32) < product:  # rare: only then can the draws be biased
+        threshold = (_U(1 << 32) - product) % product
+        while (m & _LOW32) < threshold:
+            state, r = _next(state)
+            m = (r >> _U(32)) * bound
+            j = m >> _U(32)
+            m = (m & _LOW32) * second
+    return state, j, m >> _U(32)
 
 
 @njit(cache=True)
@@ -142,6 +169,21 @@ def shuffle_run(
         return state
     out[start] = src[first]
     t = _U(1)
+    # Four steps per random word while the product of two bounds is below 2²⁴ (a rejection
+    # rate under 1 in 256), then two.
+    while t + _U(3) < size and t < _U(_PAIRED_BELOW):
+        state, r = _next(state)
+        state, j, k = _below_pair(state, r & _LOW32, t + _U(1))
+        out[start + t] = out[start + j]
+        out[start + j] = src[first + t]
+        out[start + t + _U(1)] = out[start + k]
+        out[start + k] = src[first + t + _U(1)]
+        state, j, k = _below_pair(state, r >> _U(32), t + _U(3))
+        out[start + t + _U(2)] = out[start + j]
+        out[start + j] = src[first + t + _U(2)]
+        out[start + t + _U(3)] = out[start + k]
+        out[start + k] = src[first + t + _U(3)]
+        t += _U(4)
     while t + _U(1) < size:
         state, r = _next(state)
         state, j = _below(state, r & _LOW32, t + _U(1))
