@@ -78,15 +78,16 @@ def _below_pair(
 
     One multiply-and-reject draw for the product of the two bounds, read off digit by digit by
     two multiplications (Brackett-Rozinsky & Lemire 2024, "Batched ranged random integer
-    generation"): ``draw · bound · (bound + 1) = (j · (bound + 1) + k) · 2³² + low``. The product
-    must stay far below 2³² for rejections to be rare.
+    generation"): ``draw · bound · (bound + 1) = (j · (bound + 1) + k) · 2³² + low``. ``bound``
+    must be below 2¹², so that the product is below 2²⁴ and rejections are rare.
     """
     second = bound + _U(1)
     m = draw * bound
     j = m >> _U(32)
     m = (m & _LOW32) * second
-    product = bound * second
-    if (m & _LOW32) < product:  # rare: only then can the draws be biased
+    # A shift, not the product itself, bounds the product from above: bound < 2¹² here.
+    if (m & _LOW32) < (second << _U(12)):  # rare: only then can the draws be biased
+        product = bound * second
         threshold = (_U(1 << 32) - product) % product
         while (m & _LOW32) < threshold:
             state, r = _next(state)
