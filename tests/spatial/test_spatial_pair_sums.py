@@ -56,6 +56,7 @@ def layouts(itl3: Any) -> dict[str, Weights]:
         "rook grid, shuffled in place": Weights.grid(100, 120).row_standardised(),
         "queen grid, shuffled in buckets": Weights.grid(300, 250, queen=True).row_standardised(),
         "binary grid with holes": _without_some_links(Weights.grid(270, 270)),
+        "wide grid, rows longer than 4,096 cells": Weights.grid(70, 5_000, queen=True),
         "ITL3 map": Weights.fuzzy(list(itl3.geometry)).row_standardised(),
     }
 
@@ -67,6 +68,7 @@ def layouts(itl3: Any) -> dict[str, Weights]:
         "rook grid, shuffled in place",
         "queen grid, shuffled in buckets",
         "binary grid with holes",
+        "wide grid, rows longer than 4,096 cells",
         "ITL3 map",
     ],
 )

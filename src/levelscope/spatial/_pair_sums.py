@@ -43,7 +43,8 @@ MODE_ABSOLUTE = 2  # Σ w_ij |v_i − v_j|     (spatial Gini)
 _U = np.uint64
 _BLOCK = 4  # permutations sharing one pass over the rows
 _MAX_DIAGONALS = 8
-# The farthest diagonal: a window of this many values plus a few buckets stays in a core's cache.
+# How far the farthest diagonal may lie: each slide of the window copies that many values, so
+# on a large grid it may grow with the grid (a 64th of the cells: one row when there are 64 rows).
 _MAX_REACH = 4096
 _WINDOW_BUCKETS = 4  # buckets shuffled into the window between two slides
 # Eight values (a cache line) between two threads' work space, so that neither writes a line
@@ -113,7 +114,7 @@ def _diagonal_layout(pairs: sparse.csr_array) -> DiagonalLayout | None:
     rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     reach = indices.astype(np.int64) - rows  # at least 1: the pairs are the upper triangle
     offsets = np.sort(pd.unique(reach))
-    if len(offsets) > _MAX_DIAGONALS or offsets[-1] > _MAX_REACH:
+    if len(offsets) > _MAX_DIAGONALS or offsets[-1] > max(_MAX_REACH, n // 64):
         return None
     weights = np.zeros(len(offsets))
     positions, diagonals, deltas = [], [], []
