@@ -32,6 +32,25 @@ def _without_some_links(w: Weights) -> Weights:
     return Weights.from_sparse(matrix)
 
 
+def _scrambled(w: Weights) -> Weights:
+    # The same links with the areas numbered in random order, as on a map sorted by name.
+    order = np.random.default_rng(1).permutation(w.n)
+    return Weights.from_sparse(sparse.csr_array(w.sparse)[order][:, order])
+
+
+def _pairs_as_read(w: Weights) -> sparse.csr_array:
+    """The pairs as the kernels number them, checked to be the weights' pairs renumbered."""
+    layout = w.pair_layout
+    if isinstance(layout, pair_sums.DiagonalLayout):
+        return w.pairs
+    read = sparse.csr_array(
+        (layout.table[layout.codes], layout.indices, layout.indptr), shape=w.pairs.shape
+    )
+    symmetric = (w.pairs + w.pairs.T)[layout.order][:, layout.order]
+    assert abs(read + read.T - symmetric).max() == 0
+    return read
+
+
 def _permuted(values: np.ndarray, p: int) -> np.ndarray:
     """The values in the order permutation ``p`` of the kernels puts them."""
     buckets, capacity, spacing = kernels.bucket_layout(len(values))
@@ -58,6 +77,7 @@ def layouts(itl3: Any) -> dict[str, Weights]:
         "binary grid with holes": _without_some_links(Weights.grid(270, 270)),
         "wide grid, rows longer than 4,096 cells": Weights.grid(70, 5_000, queen=True),
         "ITL3 map": Weights.fuzzy(list(itl3.geometry)).row_standardised(),
+        "grid numbered at random": _scrambled(Weights.grid(300, 250)).row_standardised(),
     }
 
 
@@ -70,18 +90,20 @@ def layouts(itl3: Any) -> dict[str, Weights]:
         "binary grid with holes",
         "wide grid, rows longer than 4,096 cells",
         "ITL3 map",
+        "grid numbered at random",
     ],
 )
 def test_each_permuted_sum_equals_the_sum_over_its_pairs(
     name: str, mode: int, layouts: dict[str, Weights]
 ) -> None:
     w = layouts[name]
-    expected_layout = pair_sums.RowLayout if name == "ITL3 map" else pair_sums.DiagonalLayout
-    assert isinstance(w.pair_layout, expected_layout)
+    by_rows = name in ("ITL3 map", "grid numbered at random")
+    assert isinstance(w.pair_layout, pair_sums.RowLayout if by_rows else pair_sums.DiagonalLayout)
     values = np.random.default_rng(mode).lognormal(size=w.n)
     sums = pair_sums.permuted_pair_sums(values, w.pair_layout, mode, 9, BASE)
+    pairs = _pairs_as_read(w)
     for p in (0, 4, 8):
-        direct, scale = _direct_sums(values, w.pairs, mode, p)
+        direct, scale = _direct_sums(values, pairs, mode, p)
         assert abs(sums[p] - direct) <= 1e-12 * scale
 
 
@@ -105,6 +127,17 @@ def test_diagonals_and_their_exceptions_rebuild_the_pairs(queen: bool, holes: bo
     assert len(layout.positions) * 8 <= w.pairs.nnz
 
 
+def test_areas_numbered_at_random_are_renumbered_so_that_neighbours_sit_close() -> None:
+    # Reverse Cuthill–McKee brings a scrambled grid back to a narrow band: on average a pair of
+    # neighbours is a few hundred places apart, not a third of the array.
+    w = _scrambled(Weights.grid(300, 250))
+    layout = w.pair_layout
+    assert isinstance(layout, pair_sums.RowLayout)
+    assert sorted(layout.order) == list(range(w.n))
+    rows = np.repeat(np.arange(w.n), np.diff(layout.indptr))
+    assert np.mean(layout.indices - rows) < 400 < np.mean(np.abs(w.pairs.tocoo().col - w.pairs.tocoo().row))
+
+
 def test_scattered_links_are_read_by_rows() -> None:
     # Ten nearest neighbours of random points: links reach all over the matrix.
     points = np.random.default_rng(3).uniform(size=(2_000, 2))
@@ -114,14 +147,17 @@ def test_scattered_links_are_read_by_rows() -> None:
     assert isinstance(w.pair_layout, pair_sums.RowLayout)
 
 
-def test_grid_permutations_match_the_analytical_moments() -> None:
-    # 90,000 cells: the bucketed shuffle with pair sums taken bucket by bucket, end to end.
+@pytest.mark.parametrize("scrambled", [False, True])
+def test_grid_permutations_match_the_analytical_moments(scrambled: bool) -> None:
+    # 90,000 cells: pair sums by diagonals bucket by bucket, or by renumbered rows, end to end.
     side, permutations = 300, 2_000
     cells = np.arange(side * side)
     y = np.sin(cells % side / 9.0) + np.random.default_rng(5).normal(size=side * side)
-    result = moran(
-        y, Weights.grid(side, side), permutations=permutations, seed=6, alternative="greater"
-    )
+    w = Weights.grid(side, side)
+    if scrambled:
+        order = np.random.default_rng(1).permutation(w.n)
+        w, y = _scrambled(w), y[order]
+    result = moran(y, w, permutations=permutations, seed=6, alternative="greater")
     sim = result.simulation
     assert sim is not None and result.variance_randomisation is not None
     assert abs(sim.mean - result.expected) < 5 * np.sqrt(result.variance_randomisation / permutations)
