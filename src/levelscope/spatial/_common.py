@@ -41,6 +41,16 @@ def aligned_values(values: ArrayLike | pd.Series, weights: Weights) -> NDArray[n
     return y
 
 
+def dot(a: NDArray[np.float64], b: NDArray[np.float64]) -> float:
+    """``Σ_i a_i b_i``, on purpose without BLAS.
+
+    After a call, OpenBLAS's worker threads keep spinning for a while (about a tenth of a
+    second), holding a core that the compiled permutation kernels, which usually come next,
+    would use: a 40,000-cell Moran's I took 0.078 s after ``z @ z`` and 0.042 s after this.
+    """
+    return float(np.einsum("i,i->", a, b))
+
+
 def transformed(weights: Weights, transform: Transform | None) -> Weights:
     return weights if transform is None else weights.transformed(transform)
 

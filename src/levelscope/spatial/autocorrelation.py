@@ -28,6 +28,7 @@ from levelscope.spatial._common import (
     aligned_values,
     check_alternative,
     check_permutations,
+    dot,
     fdr_threshold,
     normal_p_value,
     permutation_p_value,
@@ -258,8 +259,8 @@ def moran(
     s0, s1, s2 = w.s0, w.s1, w.s2
     if s0 == 0:
         raise UndefinedMeasureError("the weights have no links (every area is an island)")
-    zz = float(z @ z)
-    statistic = float(n / s0 * (z @ w.lag(z)) / zz)
+    zz = dot(z, z)
+    statistic = n / s0 * dot(z, w.lag(z)) / zz
 
     expected = -1.0 / (n - 1)
     s02 = s0 * s0
@@ -305,7 +306,7 @@ def geary(
     rows, cols = w.sparse.nonzero()
     # nonzero() follows CSR order, so the data array lines up with (rows, cols).
     squared = float(np.sum(w.sparse.data * (y[rows] - y[cols]) ** 2))
-    denominator = 2.0 * s0 * float(z @ z)
+    denominator = 2.0 * s0 * dot(z, z)
     statistic = (n - 1) * squared / denominator
 
     s02 = s0 * s0
@@ -350,10 +351,10 @@ def getis_ord_global(
     if s0 == 0:
         raise UndefinedMeasureError("the weights have no links (every area is an island)")
     total = y.sum()
-    denominator = total**2 - float(y @ y)
+    denominator = total**2 - dot(y, y)
     if denominator <= 0:
         raise UndefinedMeasureError("Getis–Ord G needs at least two areas with positive values")
-    statistic = float(y @ w.lag(y)) / denominator
+    statistic = dot(y, w.lag(y)) / denominator
 
     expected = s0 / (n * (n - 1))
     s02 = s0 * s0
@@ -536,11 +537,11 @@ def local_moran(
     n = len(y)
     z = _centred(y) / y.std()
     lag = w.lag(z)
-    scale = (n - 1) * z / float(z @ z)
+    scale = (n - 1) * z / dot(z, z)
     local_i = scale * lag
     quadrant = np.where(z > 0, np.where(lag > 0, 1, 4), np.where(lag > 0, 2, 3)).astype(np.int64)
 
-    m2 = float(z @ z) / n
+    m2 = dot(z, z) / n
     wi = np.asarray(w.sparse.sum(axis=1)).ravel()
     wi2 = np.asarray(w.sparse.multiply(w.sparse).sum(axis=1)).ravel()
     expected_c = -(z**2 * wi) / ((n - 1) * m2)
