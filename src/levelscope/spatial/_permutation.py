@@ -6,7 +6,9 @@ from a NumPy ``Generator``, so results are identical for a given seed whatever t
 threads, and permutations run in parallel without sharing state.
 
 An array that fits in a core's cache is shuffled in place with the "inside-out" Fisher–Yates
-method, two 32-bit draws per random word. A larger one is shuffled with the Rao–Sandelius method:
+method. Each step needs a random integer below the step's number; while those are below 4,096,
+one 32-bit multiply-and-reject draw serves two steps (four steps per 64-bit random word), then
+one draw serves one step. A larger one is shuffled with the Rao–Sandelius method:
 scatter the values into up to 256 random buckets (one sequential pass, eight bucket numbers per
 random word), then shuffle each bucket while it sits in cache, writing it to its place in the
 output. Given the bucket sizes every arrangement is equally likely, so the permutation is exactly
