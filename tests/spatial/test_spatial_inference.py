@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats
 from shapely.geometry import box
+from spatial_helpers import order_counts, shuffles
 
 from levelscope.spatial import Weights, geary, getis_ord_global, local_moran, moran, spatial_gini
 
@@ -172,14 +173,8 @@ def test_bucket_shuffle_is_uniform_even_when_full_buckets_force_redraws() -> Non
     from levelscope.spatial import _permutation as kernels
 
     values = np.arange(6, dtype=np.float64)
-    out, buf, pos = np.empty(6), np.empty(20), np.zeros(2, dtype=np.uint64)
-    counts: dict[tuple[float, ...], int] = {}
-    # States cross into Python as plain integers: hand them back unsigned.
-    state = np.uint64(kernels.permutation_state(12345, 0))
-    for _ in range(72_000):
-        state = np.uint64(kernels.shuffle(values, out, buf, pos, 4, 10, state))
-        key = tuple(out.tolist())
-        counts[key] = counts.get(key, 0) + 1
+    start = kernels.permutation_state(12345, 0)
+    counts = order_counts(shuffles(values, start, 72_000, layout=(2, 4, 10)))
     assert all(sorted(k) == list(values) for k in counts)
     assert len(counts) == 720
     observed = np.array(list(counts.values()))
@@ -209,13 +204,7 @@ def test_in_place_shuffle_gives_every_order_equally_often() -> None:
 
     values = np.arange(6, dtype=np.float64)
     assert kernels.bucket_layout(6)[0] == 1
-    out, buf, pos = np.empty(6), np.empty(0), np.zeros(1, dtype=np.uint64)
-    counts: dict[tuple[float, ...], int] = {}
-    state = np.uint64(kernels.permutation_state(777, 0))
-    for _ in range(72_000):
-        state = np.uint64(kernels.shuffle(values, out, buf, pos, 6, 0, state))
-        key = tuple(out.tolist())
-        counts[key] = counts.get(key, 0) + 1
+    counts = order_counts(shuffles(values, kernels.permutation_state(777, 0), 72_000))
     assert len(counts) == 720
     assert stats.chisquare(np.array(list(counts.values()))).pvalue > 0.001
 
@@ -227,15 +216,10 @@ def test_shuffle_puts_every_value_anywhere_with_equal_chance(n: int) -> None:
     # array, and each twentieth of the values must reach the first position, equally often.
     from levelscope.spatial import _permutation as kernels
 
-    buckets, capacity, spacing = kernels.bucket_layout(n)
-    assert buckets == (1 if n == 5_000 else 128)
+    assert kernels.bucket_layout(n)[0] == (1 if n == 5_000 else 128)
     values = np.arange(n, dtype=np.float64)
-    out, buf = np.empty(n), np.empty(buckets * spacing)
-    pos = np.zeros(buckets, dtype=np.uint64)
-    state = np.uint64(kernels.permutation_state(99, 0))
     first_at, last_at, at_start = [], [], []
-    for _ in range(4_000):
-        state = np.uint64(kernels.shuffle(values, out, buf, pos, capacity, spacing, state))
+    for out in shuffles(values, kernels.permutation_state(99, 0), 4_000):
         first_at.append(int(np.argmax(out == 0)))
         last_at.append(int(np.argmax(out == n - 1)))
         at_start.append(out[0])
