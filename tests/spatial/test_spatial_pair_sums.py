@@ -11,12 +11,13 @@ from typing import Any
 import numpy as np
 import pytest
 from scipy import sparse
+from spatial_helpers import shuffles
 
 from levelscope.spatial import Weights, moran
 from levelscope.spatial import _pair_sums as pair_sums
 from levelscope.spatial import _permutation as kernels
 
-BASE = 2024
+SEED = 2024
 MODES = {
     pair_sums.MODE_PRODUCT: lambda a, b: a * b,
     pair_sums.MODE_SQUARED: lambda a, b: (a - b) ** 2,
@@ -52,13 +53,9 @@ def _pairs_as_read(w: Weights) -> sparse.csr_array:
 
 
 def _permuted(values: np.ndarray, p: int) -> np.ndarray:
-    """The values in the order permutation ``p`` of the kernels puts them."""
-    buckets, capacity, spacing = kernels.bucket_layout(len(values))
-    out, buf = np.empty(len(values)), np.empty(buckets * spacing)
-    pos = np.zeros(buckets, dtype=np.uint64)
-    state = kernels.permutation_state(BASE, p)
-    kernels.shuffle(values, out, buf, pos, capacity, spacing, np.uint64(state))
-    return out
+    """The values in the order permutation ``p`` of the kernels puts them, for ``SEED``."""
+    state = kernels.permutation_state(kernels.stream_seed(SEED), p)
+    return next(shuffles(values, state, 1))
 
 
 def _direct_sums(values: np.ndarray, pairs: sparse.csr_array, mode: int, p: int) -> tuple[float, float]:
@@ -100,7 +97,7 @@ def test_each_permuted_sum_equals_the_sum_over_its_pairs(
     by_rows = name in ("ITL3 map", "grid numbered at random")
     assert isinstance(w.pair_layout, pair_sums.RowLayout if by_rows else pair_sums.DiagonalLayout)
     values = np.random.default_rng(mode).lognormal(size=w.n)
-    sums = pair_sums.permuted_pair_sums(values, w.pair_layout, mode, 9, BASE)
+    sums = pair_sums.permuted_pair_sums(values, w.pair_layout, mode, 9, SEED)
     pairs = _pairs_as_read(w)
     for p in (0, 4, 8):
         direct, scale = _direct_sums(values, pairs, mode, p)
@@ -173,9 +170,9 @@ def test_grid_permutations_do_not_depend_on_the_number_of_threads() -> None:
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        alone = pair_sums.permuted_pair_sums(y, w.pair_layout, pair_sums.MODE_PRODUCT, 41, BASE)
+        alone = pair_sums.permuted_pair_sums(y, w.pair_layout, pair_sums.MODE_PRODUCT, 41, SEED)
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-        together = pair_sums.permuted_pair_sums(y, w.pair_layout, pair_sums.MODE_PRODUCT, 41, BASE)
+        together = pair_sums.permuted_pair_sums(y, w.pair_layout, pair_sums.MODE_PRODUCT, 41, SEED)
     finally:
         numba.set_num_threads(before)
     np.testing.assert_array_equal(alone, together)

@@ -36,6 +36,7 @@ from levelscope.spatial._permutation import (
     scatter,
     shuffle,
     shuffle_run,
+    stream_seed,
 )
 
 MODE_PRODUCT = 0  # Σ w_ij v_i v_j          (Moran's I, Getis–Ord G)
@@ -180,14 +181,15 @@ def permuted_pair_sums(
     layout: PairLayout,
     mode: int,
     n_permutations: int,
-    base: int,
+    seed: int | np.random.Generator | None,
 ) -> NDArray[np.float64]:
     """``Σ_ij w_ij f(v_π(i), v_π(j))`` for ``n_permutations`` random permutations ``π``.
 
     ``layout`` is ``Weights.pair_layout``: each pair of neighbours once, with the weights of both
-    directions summed. Permutation ``p`` always uses stream ``p``, so the result does not depend
-    on how the work is split between threads.
+    directions summed. Permutation ``p`` always uses stream ``p`` below ``stream_seed(seed)``, so
+    the result does not depend on how the work is split between threads.
     """
+    base = stream_seed(seed)
     values = np.ascontiguousarray(values, dtype=np.float64)
     # Work is handed out one piece at a time: on a shared machine one core may run slower than
     # the other, and a fixed split would leave the faster one idle at the end.

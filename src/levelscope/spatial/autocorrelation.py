@@ -131,14 +131,6 @@ class GlobalStatistic(Result):
         return "\n".join(lines)
 
 
-def _permuted_pair_sums(
-    values: NDArray[np.float64], w: Weights, mode: int, permutations: int, seed: Any
-) -> NDArray[np.float64]:
-    return _pair_sums.permuted_pair_sums(
-        values, w.pair_layout, mode, permutations, _permutation.stream_seed(seed)
-    )
-
-
 def _simulation(
     observed: float, simulated: NDArray[np.float64], alternative: Alternative
 ) -> PermutationSummary:
@@ -272,7 +264,9 @@ def moran(
 
     simulation = None
     if permutations:
-        pair_sums = _permuted_pair_sums(z, w, _pair_sums.MODE_PRODUCT, permutations, seed)
+        pair_sums = _pair_sums.permuted_pair_sums(
+            z, w.pair_layout, _pair_sums.MODE_PRODUCT, permutations, seed
+        )
         simulation = _simulation(statistic, n / s0 * pair_sums / zz, alternative)
     return _global_result(
         "Moran's I", statistic, expected, variance_normal, variance_rand, w, alternative, simulation
@@ -320,7 +314,9 @@ def geary(
 
     simulation = None
     if permutations:
-        pair_sums = _permuted_pair_sums(y, w, _pair_sums.MODE_SQUARED, permutations, seed)
+        pair_sums = _pair_sums.permuted_pair_sums(
+            y, w.pair_layout, _pair_sums.MODE_SQUARED, permutations, seed
+        )
         simulation = _simulation(statistic, (n - 1) * pair_sums / denominator, alternative)
     return _global_result(
         "Geary's C", statistic, 1.0, variance_normal, variance_rand, w, alternative, simulation
@@ -371,7 +367,9 @@ def getis_ord_global(
 
     simulation = None
     if permutations:
-        pair_sums = _permuted_pair_sums(y, w, _pair_sums.MODE_PRODUCT, permutations, seed)
+        pair_sums = _pair_sums.permuted_pair_sums(
+            y, w.pair_layout, _pair_sums.MODE_PRODUCT, permutations, seed
+        )
         simulation = _simulation(statistic, pair_sums / denominator, alternative)
     return _global_result("Getis-Ord G", statistic, expected, variance, None, w, alternative, simulation)
 

@@ -20,7 +20,7 @@ from numpy.typing import ArrayLike
 
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
-from levelscope.spatial import _pair_sums, _permutation
+from levelscope.spatial import _pair_sums
 from levelscope.spatial._common import aligned_values, check_permutations
 from levelscope.spatial.weights import Weights
 
@@ -122,8 +122,7 @@ def spatial_gini(
     if not permutations:
         return result
     simulated_neighbour = _pair_sums.permuted_pair_sums(
-        y, w.pair_layout, _pair_sums.MODE_ABSOLUTE, permutations,
-        _permutation.stream_seed(seed),
+        y, w.pair_layout, _pair_sums.MODE_ABSOLUTE, permutations, seed
     )
     simulated = total - simulated_neighbour
     larger = int((simulated >= non_neighbour_sum).sum())
