@@ -95,7 +95,7 @@ def pair_layout(pairs: sparse.csr_array) -> PairLayout:
     return _diagonal_layout(pairs) or _row_layout(*_close_order(pairs))
 
 
-def _row_layout(pairs: sparse.csr_array, order: NDArray[np.int64] | None = None) -> RowLayout:
+def _row_layout(pairs: sparse.csr_array, order: NDArray[np.int64]) -> RowLayout:
     """Rows with each weight given as a code into a table of the distinct weights.
 
     Contiguity weights have few distinct values (binary: one; row-standardised: one per pair
@@ -104,8 +104,6 @@ def _row_layout(pairs: sparse.csr_array, order: NDArray[np.int64] | None = None)
     themselves and the codes count up.
     """
     indptr, indices, data = csr_parts(pairs)
-    if order is None:
-        order = np.arange(pairs.shape[0], dtype=np.int64)
     codes, table = pd.factorize(data)  # exact equality of floats: no weight is rounded
     if len(table) <= 256:
         return RowLayout(
@@ -123,18 +121,22 @@ def _close_order(pairs: sparse.csr_array) -> tuple[sparse.csr_array, NDArray[np.
     than the areas' own order (a map sorted by area code often is already).
     """
     n = pairs.shape[0]
+    if pairs.nnz == 0:
+        return pairs, np.arange(n, dtype=np.int64)
     both = sparse.csr_matrix(pairs + pairs.T)
     order = reverse_cuthill_mckee(both, symmetric_mode=True).astype(np.int64)
     relabelled = sparse.csr_array(sparse.triu(both[order][:, order], k=1))
     relabelled.sort_indices()
-    if _mean_reach(relabelled) < _mean_reach(pairs):
+    if np.mean(_reach(relabelled)[1]) < np.mean(_reach(pairs)[1]):
         return relabelled, order
     return pairs, np.arange(n, dtype=np.int64)
 
 
-def _mean_reach(pairs: sparse.csr_array) -> float:
-    rows = np.repeat(np.arange(pairs.shape[0]), np.diff(pairs.indptr))
-    return float(np.mean(pairs.indices - rows)) if pairs.nnz else 0.0
+def _reach(pairs: sparse.csr_array) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each pair's first area, and how far after it the second lies (at least 1: the pairs
+    are the upper triangle)."""
+    rows = np.repeat(np.arange(pairs.shape[0], dtype=np.int64), np.diff(pairs.indptr))
+    return rows, pairs.indices.astype(np.int64) - rows
 
 
 def _diagonal_layout(pairs: sparse.csr_array) -> DiagonalLayout | None:
@@ -144,11 +146,10 @@ def _diagonal_layout(pairs: sparse.csr_array) -> DiagonalLayout | None:
     rest are exceptions. Worth it only while exceptions are few: at most one pair in eight.
     """
     n = pairs.shape[0]
-    indptr, indices, data = csr_parts(pairs)
+    data = pairs.data
     if len(data) == 0:
         return None
-    rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
-    reach = indices.astype(np.int64) - rows  # at least 1: the pairs are the upper triangle
+    rows, reach = _reach(pairs)
     offsets = np.sort(pd.unique(reach))
     if len(offsets) > _MAX_DIAGONALS or offsets[-1] > max(_MAX_REACH, n // 64):
         return None
