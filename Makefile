@@ -34,6 +34,7 @@ run: install
 lint: install-test
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: install-test
 	bash scripts/install-system-deps.sh

@@ -31,7 +31,7 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def demo_workspace_path(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo workspace built once per test session from the real files (read-only for tests)."""
-    from levelscope.data import Workspace
+    from levelscope import Workspace
     from levelscope.data.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
@@ -42,7 +42,7 @@ def demo_workspace_path(shared_data: Path, tmp_path_factory: pytest.TempPathFact
 
 @pytest.fixture()
 def demo_workspace(demo_workspace_path: Path):  # type: ignore[no-untyped-def]
-    from levelscope.data import Workspace
+    from levelscope import Workspace
 
     ws = Workspace.open(demo_workspace_path, read_only=True)
     yield ws

@@ -7,7 +7,8 @@
 
 from __future__ import annotations
 
-from levelscope.data import Geography, ImportReport, Indicator, Layout, Level, Workspace
+from levelscope.data import Geography, ImportReport, Indicator, Layout, Level
+from levelscope.workspace import Workspace
 
 __version__ = "0.1.0"
 

@@ -10,7 +10,7 @@ import xlrd
 from inequality.gini import Gini
 from inequality.theil import Theil
 
-from levelscope.data import Workspace
+from levelscope import Workspace
 from levelscope.errors import UndefinedMeasureError
 
 

@@ -206,7 +206,7 @@ def test_cli_writes_png_cluster_map_in_the_right_colours(
 ) -> None:
     from PIL import Image
 
-    from levelscope.data import Workspace
+    from levelscope import Workspace
 
     out, table = tmp_path / "clusters.png", tmp_path / "clusters.csv"
     run = run_clusters_cli(demo_workspace_path, out, table)
@@ -246,7 +246,7 @@ def test_transition_heat_map_exports_to_png_at_the_requested_size(
     from PIL import Image
     from plotly.colors import sample_colorscale, unlabel_rgb
 
-    from levelscope.data import Workspace
+    from levelscope import Workspace
 
     with Workspace.open(demo_workspace_path, read_only=True) as ws:
         report = ws.convergence("gva_per_hour_worked", "itl3", k=5, spatial=False)

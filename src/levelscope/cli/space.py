@@ -26,6 +26,8 @@ from levelscope.cli.common import (
     print_frame,
     write_frame,
 )
+from levelscope.convergence.analysis import workspace_convergence
+from levelscope.spatial.clusters import workspace_clusters
 from levelscope.spatial.weights import NEIGHBOURS, Neighbours
 
 IndicatorArg = Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_hour_worked.")]
@@ -100,8 +102,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Spatial clusters: global Moran's I and local (LISA) clusters of an indicator."""
         with open_workspace(workspace, read_only=True) as ws, analysis_errors():
-            result = ws.clusters(
-                indicator, level, period, neighbours=_neighbours(neighbours), k=k,
+            result = workspace_clusters(
+                ws, indicator, level, period, neighbours=_neighbours(neighbours), k=k,
                 permutations=permutations, alpha=alpha, fdr=fdr, seed=seed,
             )
         console.print(result.summary())
@@ -137,8 +139,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Convergence: beta and sigma convergence, Markov mobility and rank mobility."""
         with open_workspace(workspace, read_only=True) as ws, analysis_errors():
-            report = ws.convergence(
-                indicator, level, start, end, measure=measure, k=k, spatial=spatial,
+            report = workspace_convergence(
+                ws, indicator, level, start, end, measure=measure, k=k, spatial=spatial,
                 neighbours=_neighbours(neighbours),
             )
         console.print(report.summary())

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -19,6 +19,9 @@ from levelscope.convergence.sigma import Measure, SigmaConvergence, sigma_conver
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 from levelscope.spatial.weights import Neighbours, Weights
+
+if TYPE_CHECKING:
+    from levelscope.data.store import Workspace
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -108,7 +111,7 @@ def assess_convergence(
 
 
 def workspace_convergence(
-    workspace: Any,
+    ws: Workspace,
     indicator: str,
     level: str,
     start: str | None = None,
@@ -127,7 +130,7 @@ def workspace_convergence(
     analyses use every area with data). Backs
     ``Workspace.convergence``.
     """
-    observations = workspace.observations(indicator, level)
+    observations = ws.observations(indicator, level)
     if observations.empty:
         raise UndefinedMeasureError(f"no observations of {indicator!r} at level {level!r}")
     panel = panel_from_long(observations, area="geography_code", period="period")
@@ -154,11 +157,11 @@ def workspace_convergence(
     window = window[complete]
     weights = None
     if spatial:
-        codes, _, _ = workspace.geometries(level)
+        codes, _, _ = ws.geometries(level)
         stored = set(codes)
         with_shape = [c for c in window.index if c in stored]
         if len(with_shape) >= 4:
-            weights = Weights.from_workspace(workspace, level, neighbours, codes=with_shape)
+            weights = Weights.from_workspace(ws, level, neighbours, codes=with_shape)
     result = assess_convergence(window, measure=measure, k=k, weights=weights)
     return ConvergenceReport(
         beta=result.beta,
@@ -169,5 +172,5 @@ def workspace_convergence(
         indicator=indicator,
         level=level,
         dropped=dropped,
-        provenance=workspace.provenance(indicator),
+        provenance=ws.provenance(indicator),
     )

@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Self
 
 import duckdb
 import ibis
@@ -24,6 +24,10 @@ from levelscope.data.periods import parse_period
 from levelscope.data.schema import LATEST_VERSION, MIGRATIONS
 from levelscope.errors import NotFoundError, WorkspaceError
 from levelscope.results import Provenance, Source
+
+if TYPE_CHECKING:
+    from levelscope.data.importers import ImportReport
+    from levelscope.data.layout import Layout
 
 ENV_WORKSPACE = "LEVELSCOPE_WORKSPACE"
 
@@ -50,9 +54,12 @@ def _as_date(value: DateLike | None) -> dt.date | None:
 
 
 class Workspace:
-    """A levelscope workspace: one DuckDB file.
+    """A levelscope workspace: one DuckDB file of places, indicators and observations.
 
-    Open one with :meth:`open`; use it as a context manager to close it when done.
+    This class stores and queries; it computes nothing. The analyses over a workspace live with
+    the analyses (e.g. :func:`levelscope.measures.over_time.inequality_over_time`), and
+    :class:`levelscope.Workspace` adds shortcuts to them (``ws.inequality(...)``). Open one with
+    :meth:`open`; use it as a context manager to close it when done.
 
     Examples
     --------
@@ -68,7 +75,7 @@ class Workspace:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Workspace:
+    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Self:
         """Open (creating and migrating if need be) the workspace at ``path``.
 
         Parameters
@@ -98,7 +105,7 @@ class Workspace:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> Workspace:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -415,30 +422,10 @@ class Workspace:
             )
         return Provenance.of(sources)
 
-    # -- analyses over the panel -----------------------------------------------------------------
-    def inequality(
-        self,
-        indicator: str,
-        level: Level | str,
-        periods: str | Sequence[str] | None = None,
-        weight: str | None = None,
-        measures: Sequence[str] | None = None,
-        as_of: DateLike | None = None,
-        missing_weights: Literal["error", "drop"] = "error",
-    ) -> Any:
-        """Inequality of an indicator across the areas of a level, period by period.
-
-        See :func:`levelscope.measures.over_time.inequality_over_time`; returns an
-        ``InequalityOverTime`` result.
-        """
-        from levelscope.measures.over_time import inequality_over_time
-        from levelscope.measures.panel import DEFAULT_MEASURES
-
-        return inequality_over_time(self, indicator, str(Level(level)), periods, weight,
-                                    measures or DEFAULT_MEASURES, as_of, missing_weights)
-
     # -- imports and exports -------------------------------------------------------------------
-    def import_file(self, path: str | Path, layout: Any = None, **options: Any) -> Any:
+    def import_file(
+        self, path: str | Path, layout: Layout | dict[str, Any] | None = None, **options: Any
+    ) -> ImportReport:
         """Validate a file and write its observations in one transaction.
 
         See :func:`levelscope.data.importers.import_file` for the parameters; returns an
@@ -448,7 +435,7 @@ class Workspace:
 
         return import_file(self, path, layout, **options)
 
-    def import_frame(self, frame: pd.DataFrame, **options: Any) -> Any:
+    def import_frame(self, frame: pd.DataFrame, **options: Any) -> ImportReport:
         """Validate a tidy frame of observations and write it (see ``importers.import_frame``)."""
         from levelscope.data.importers import import_frame
 
@@ -488,36 +475,6 @@ class Workspace:
         for table in ("geography", "indicator", "observation", "import_log"):
             out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
-
-    def clusters(
-        self, indicator: str, level: Level | str, period: str | None = None, **options: Any
-    ) -> Any:
-        """Global Moran's I and LISA clusters of an indicator across the areas of a level.
-
-        See :func:`levelscope.spatial.clusters.workspace_clusters` (``period`` defaults to the
-        latest; ``options`` such as ``neighbours``, ``permutations``, ``fdr``, ``seed``);
-        returns a ``ClusterAnalysis``.
-        """
-        from levelscope.spatial.clusters import workspace_clusters
-
-        return workspace_clusters(self, indicator, str(Level(level)), period, **options)
-
-    def convergence(
-        self,
-        indicator: str,
-        level: Level | str,
-        start: str | None = None,
-        end: str | None = None,
-        **options: Any,
-    ) -> Any:
-        """Beta and sigma convergence, Markov chains and rank mobility of an indicator.
-
-        See :func:`levelscope.convergence.analysis.workspace_convergence` (``options`` such as
-        ``measure``, ``k``, ``spatial``, ``neighbours``); returns a ``ConvergenceReport``.
-        """
-        from levelscope.convergence.analysis import workspace_convergence
-
-        return workspace_convergence(self, indicator, str(Level(level)), start, end, **options)
 
 
 def _is_list(value: object) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -20,6 +20,9 @@ from levelscope.results import Result
 from levelscope.spatial._common import Alternative
 from levelscope.spatial.autocorrelation import GlobalStatistic, LocalMoran, local_moran, moran
 from levelscope.spatial.weights import Neighbours, Weights
+
+if TYPE_CHECKING:
+    from levelscope.data.store import Workspace
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -118,37 +121,48 @@ def find_clusters(
 
 
 def workspace_clusters(
-    workspace: Any,
+    ws: Workspace,
     indicator: str,
     level: str,
     period: str | None = None,
-    **options: Any,
+    *,
+    neighbours: Neighbours = "fuzzy",
+    k: int = 6,
+    threshold: float | None = None,
+    permutations: int = 999,
+    alpha: float = 0.05,
+    fdr: bool = False,
+    seed: int | None = None,
+    alternative: Alternative = "two-sided",
 ) -> ClusterAnalysis:
     """:func:`find_clusters` for an indicator at one level of a workspace, in one period.
 
     ``period`` defaults to the latest period with observations. Areas with a value but no
     stored boundary are left out and listed in ``left_out``; areas with a boundary but no value
-    are not on the map. ``options`` go to :func:`find_clusters`. Backs
+    are not on the map. The other parameters are those of :func:`find_clusters`. Backs
     ``Workspace.clusters``.
     """
-    observations = workspace.observations(indicator, level)
+    observations = ws.observations(indicator, level)
     if observations.empty:
         raise UndefinedMeasureError(f"no observations of {indicator!r} at level {level!r}")
     if period is None:
-        latest = observations.loc[observations["period_end"].idxmax(), "period"]
-        period = str(latest)
+        newest = observations["period_end"] == observations["period_end"].max()
+        period = str(observations.loc[newest, "period"].iloc[0])
     chosen = observations[observations["period"] == period]
     if chosen.empty:
         known = sorted(observations["period"].astype(str).unique())
         raise UndefinedMeasureError(f"no observations of {indicator!r} in {period!r}; periods: {known}")
     values = chosen.dropna(subset=["value"]).set_index("geography_code")["value"].astype(float)
-    codes, shapes, crs = workspace.geometries(level)
+    codes, shapes, crs = ws.geometries(level)
     if not codes:
         raise UndefinedMeasureError(f"no area at level {level!r} has a boundary in the workspace")
     geometries = dict(zip(codes, shapes, strict=True))
     left_out = tuple(str(c) for c in values.index if c not in geometries)
     values = values[[c in geometries for c in values.index]]
-    result = find_clusters(values, geometries, crs=crs, **options)
+    result = find_clusters(
+        values, geometries, neighbours=neighbours, k=k, threshold=threshold,
+        permutations=permutations, alpha=alpha, fdr=fdr, seed=seed, alternative=alternative, crs=crs,
+    )
     return ClusterAnalysis(
         global_moran=result.global_moran,
         local=result.local,
@@ -158,5 +172,5 @@ def workspace_clusters(
         indicator=indicator,
         period=period,
         left_out=left_out,
-        provenance=workspace.provenance(indicator),
+        provenance=ws.provenance(indicator),
     )

@@ -29,6 +29,8 @@ from levelscope.spatial._pair_sums import PairLayout, pair_layout
 if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
+    from levelscope.data.store import Workspace
+
 Transform = Literal["original", "row", "binary"]
 ContiguityMethod = Literal["vertex", "strict"]
 #: How :meth:`Weights.build` links areas.
@@ -241,7 +243,7 @@ class Weights:
     @classmethod
     def from_workspace(
         cls,
-        workspace: Any,
+        ws: Workspace,
         level: str,
         neighbours: Neighbours = "fuzzy",
         *,
@@ -251,11 +253,11 @@ class Weights:
     ) -> Weights:
         """Weights between the areas of a workspace level from their stored boundaries.
 
-        ``workspace.geometries(level)`` gives the codes, shapes and CRS; ``codes`` keeps only
+        ``ws.geometries(level)`` gives the codes, shapes and CRS; ``codes`` keeps only
         those areas (in that order); a code without a boundary is an error. Other arguments as
         :meth:`build`.
         """
-        stored, shapes, _ = workspace.geometries(level)
+        stored, shapes, _ = ws.geometries(level)
         if not stored:
             raise UndefinedMeasureError(f"no area at level {level!r} has a boundary in the workspace")
         by_code = dict(zip(stored, shapes, strict=True))

@@ -4,7 +4,7 @@ The endpoints only translate between HTTP and :mod:`levelscope.measures`, as the
 does (``levelscope inequality``):
 
 * ``GET /api/measures/inequality/{indicator}`` — the tidy table of
-  :meth:`Workspace.inequality <levelscope.data.store.Workspace.inequality>` (period, year,
+  :func:`~levelscope.measures.over_time.inequality_over_time` (period, year,
   measure, value, n, total_weight), optionally weighted by another indicator (e.g. population);
   ``?format=csv`` downloads it.
 * ``POST /api/measures/compute`` — values (and optional frequency weights) in, each measure's
@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from levelscope.measures import parse_measure
 from levelscope.measures.inequality import MeasureSpec
+from levelscope.measures.over_time import inequality_over_time
 from levelscope.measures.panel import DEFAULT_MEASURES
 from levelscope.web.api.explorer import (
     CSV_RESPONSE,
@@ -135,9 +136,9 @@ def inequality(
         if weight is not None:
             check_indicator_at(ex, weight, level)
         labels = [spec.label for spec in measure_specs(measures or DEFAULT_MEASURES)]
-        result = ex.ws.inequality(indicator, level, periods=chosen or None, weight=weight,
-                                  measures=measures or DEFAULT_MEASURES,
-                                  missing_weights=missing_weights)
+        result = inequality_over_time(ex.ws, indicator, level, periods=chosen or None, weight=weight,
+                                      measures=measures or DEFAULT_MEASURES,
+                                      missing_weights=missing_weights)
     if format == "csv":
         return csv_response(result.to_frame(), f"{indicator}-{level}-inequality")
     return {

@@ -2,8 +2,8 @@
 
 The endpoints only translate between HTTP and the analyses the command line runs
 (``levelscope clusters`` and ``levelscope convergence``): every number comes from
-:meth:`Workspace.clusters <levelscope.data.store.Workspace.clusters>` and
-:meth:`Workspace.convergence <levelscope.data.store.Workspace.convergence>`.
+:func:`~levelscope.spatial.clusters.workspace_clusters` and
+:func:`~levelscope.convergence.analysis.workspace_convergence`.
 
 * ``GET /api/space/clusters/{indicator}`` — global Moran's I and the local Moran's I (LISA) of
   every area in one period; ``?format=csv`` downloads the per-area table.
@@ -26,11 +26,11 @@ import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from levelscope.convergence.analysis import ConvergenceReport
+from levelscope.convergence.analysis import ConvergenceReport, workspace_convergence
 from levelscope.convergence.markov import MobilityIndex
 from levelscope.errors import NotFoundError, UndefinedMeasureError
 from levelscope.spatial.autocorrelation import QUADRANT_LABELS
-from levelscope.spatial.clusters import ClusterAnalysis
+from levelscope.spatial.clusters import ClusterAnalysis, workspace_clusters
 from levelscope.web.api.explorer import (
     CSV_RESPONSE,
     Format,
@@ -279,7 +279,7 @@ def clusters(
     with answers():
         check_indicator_at(ex, indicator, level)
         check_boundaries(ex, level)
-        result = ex.ws.clusters(indicator, level, period, neighbours=weights, k=k,
+        result = workspace_clusters(ex.ws, indicator, level, period, neighbours=weights, k=k,
                                 permutations=permutations, alpha=alpha, fdr=fdr, seed=seed)
     table = area_table(ex, result, level)
     if format == "csv":
@@ -322,7 +322,7 @@ def convergence(
     Areas are weighted equally: the analyses behind this endpoint take no area weights."""
     with answers():
         check_indicator_at(ex, indicator, level)
-        report = ex.ws.convergence(indicator, level, start, end, measure=measure, k=classes,
+        report = workspace_convergence(ex.ws, indicator, level, start, end, measure=measure, k=classes,
                                    spatial=spatial, neighbours=weights)
         body = convergence_payload(report)
     if format == "csv":
