@@ -54,8 +54,8 @@ class Workspace(store.Workspace):
         Forwards to :func:`levelscope.measures.over_time.inequality_over_time`, which documents the
         parameters.
         """
+        from levelscope.measures.engine import DEFAULT_MEASURES
         from levelscope.measures.over_time import inequality_over_time
-        from levelscope.measures.panel import DEFAULT_MEASURES
 
         return inequality_over_time(self, indicator, str(Level(level)), periods, weight,
                                     measures or DEFAULT_MEASURES, as_of, missing_weights)
@@ -72,7 +72,7 @@ class Workspace(store.Workspace):
         permutations: int = 999,
         alpha: float = 0.05,
         fdr: bool = False,
-        seed: int | None = None,
+        seed: int | None = 0,
         alternative: Alternative = "two-sided",
     ) -> ClusterAnalysis:
         """Global Moran's I and LISA clusters of an indicator across the areas of a level.

@@ -2,7 +2,7 @@
 
 Sign-in goes through the programme pages' login form; saving needs the login session's CSRF
 token; the list and the saved pages show only what members of the user's organisation saved;
-the comparison page's figures agree with :func:`levelscope.design.store.compare_saved` and with
+the comparison page's figures agree with :func:`levelscope.design.saved.compare_saved` and with
 a change worked out by hand.
 """
 
@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from levelscope.design import load_framework, store
+from levelscope.design import load_framework
+from levelscope.design import saved as saved_assessments
 from levelscope.records import accounts
 from levelscope.records.db import connect, transaction
 from levelscope.web.app import create_app
@@ -89,7 +90,7 @@ class Site:
     def saved_count(self) -> int:
         factory = connect(self.url, migrate=False)
         with factory() as session:
-            count = session.scalar(sa.select(sa.func.count()).select_from(store.SavedAssessment))
+            count = session.scalar(sa.select(sa.func.count()).select_from(saved_assessments.SavedAssessment))
         factory.kw["bind"].dispose()
         return int(count or 0)
 
@@ -183,7 +184,7 @@ def test_comparison_matches_compare_saved_and_a_hand_calculation(site: Site) -> 
 
     factory = connect(site.url, migrate=False)
     with factory() as session:
-        expected = store.compare_saved(session, before_id, after_id, FW)
+        expected = saved_assessments.compare_saved(session, before_id, after_id, FW)
     factory.kw["bind"].dispose()
     assert set(rows) == {f.factor_id for f in expected.factors}
     for f in expected.factors:

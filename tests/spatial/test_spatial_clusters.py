@@ -96,3 +96,24 @@ def test_local_moran_plot_accepts_a_mapping_of_shapes(itl3: Any, log_gva: np.nda
     res = local_moran(log_gva, w, permutations=99, seed=1, fdr=True)
     figure = res.plot(dict(zip(itl3.index, itl3.geometry, strict=True)))
     assert "FDR" in figure.layout.title.text
+
+
+def test_dashboard_command_and_python_give_the_same_clusters(
+    demo_workspace: Any, demo_workspace_path: Path, tmp_path: Path
+) -> None:
+    """One implementation: the cluster map page, /api/space and ws.clusters agree area by area."""
+    from fastapi.testclient import TestClient
+
+    from levelscope.web.app import create_app
+
+    app = create_app(demo_workspace_path, records_url=f"sqlite:///{tmp_path / 'r.sqlite'}", warm=False)
+    with TestClient(app) as client:
+        page = client.get("/api/maps/weekly_pay/clusters", params={"level": "lad", "permutations": 199})
+        space = client.get("/api/space/clusters/weekly_pay", params={"level": "lad", "permutations": 199})
+    python = demo_workspace.clusters("weekly_pay", "lad", permutations=199).to_frame()
+    expected = python.set_index("geography_code")["cluster"]
+    for body, key, code in ((page.json(), "clusters", "geography_code"), (space.json(), "areas", "code")):
+        got = {row[code]: row["cluster"] for row in body[key]}
+        assert got == expected.to_dict()
+    # High-High clusters exist in the demo data, so the comparison is not of all-"Not significant".
+    assert (expected == "High-High").sum() > 0

@@ -30,7 +30,7 @@ from rich.table import Table
 
 from levelscope import design
 from levelscope.cli.common import EXIT_INVALID, EXIT_NOT_FOUND
-from levelscope.design import store
+from levelscope.design import saved as saved_assessments
 from levelscope.design.case_studies import Citation
 from levelscope.design.evidence import evidence_from_records
 from levelscope.errors import LevelscopeError, NotFoundError
@@ -180,7 +180,7 @@ def save(
     with transaction(connect(db), actor=_actor()) as session:
         if evidence:
             assessment = evidence_from_records(session, assessment, year=assessment.date.year)
-        saved = _or_exit(lambda: store.save_assessment(session, assessment, fw, note=note))
+        saved = _or_exit(lambda: saved_assessments.save_assessment(session, assessment, fw, note=note))
         console.print(
             f"saved assessment {saved.id}: {saved.strategy!r} for {saved.place_code}, "
             f"revision {saved.revision}, overall {saved.overall:.1f}"
@@ -195,7 +195,7 @@ def history(
 ) -> None:
     """List saved assessments, oldest first, with their overall scores."""
     with transaction(connect(db), actor=_actor()) as session:
-        rows = store.history_rows(store.assessment_history(session, place_code, strategy))
+        rows = saved_assessments.history_rows(saved_assessments.assessment_history(session, place_code, strategy))
     if not rows:
         console.print("no saved assessments")
         return
@@ -223,7 +223,7 @@ def compare_saved(
     """Compare two saved assessments of the same place: did the score improve?"""
     fw = design.load_framework()
     with transaction(connect(db), actor=_actor()) as session:
-        comparison = _or_exit(lambda: store.compare_saved(session, before, after, fw))
+        comparison = _or_exit(lambda: saved_assessments.compare_saved(session, before, after, fw))
     console.print(comparison.summary())
 
 

@@ -22,7 +22,7 @@ from levelscope.cli.common import (
     print_frame,
     write_frame,
 )
-from levelscope.measures.panel import DEFAULT_MEASURES, inequality_table
+from levelscope.measures.engine import DEFAULT_MEASURES, inequality_table
 
 
 def register(app: typer.Typer) -> None:
@@ -87,7 +87,7 @@ def _from_workspace(
     drop_unweighted: bool,
     workspace: Path | None,
 ) -> tuple[pd.DataFrame, pd.Series | None, tuple[str, ...]]:
-    from levelscope.data.panels import weighted_panel
+    from levelscope.data.weighting import weighted_panel
 
     if level is None:
         raise ValueError("--level is required with a workspace (e.g. --level ITL2)")

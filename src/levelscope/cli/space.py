@@ -93,7 +93,7 @@ def register(app: typer.Typer) -> None:
         permutations: Annotated[int, typer.Option(help="Random permutations.")] = 999,
         alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
         fdr: Annotated[bool, typer.Option(help="Control the false discovery rate.")] = False,
-        seed: Annotated[int | None, typer.Option(help="Random seed (reproducible).")] = None,
+        seed: Annotated[int, typer.Option(help="Random seed (fixed by default, so runs repeat exactly).")] = 0,
         map_file: Annotated[
             Path | None, typer.Option("--map", help="Write the LISA cluster map (.html or .png).")
         ] = None,
@@ -109,7 +109,7 @@ def register(app: typer.Typer) -> None:
         console.print(result.summary())
         significant = result.to_frame().query("significant")
         if len(significant):
-            print_frame(significant[["area", "value", "local_i", "p_sim", "cluster"]],
+            print_frame(significant[["geography_code", "value", "local_i", "p_sim", "cluster"]],
                         title="Significant areas", limit=50)
         if csv is not None:
             write_frame(result.to_frame(), csv)

@@ -7,16 +7,16 @@
 * :func:`compare_area` and :func:`plain_summary` — the area against the median, its peers or
   chosen areas, and in words;
 * :func:`area_trend` — the gap over time, closing or widening;
-* :func:`map_data`, :func:`natural_breaks`, :func:`quantile_breaks`, :func:`cluster_map` — maps;
+* :func:`map_data`, :func:`natural_breaks`, :func:`quantile_breaks` — maps (LISA cluster maps
+  are :func:`levelscope.spatial.workspace_clusters`);
 * :func:`regional_inequality` — inequality measures and their decomposition over time.
 """
 
-from levelscope.compare.clusters import ClusterMap, cluster_map
 from levelscope.compare.comparison import AreaComparison, compare_area, plain_summary
-from levelscope.compare.inequality_view import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.maps import MapData, map_data, natural_breaks, quantile_breaks
 from levelscope.compare.peers import DEFAULT_CONTEXT, PeerGroup, nearest_neighbours, standardised_distances
 from levelscope.compare.profile import AreaProfile, area_profile
+from levelscope.compare.regions import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.standings import FLAG_RULE, flag_against_median, latest_by_level, level_standings
 from levelscope.compare.trends import Trend, area_trend, gap_direction
 
@@ -25,7 +25,6 @@ __all__ = [
     "FLAG_RULE",
     "AreaComparison",
     "AreaProfile",
-    "ClusterMap",
     "MapData",
     "PeerGroup",
     "RegionalInequality",
@@ -33,7 +32,6 @@ __all__ = [
     "area_profile",
     "area_trend",
     "broad_regions",
-    "cluster_map",
     "compare_area",
     "flag_against_median",
     "gap_direction",

@@ -6,7 +6,7 @@ one from tidy rows with :func:`panel_from_long`).
 
 from __future__ import annotations
 
-from levelscope.convergence._panel import panel_from_long
+from levelscope.convergence._wide import panel_from_long
 from levelscope.convergence.analysis import (
     ConvergenceReport,
     assess_convergence,

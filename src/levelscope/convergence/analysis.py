@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from levelscope.convergence._panel import checked_panel, panel_from_long
+from levelscope.convergence._wide import checked_panel, panel_from_long
 from levelscope.convergence.beta import BetaConvergence, beta_convergence
 from levelscope.convergence.markov import Markov, SpatialMarkov, markov, spatial_markov
 from levelscope.convergence.mobility import RankMobility, rank_mobility

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from levelscope.convergence._panel import checked_panel, period_positions
+from levelscope.convergence._wide import checked_panel, period_positions
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 

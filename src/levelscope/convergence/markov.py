@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 from scipy.sparse.csgraph import connected_components
 
-from levelscope.convergence._panel import checked_panel
+from levelscope.convergence._wide import checked_panel
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 from levelscope.spatial.weights import Weights

@@ -18,7 +18,7 @@ from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse, stats
 
-from levelscope.convergence._panel import checked_panel
+from levelscope.convergence._wide import checked_panel
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 from levelscope.spatial import _permutation as kernels

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 from plotly.subplots import make_subplots
 
-from levelscope.convergence._panel import period_positions
+from levelscope.convergence._wide import period_positions
 
 if TYPE_CHECKING:
     from levelscope.convergence.sigma import SigmaConvergence

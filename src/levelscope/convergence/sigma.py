@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from scipy import stats
 
-from levelscope.convergence._panel import checked_panel, period_positions
+from levelscope.convergence._wide import checked_panel, period_positions
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 

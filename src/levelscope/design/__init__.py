@@ -4,7 +4,7 @@ Hold a strategy against the ten success factors of the CIPFA / City-REDI studies
 regional equality: lessons from four cities* (2022) and *four English examples* (2024): answer the
 questionnaire, score it into a maturity profile, see the weakest factors and, for each gap, the
 practices of the eight case-study places ranked by relevance and by how alike the places are.
-Saved assessments (versioned, comparable over time) are in :mod:`levelscope.design.store`.
+Saved assessments (versioned, comparable over time) are in :mod:`levelscope.design.saved`.
 
 >>> from levelscope import design
 >>> fw = design.load_framework(); lib = design.load_case_studies(framework=fw)

@@ -21,6 +21,7 @@ from levelscope.measures.decompose import (
     decompose,
     decompose_by,
 )
+from levelscope.measures.engine import inequality_table, summarize
 from levelscope.measures.inequality import (
     MEASURES,
     LorenzCurve,
@@ -47,7 +48,6 @@ from levelscope.measures.inference import (
     between_share_test,
     bootstrap,
 )
-from levelscope.measures.panel import inequality_table, summarize
 
 __all__ = [
     "MEASURES",

@@ -1,7 +1,7 @@
 """Inequality of an indicator across the areas of a level, period by period, from a workspace.
 
 This is what ``Workspace.inequality`` returns: the measures of :mod:`levelscope.measures` run by
-:func:`~levelscope.measures.panel.summarize` over the workspace panel (one engine query for all
+:func:`~levelscope.measures.engine.summarize` over the workspace panel (one engine query for all
 periods), with the provenance of the figures and weights.
 """
 
@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
-from levelscope.measures.panel import DEFAULT_MEASURES, summarize
+from levelscope.measures.engine import DEFAULT_MEASURES, summarize
 from levelscope.results import Result
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def inequality_over_time(
     -------
     >>> ws.inequality("gva_per_hour_worked", level="itl3", measures=["gini", "theil"])
     """
-    from levelscope.data.panels import weighted_panel
+    from levelscope.data.weighting import weighted_panel
 
     panel = weighted_panel(ws, indicator, level, periods, weight, as_of, missing_weights)
     table = summarize(panel.frame, value="value", weight="weight", by=["period", "year"],

@@ -58,7 +58,7 @@ RECORD_MODULES = (
     "levelscope.records.accounts",
     "levelscope.monitor.programmes",
     "levelscope.monitor.tracking",
-    "levelscope.design.store",
+    "levelscope.design.saved",
 )
 
 

@@ -6,18 +6,9 @@
 from __future__ import annotations
 
 from levelscope.spatial._common import fdr_threshold
-from levelscope.spatial.autocorrelation import (
-    GlobalStatistic,
-    LocalG,
-    LocalMoran,
-    geary,
-    getis_ord,
-    getis_ord_global,
-    local_moran,
-    moran,
-    spatial_lag,
-)
 from levelscope.spatial.clusters import ClusterAnalysis, find_clusters, workspace_clusters
+from levelscope.spatial.global_autocorrelation import GlobalStatistic, geary, getis_ord_global, moran
+from levelscope.spatial.local_autocorrelation import LocalG, LocalMoran, getis_ord, local_moran, spatial_lag
 from levelscope.spatial.spatial_gini import SpatialGini, spatial_gini
 from levelscope.spatial.weights import NEIGHBOURS, Weights
 

@@ -15,6 +15,9 @@ from levelscope.spatial.weights import Transform, Weights
 Alternative = Literal["two-sided", "greater", "less"]
 _ALTERNATIVES = ("two-sided", "greater", "less")
 
+#: Random permutations for pseudo p-values unless told otherwise (as PySAL).
+PERMUTATIONS = 999
+
 
 def aligned_values(values: ArrayLike | pd.Series, weights: Weights) -> NDArray[np.float64]:
     """Values in the weights' row order, checked to be finite.
@@ -114,3 +117,11 @@ def fdr_threshold(p_values: ArrayLike, alpha: float = 0.05) -> float:
     line = np.arange(1, m + 1) * alpha / m
     below = np.nonzero(p < line)[0]
     return float(alpha / m if len(below) == 0 else line[below[-1]])
+
+
+def centred(y: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Deviations from the mean; every statistic here is undefined when they are all zero."""
+    z = y - y.mean()
+    if not np.any(z):
+        raise UndefinedMeasureError("all values are equal, so spatial autocorrelation is undefined")
+    return z

@@ -18,7 +18,8 @@ import shapely
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 from levelscope.spatial._common import Alternative
-from levelscope.spatial.autocorrelation import GlobalStatistic, LocalMoran, local_moran, moran
+from levelscope.spatial.global_autocorrelation import GlobalStatistic, moran
+from levelscope.spatial.local_autocorrelation import LocalMoran, local_moran
 from levelscope.spatial.weights import Neighbours, Weights
 
 if TYPE_CHECKING:
@@ -40,6 +41,15 @@ class ClusterAnalysis(Result):
     indicator: str | None = None
     period: str | None = None
     left_out: tuple[str, ...] = ()
+
+    @property
+    def permutations(self) -> int:
+        """Random permutations behind the pseudo p-values (0 when none were run)."""
+        return 0 if self.local.simulation is None else self.local.simulation.permutations
+
+    def cluster_counts(self) -> pd.Series:
+        """How many areas fall in each cluster (High-High, ..., Not significant, Island)."""
+        return pd.Series(self.local.labels).value_counts().rename("areas")
 
     def to_frame(self) -> pd.DataFrame:
         return self.local.to_frame()
@@ -132,7 +142,7 @@ def workspace_clusters(
     permutations: int = 999,
     alpha: float = 0.05,
     fdr: bool = False,
-    seed: int | None = None,
+    seed: int | None = 0,
     alternative: Alternative = "two-sided",
 ) -> ClusterAnalysis:
     """:func:`find_clusters` for an indicator at one level of a workspace, in one period.

@@ -22,10 +22,10 @@ import shapely
 from numpy.typing import NDArray
 
 from levelscope.data.boundaries import is_lon_lat
-from levelscope.spatial.autocorrelation import ISLAND, NOT_SIGNIFICANT, QUADRANT_LABELS
+from levelscope.spatial.local_autocorrelation import ISLAND, NOT_SIGNIFICANT, QUADRANT_LABELS
 
 if TYPE_CHECKING:
-    from levelscope.spatial.autocorrelation import LocalMoran
+    from levelscope.spatial.local_autocorrelation import LocalMoran
 
 CLUSTER_COLOURS = {
     QUADRANT_LABELS[1]: "#D55E00",  # High-High: vermillion

@@ -22,11 +22,10 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from levelscope.compare.clusters import ClusterMap, cluster_map
 from levelscope.compare.comparison import AreaComparison, Comparison, compare_area
-from levelscope.compare.inequality_view import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.maps import MapData, Scheme, map_data
 from levelscope.compare.peers import PeerGroup, nearest_neighbours
+from levelscope.compare.regions import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.standings import level_standings
 from levelscope.compare.trends import Trend, area_trend
 from levelscope.compare.wording import level_name
@@ -34,6 +33,7 @@ from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.store import Workspace
 from levelscope.errors import NotFoundError
 from levelscope.results import Provenance
+from levelscope.spatial.clusters import ClusterAnalysis, workspace_clusters
 
 T = TypeVar("T")
 
@@ -293,7 +293,7 @@ class Explorer:
 
     def clusters(
         self, indicator: str, level: str, period: str | None, permutations: int, alpha: float
-    ) -> ClusterMap:
+    ) -> ClusterAnalysis:
         return self._clusters(indicator, level, period, permutations, alpha)
 
     def trend(self, code: str, indicator: str, peers: tuple[str, ...]) -> Trend:
@@ -307,11 +307,8 @@ class Explorer:
 
     def _cluster(
         self, indicator: str, level: str, period: str | None, permutations: int, alpha: float
-    ) -> ClusterMap:
-        values = self.map(indicator, level, period, "quantiles", 5)
-        codes, shapes, _ = self.ws.geometries(level)
-        return cluster_map(self.ws, values.table, indicator, level, values.period, shapes=(codes, shapes),
-                           permutations=permutations, alpha=alpha)
+    ) -> ClusterAnalysis:
+        return workspace_clusters(self.ws, indicator, level, period, permutations=permutations, alpha=alpha)
 
     def _trend(self, code: str, indicator: str, peers: tuple[str, ...]) -> Trend:
         level = str(self.ws.geography(code).level)

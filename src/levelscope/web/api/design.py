@@ -32,8 +32,8 @@ from levelscope.design import (
     parse_submission,
     recommend,
     score,
-    store,
 )
+from levelscope.design import saved as saved_assessments
 from levelscope.design.assessment import DEFAULT_GAP_THRESHOLD, Assessment
 from levelscope.design.evidence import evidence_from_records, evidence_links
 from levelscope.records.accounts import User
@@ -170,12 +170,12 @@ def list_assessments(
     strategy: str | None = None,
 ) -> list[dict[str, Any]]:
     """Your organisation's saved assessments, oldest first (optionally of one place or strategy)."""
-    rows = store.organisation_history(session, user.organisation_id)
+    rows = saved_assessments.organisation_history(session, user.organisation_id)
     chosen = [
         r for r in rows
         if (place_code is None or r.place_code == place_code) and (strategy is None or r.strategy == strategy)
     ]
-    return store.history_rows(chosen)
+    return saved_assessments.history_rows(chosen)
 
 
 @router.post("/assessments", status_code=status.HTTP_201_CREATED)
@@ -195,9 +195,9 @@ def save_submission(
             assessment = evidence_from_records(
                 session, assessment, year=assessment.date.year, published_only=True
             )
-        saved = store.save_assessment(session, assessment, framework())
+        saved = saved_assessments.save_assessment(session, assessment, framework())
         session.commit()
-    return store.history_rows([saved])[0]
+    return saved_assessments.history_rows([saved])[0]
 
 
 @router.get("/assessments/{before_id}/compare/{after_id}")
@@ -208,6 +208,6 @@ def compare_assessments(
     with http_errors():
         # Another organisation's ids are "not found": they reveal nothing.
         for saved_id in (before_id, after_id):
-            store.get_organisation_saved(session, saved_id, user.organisation_id)
-        comparison = store.compare_saved(session, before_id, after_id, framework())
+            saved_assessments.get_organisation_saved(session, saved_id, user.organisation_id)
+        comparison = saved_assessments.compare_saved(session, before_id, after_id, framework())
     return comparison_json(comparison)

@@ -29,13 +29,15 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, st
 from pydantic import BaseModel, Field
 
 from levelscope.compare.comparison import MAX_CHOSEN_AREAS, AreaComparison
-from levelscope.compare.inequality_view import DEFAULT_MEASURES, RegionalInequality
 from levelscope.compare.maps import VIRIDIS, MapData, Scheme
 from levelscope.compare.peers import PeerGroup
+from levelscope.compare.regions import DEFAULT_MEASURES, RegionalInequality
 from levelscope.compare.trends import Trend
 from levelscope.compare.wording import level_name
 from levelscope.errors import NotFoundError
 from levelscope.results import Provenance
+from levelscope.spatial.clusters import ClusterAnalysis
+from levelscope.spatial.plot import CLUSTER_COLOURS
 from levelscope.web.app import explorer
 from levelscope.web.security import http_errors
 from levelscope.web.state import Explorer
@@ -244,6 +246,13 @@ def json_value(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
+
+
+def cluster_table(result: ClusterAnalysis) -> pd.DataFrame:
+    """Each area's LISA cluster with the colour the cluster map gives it."""
+    frame = result.to_frame()
+    frame["colour"] = frame["cluster"].map(CLUSTER_COLOURS)
+    return frame[["geography_code", "value", "local_i", "p_sim", "cluster", "colour"]]
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -603,19 +612,21 @@ def map_clusters(
     alpha: Annotated[float, Query(gt=0, lt=0.5)] = 0.05,
     format: Format = "json",
 ) -> Any:
-    """LISA clusters (local Moran's I, queen contiguity, conditional permutations) of one period."""
+    """LISA clusters of one period: local Moran's I with conditional permutations, as
+    ``levelscope clusters`` and ``/api/space/clusters`` (the same function and defaults)."""
     with answers():
         check_level(ex, level)
         if level not in ex.levels_with_shapes():
             raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
                                 f"{', '.join(sorted(ex.levels_with_shapes()))}")
         result = ex.clusters(indicator, level, period, permutations, alpha)
+    table = cluster_table(result)
     if format == "csv":
-        return csv_response(result.to_frame(), f"{indicator}-{level}-{result.period}-clusters")
+        return csv_response(table, f"{indicator}-{level}-{result.period}-clusters")
     return {
-        "indicator": result.indicator_id, "level": result.level, "period": result.period,
-        "permutations": result.permutations, "alpha": result.alpha, "summary": result.summary(),
-        "boundaries": f"/api/boundaries/{level}", "clusters": records(result.table),
+        "indicator": indicator, "level": level, "period": result.period,
+        "permutations": permutations, "alpha": alpha, "summary": result.summary(),
+        "boundaries": f"/api/boundaries/{level}", "clusters": records(table),
         "sources": sources(result.provenance),
     }
 

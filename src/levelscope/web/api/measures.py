@@ -26,9 +26,9 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from levelscope.measures import parse_measure
+from levelscope.measures.engine import DEFAULT_MEASURES
 from levelscope.measures.inequality import MeasureSpec
 from levelscope.measures.over_time import inequality_over_time
-from levelscope.measures.panel import DEFAULT_MEASURES
 from levelscope.web.api.explorer import (
     CSV_RESPONSE,
     Format,

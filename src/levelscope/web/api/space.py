@@ -29,8 +29,8 @@ from pydantic import BaseModel, Field
 from levelscope.convergence.analysis import ConvergenceReport, workspace_convergence
 from levelscope.convergence.markov import MobilityIndex
 from levelscope.errors import NotFoundError, UndefinedMeasureError
-from levelscope.spatial.autocorrelation import QUADRANT_LABELS
 from levelscope.spatial.clusters import ClusterAnalysis, workspace_clusters
+from levelscope.spatial.local_autocorrelation import QUADRANT_LABELS
 from levelscope.web.api.explorer import (
     CSV_RESPONSE,
     Format,
@@ -174,8 +174,8 @@ def area_table(ex: Explorer, result: ClusterAnalysis, level: str) -> pd.DataFram
     frame = result.to_frame()
     names = ex.ws.geographies(level).set_index("code")["name"]
     table = pd.DataFrame({
-        "code": frame["area"].astype(str),
-        "name": frame["area"].map(names),
+        "code": frame["geography_code"].astype(str),
+        "name": frame["geography_code"].map(names),
         "value": frame["value"],
         "local_i": frame["local_i"],
         "quadrant": frame["quadrant"],
@@ -269,7 +269,8 @@ def clusters(
     permutations: Annotated[int, Query(ge=0, le=MAX_PERMUTATIONS,
                                        description="random permutations for pseudo p-values (0: none, so "
                                                    "no area is called significant)")] = 999,
-    seed: Annotated[int | None, Query(ge=0, description="random seed (reproducible answer)")] = None,
+    seed: Annotated[int, Query(ge=0, description="random seed (fixed by default: the same answer "
+                                                 "every time)")] = 0,
     alpha: Annotated[float, Query(gt=0, lt=0.5, description="significance level")] = 0.05,
     fdr: Annotated[bool, Query(description="control the false discovery rate")] = False,
     format: Format = "json",

@@ -26,7 +26,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from levelscope.design import store
+from levelscope.design import saved as saved_assessments
 from levelscope.design.assessment import Assessment, AssessmentResult
 from levelscope.design.evidence import evidence_from_records, evidence_links
 from levelscope.design.plot import radar_chart
@@ -86,7 +86,7 @@ async def save_result(request: Request, session: Records, user: SignedInUser) ->
     values = {key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
     try:
         assessment = _with_evidence(session, _assessment_of(values))
-        saved = store.save_assessment(session, assessment, framework())
+        saved = saved_assessments.save_assessment(session, assessment, framework())
     except ValidationError as error:
         return _form(request, values, _messages(error), status_code=422)
     except LevelscopeError as error:
@@ -101,8 +101,8 @@ def saved_list(request: Request, session: Records) -> Response:
     login = signed_in(request, session)
     if login is None:
         return to_login(request)
-    saved = store.organisation_history(session, login.user.organisation_id)
-    return render(request, "design/saved.html", user=login.user, rows=store.history_rows(saved))
+    saved = saved_assessments.organisation_history(session, login.user.organisation_id)
+    return render(request, "design/saved.html", user=login.user, rows=saved_assessments.history_rows(saved))
 
 
 @router.get("/design/saved/{saved_id}", response_model=None)
@@ -112,12 +112,12 @@ def saved_result(saved_id: int, request: Request, session: Records, ex: Served) 
     if login is None:
         return to_login(request)
     try:
-        saved = store.get_organisation_saved(session, saved_id, login.user.organisation_id)
+        saved = saved_assessments.get_organisation_saved(session, saved_id, login.user.organisation_id)
     except NotFoundError as error:
         return _problem(request, error, "Saved assessment not found")
     earlier = [
         s.id
-        for s in store.organisation_history(session, login.user.organisation_id)
+        for s in saved_assessments.organisation_history(session, login.user.organisation_id)
         if (s.place_code, s.strategy) == (saved.place_code, saved.strategy) and s.revision < saved.revision
     ]
     return _result_page(
@@ -133,12 +133,12 @@ def saved_comparison(before_id: int, after_id: int, request: Request, session: R
         return to_login(request)
     fw = framework()
     try:
-        before = store.get_organisation_saved(session, before_id, login.user.organisation_id)
-        after = store.get_organisation_saved(session, after_id, login.user.organisation_id)
-        comparison = store.compare_saved(session, before.id, after.id, fw)
+        before = saved_assessments.get_organisation_saved(session, before_id, login.user.organisation_id)
+        after = saved_assessments.get_organisation_saved(session, after_id, login.user.organisation_id)
+        comparison = saved_assessments.compare_saved(session, before.id, after.id, fw)
     except LevelscopeError as error:
         return _problem(request, error, "These assessments cannot be compared")
-    both = [store.score_saved(before, fw), store.score_saved(after, fw)]
+    both = [saved_assessments.score_saved(before, fw), saved_assessments.score_saved(after, fw)]
     return render(
         request,
         "design/compare.html",
@@ -150,7 +150,9 @@ def saved_comparison(before_id: int, after_id: int, request: Request, session: R
     )
 
 
-def _revisions_chart(results: list[AssessmentResult], saved: list[store.SavedAssessment]) -> dict[str, Any]:
+def _revisions_chart(
+    results: list[AssessmentResult], saved: list[saved_assessments.SavedAssessment]
+) -> dict[str, Any]:
     """Both profiles on one radar chart, each trace named by its revision (dates may coincide)."""
     figure = radar_chart(results)
     for trace, revision in zip(figure.data, saved, strict=True):
@@ -179,7 +181,7 @@ def _result_page(
     *,
     save_values: dict[str, str] | None = None,
     csrf_token: str | None = None,
-    saved: store.SavedAssessment | None = None,
+    saved: saved_assessments.SavedAssessment | None = None,
     previous_id: int | None = None,
 ) -> HTMLResponse:
     assessment, result, recommendations = scored(assessment)

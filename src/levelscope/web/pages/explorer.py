@@ -25,12 +25,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from levelscope.compare.comparison import AreaComparison
-from levelscope.compare.inequality_view import DEFAULT_MEASURES, MEASURE_NAMES
 from levelscope.compare.maps import VIRIDIS, MapData, Scheme
+from levelscope.compare.regions import DEFAULT_MEASURES, MEASURE_NAMES
 from levelscope.compare.wording import level_name
 from levelscope.errors import LevelscopeError, NotFoundError, UndefinedMeasureError, ValidationError
 from levelscope.web.api.explorer import (
     check_level,
+    cluster_table,
     comparison_of,
     context_ids,
     json_value,
@@ -305,8 +306,9 @@ def maps_page(
     except LevelscopeError as error:
         return _error_page(request, error, "Map not shown")
     names = dict(zip(result.table["geography_code"], result.table["geography_name"], strict=True))
-    if clusters is not None:
-        table = clusters.table
+    clustered = None if clusters is None else cluster_table(clusters)
+    if clustered is not None:
+        table = clustered
         labels = list(dict.fromkeys(table["cluster"]))
         block = {
             "boundaries": f"/api/boundaries/{level}", "highlight": None,
@@ -326,7 +328,7 @@ def maps_page(
         request, "explorer/maps.html", result=result, clusters=clusters, map=block, csv=csv,
         choices=_indicator_choices(ex, level), levels=[lv for lv in _levels(ex) if lv["level"] in shaped],
         indicator=indicator, level=level, periods=periods, scheme=scheme, k=k, view=view,
-        table=records(result.table), cluster_table=records(clusters.table) if clusters is not None else None,
+        table=records(result.table), cluster_table=None if clustered is None else records(clustered),
         level_label=level_name(level, True), sources=result.provenance.sources,
     )
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from levelscope.design import Answer, Assessment, PlaceContext, load_framework
-from levelscope.design.store import (
+from levelscope.design.saved import (
     assessment_history,
     compare_saved,
     get_saved,
