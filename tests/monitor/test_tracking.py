@@ -12,7 +12,7 @@ from helpers import learners, skills_programme
 
 from levelscope.errors import UndefinedMeasureError, ValidationError
 from levelscope.monitor import tracking
-from levelscope.monitor.tracking import STATUS_COLOURS, Status, StatusRule
+from levelscope.monitor.status import STATUS_COLOURS, Status, StatusRule
 from levelscope.records.db import transaction
 
 

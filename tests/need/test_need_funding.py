@@ -10,6 +10,7 @@ from inequality.gini import Gini
 from statsmodels.stats.proportion import proportion_confint
 
 from levelscope.errors import UndefinedMeasureError, ValidationError
+from levelscope.need.allocations import read_allocations
 from levelscope.need.funding import (
     analyse_funding,
     compare_rounds,
@@ -19,7 +20,6 @@ from levelscope.need.funding import (
     group_shares,
     need_fractional_rank,
     need_groups,
-    read_allocations,
     success_rates,
 )
 

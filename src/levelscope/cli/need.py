@@ -16,8 +16,9 @@ import typer
 
 from levelscope.cli.common import console, handle_errors, print_frame, write_frame
 from levelscope.errors import Problem, ValidationError
+from levelscope.need.allocations import read_allocations
 from levelscope.need.definition import IndexDefinition
-from levelscope.need.funding import analyse_funding, need_groups, read_allocations, success_rates
+from levelscope.need.funding import analyse_funding, need_groups, success_rates
 from levelscope.need.index import build_index, pivot_observations
 from levelscope.need.uncertainty import run_uncertainty
 

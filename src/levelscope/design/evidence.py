@@ -183,8 +183,8 @@ def programme_summary(
     """
     from sqlalchemy import select
 
+    from levelscope.monitor.indicator_records import Actual
     from levelscope.monitor.programmes import SpendKind, list_programmes
-    from levelscope.monitor.tracking import Actual
 
     programmes = [
         p

@@ -19,6 +19,10 @@ Inference is by placebos (:func:`placebo_in_space`): refit with each donor as if
 The p-value is the share of units whose post/pre ratio of root mean squared prediction error
 (RMSPE) is at least the treated unit's (Abadie, Diamond & Hainmueller 2010, 2015).
 
+The design (predictors, the choice of ``V``) is described in :mod:`levelscope.evaluate.synth_design`
+and the numerical problems are solved in :mod:`levelscope.evaluate._synth_solver`; this module
+checks designs, fits them and runs the placebos.
+
 References
 ----------
 Abadie, A. & Gardeazabal, J. (2003). The economic costs of conflict: a case study of the Basque
@@ -31,9 +35,7 @@ method. *American Journal of Political Science* 59(2), 495-510.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Hashable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -42,88 +44,19 @@ import pandas as pd
 import plotly.graph_objects as go
 from numpy.typing import NDArray
 
-from levelscope.evaluate import _optim
+from levelscope.evaluate._synth_solver import predictor_values, problem, solve_many
 from levelscope.evaluate.panel import Balance, DesignError, Panel, long_panel
+from levelscope.evaluate.synth_design import (
+    MIN_DONORS,
+    CrossValidation,
+    Predictor,
+    Progress,
+    SynthDesign,
+    VChoice,
+    as_predictor,
+    fmt_period,
+)
 from levelscope.results import Result
-
-Progress = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while a long run (placebos, bootstrap) proceeds."""
-
-MIN_DONORS = 2
-_MAX_EVALS_PER_PREDICTOR = 400
-_MIN_MAX_EVALS = 2000
-_REL_TOL = 1e-10
-
-
-@dataclass(frozen=True)
-class Predictor:
-    """A variable averaged over some periods (a "special predictor" in Synth's terms).
-
-    ``periods=None`` means the design's default predictor periods. Missing values are skipped
-    in the average, as in Synth; a unit with no value at all in those periods is an error.
-    """
-
-    variable: str
-    periods: tuple[float, ...] | None = None
-
-    @classmethod
-    def of(cls, variable: str, periods: Sequence[float] | range | None = None) -> Predictor:
-        """Build from any sequence of periods, e.g. ``Predictor.of("gdpcap", range(1960, 1970))``."""
-        return cls(variable, None if periods is None else tuple(float(p) for p in periods))
-
-    def label(self) -> str:
-        if not self.periods:
-            return self.variable
-        first, last = _fmt(min(self.periods)), _fmt(max(self.periods))
-        return f"{self.variable} ({first})" if first == last else f"{self.variable} ({first}-{last})"
-
-
-@dataclass(frozen=True)
-class CrossValidation:
-    """Choose ``V`` out of sample (Abadie, Diamond & Hainmueller 2015, section 4).
-
-    ``V`` is fitted on a *training* window — ``predictors`` measured in ``predictor_periods`` —
-    to reproduce the outcome over a later *validation* window ``fit_periods``; the donor weights
-    are then computed from the main predictors with that ``V``. ``predictors`` must line up
-    one-to-one with the design's predictors.
-    """
-
-    predictors: tuple[str | Predictor, ...]
-    predictor_periods: tuple[float, ...]
-    fit_periods: tuple[float, ...]
-
-    @classmethod
-    def of(
-        cls,
-        predictors: Sequence[str | Predictor],
-        predictor_periods: Sequence[float] | range,
-        fit_periods: Sequence[float] | range,
-    ) -> CrossValidation:
-        return cls(
-            tuple(predictors),
-            tuple(float(p) for p in predictor_periods),
-            tuple(float(p) for p in fit_periods),
-        )
-
-
-VChoice = Literal["optimize", "equal"] | Sequence[float] | CrossValidation
-
-
-@dataclass(frozen=True)
-class SynthDesign:
-    """Everything needed to fit a synthetic control, and to refit it for placebos."""
-
-    panel: Panel
-    treated: Hashable
-    donors: tuple[Hashable, ...]
-    start: float
-    predictors: tuple[Predictor, ...]
-    fit_periods: tuple[float, ...]
-    v: VChoice = "optimize"
-
-    @property
-    def pre_times(self) -> NDArray[np.float64]:
-        return self.panel.times[self.panel.times < self.start]
 
 
 @dataclass(frozen=True)
@@ -195,7 +128,8 @@ class SyntheticControl(Result):
         weights = "\n".join(f"  {name}: {w:.3f}" for name, w in shown.items())
         v = "\n".join(f"  {name}: {w:.3f}" for name, w in self.v.sort_values(ascending=False).items())
         return (
-            f"Synthetic control for {self.treated} ({self.outcome}), treated from {_fmt(self.start)}\n"
+            f"Synthetic control for {self.treated} ({self.outcome}), "
+            f"treated from {fmt_period(self.start)}\n"
             f"Donor weights (>= 0.001):\n{weights}\nPredictor weights V:\n{v}\n"
             f"Pre-period RMSPE {self.pre_rmspe:.4g}; post-period RMSPE {self.post_rmspe:.4g}; "
             f"average post-period gap {self.effect:.4g}\n{synth_verdict(self)}"
@@ -402,12 +336,13 @@ def make_design(
     pre = panel.times[panel.times < start]
     if pre.size == 0:
         raise DesignError(
-            f"no pre-period: start {_fmt(start)} is not after the first period "
-            f"{_fmt(panel.times[0])}"
+            f"no pre-period: start {fmt_period(start)} is not after the first period "
+            f"{fmt_period(panel.times[0])}"
         )
     if not (panel.times >= start).any():
         raise DesignError(
-            f"no post-period: start {_fmt(start)} is after the last period {_fmt(panel.times[-1])}"
+            f"no post-period: start {fmt_period(start)} is after the last period "
+            f"{fmt_period(panel.times[-1])}"
         )
     if donors is None:
         donor_list = tuple(u for u in panel.units if u != treated)
@@ -429,7 +364,7 @@ def make_design(
         if v == "optimize":
             v = "equal"
     else:
-        specs = tuple(_as_predictor(p, default_periods) for p in predictors)
+        specs = tuple(as_predictor(p, default_periods) for p in predictors)
     fit = tuple(float(p) for p in (pre if fit_periods is None else fit_periods))
     _check_before(fit, start, "fit")
     for spec in specs:
@@ -449,16 +384,8 @@ def make_design(
     elif v not in ("optimize", "equal"):
         raise DesignError(f"v must be 'optimize', 'equal', weights or CrossValidation; got {v!r}")
     design = SynthDesign(panel, treated, donor_list, start, specs, fit, v)
-    _problem(design, design.treated, design.donors)  # validates predictors up front
+    problem(design, design.treated, design.donors)  # validates predictors up front
     return design
-
-
-def _as_predictor(spec: str | Predictor, default_periods: tuple[float, ...]) -> Predictor:
-    if isinstance(spec, str):
-        return Predictor(spec, default_periods)
-    if spec.periods is None:
-        return Predictor(spec.variable, default_periods)
-    return spec
 
 
 def _check_before(periods: Sequence[float], start: float, what: str) -> None:
@@ -467,14 +394,14 @@ def _check_before(periods: Sequence[float], start: float, what: str) -> None:
     late = [p for p in periods if p >= start]
     if late:
         raise DesignError(
-            f"{what} periods {', '.join(map(_fmt, late))} are not before the start "
-            f"{_fmt(start)}; the policy could already have affected them"
+            f"{what} periods {', '.join(map(fmt_period, late))} are not before the start "
+            f"{fmt_period(start)}; the policy could already have affected them"
         )
 
 
 def fit_design(design: SynthDesign) -> SyntheticControl:
     """Fit a checked :class:`SynthDesign`."""
-    (v, w, fit_mspe), = _solve_many(design, [(design.treated, design.donors)])
+    (v, w, fit_mspe), = solve_many(design, [(design.treated, design.donors)])
     return _result(design, v, w, fit_mspe)
 
 
@@ -486,7 +413,7 @@ def _result(
     d_rows = [panel.unit_index(d) for d in design.donors]
     actual = panel.outcome[t_row]
     synthetic = w @ panel.outcome[d_rows]
-    raw = _predictor_values(panel, design.predictors, [t_row, *d_rows])
+    raw = predictor_values(panel, design.predictors, [t_row, *d_rows])
     labels = [p.label() for p in design.predictors]
     balance = pd.DataFrame(
         {"treated": raw[:, 0], "synthetic": raw[:, 1:] @ w, "donor_mean": raw[:, 1:].mean(axis=1)},
@@ -522,174 +449,6 @@ def _ratio(post: float, pre: float) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# Numerical problems
-
-
-@dataclass(frozen=True)
-class _Arrays:
-    """One scaled problem: predictors ``x1``/``x0`` and fit-period outcomes ``z1``/``z0``."""
-
-    x1: NDArray[np.float64]
-    x0: NDArray[np.float64]
-    z1: NDArray[np.float64]
-    z0: NDArray[np.float64]
-    starts: NDArray[np.float64]
-
-
-def _predictor_values(
-    panel: Panel, predictors: Sequence[Predictor], rows: Sequence[int]
-) -> NDArray[np.float64]:
-    """``(k, len(rows))`` predictor averages, skipping missing values."""
-    out = np.empty((len(predictors), len(rows)))
-    for i, spec in enumerate(predictors):
-        cols = panel.time_positions(spec.periods or (), f"predictor {spec.label()!r}")
-        block = panel.variable(spec.variable)[np.ix_(np.asarray(rows, dtype=np.int64), cols)]
-        empty = np.isnan(block).all(axis=1)
-        if empty.any():
-            who = [panel.units[rows[j]] for j in np.flatnonzero(empty)[:5]]
-            raise DesignError(
-                f"predictor {spec.label()!r} has no value in its periods for {who}"
-            )
-        out[i] = np.nanmean(block, axis=1)
-    return out
-
-
-def _scaled(
-    panel: Panel, predictors: Sequence[Predictor], rows: Sequence[int]
-) -> NDArray[np.float64]:
-    raw = _predictor_values(panel, predictors, rows)
-    sd = raw.std(axis=1, ddof=1)
-    flat = np.flatnonzero(sd <= 1e-12 * (1.0 + np.abs(raw).max(axis=1)))
-    if flat.size:
-        names = [predictors[int(i)].label() for i in flat]
-        raise DesignError(f"predictors {names} take the same value for every unit; drop them")
-    scaled = raw / sd[:, None]
-    _check_collinear(scaled, predictors)
-    return scaled
-
-
-def _check_collinear(scaled: NDArray[np.float64], predictors: Sequence[Predictor]) -> None:
-    k, n = scaled.shape
-    if n <= k + 1:
-        return  # more predictors than units: collinearity is unavoidable and harmless to W
-    import scipy.linalg
-
-    design = np.column_stack([np.ones(n), scaled.T])
-    _, r, order = scipy.linalg.qr(design, mode="economic", pivoting=True)
-    diag = np.abs(np.diag(r))
-    rank = int((diag > 1e-9 * diag[0]).sum())
-    if rank < k + 1:
-        redundant = [predictors[j - 1].label() for j in order[rank:] if j > 0]
-        raise DesignError(
-            f"predictors are perfectly collinear: {redundant} are exact linear combinations "
-            "of the others (plus a constant); drop them"
-        )
-
-
-def _problem(
-    design: SynthDesign,
-    treated: Hashable,
-    donors: Sequence[Hashable],
-    predictors: Sequence[Predictor] | None = None,
-    fit_periods: Sequence[float] | None = None,
-) -> _Arrays:
-    panel = design.panel
-    rows = [panel.unit_index(treated), *(panel.unit_index(d) for d in donors)]
-    x = _scaled(panel, design.predictors if predictors is None else predictors, rows)
-    cols = panel.time_positions(design.fit_periods if fit_periods is None else fit_periods, "fit")
-    z = panel.outcome[np.ix_(np.asarray(rows, dtype=np.int64), cols)].T
-    contiguous = np.ascontiguousarray
-    return _Arrays(
-        contiguous(x[:, 0]), contiguous(x[:, 1:]), contiguous(z[:, 0]), contiguous(z[:, 1:]),
-        _starts(x, z),
-    )
-
-
-def _starts(x: NDArray[np.float64], z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Nelder–Mead starting points: equal weights and, where the regression is identified,
-    Synth's regression-based start (squared coefficients of the fit-period outcomes on the
-    predictors across units)."""
-    k, n = x.shape
-    equal = np.full(k, 1.0 / k)
-    if n <= k + 1:
-        return equal[None, :]
-    design = np.column_stack([np.ones(n), x.T])
-    beta = np.linalg.lstsq(design, z.T, rcond=None)[0][1:]
-    strength = (beta**2).sum(axis=1)
-    if strength.sum() <= 0:
-        return equal[None, :]
-    return np.vstack([equal, strength / strength.sum()])
-
-
-def _resolve_predictors(design: SynthDesign, cv: CrossValidation) -> list[Predictor]:
-    return [_as_predictor(p, cv.predictor_periods) for p in cv.predictors]
-
-
-def _solve_many(
-    design: SynthDesign,
-    jobs: Sequence[tuple[Hashable, Sequence[Hashable]]],
-    progress: Progress | None = None,
-) -> list[tuple[NDArray[np.float64], NDArray[np.float64], float]]:
-    """Fit ``(treated, donors)`` problems that share the design's specification.
-
-    Problems with equal shapes are solved in parallel batches; ``progress`` hears after each.
-    """
-    v_choice = design.v
-    main = [_problem(design, t, d) for t, d in jobs]
-    if isinstance(v_choice, str) or not isinstance(v_choice, CrossValidation):
-        if v_choice == "optimize":
-            vs = _optimise_v(main, progress)
-        else:
-            k = len(design.predictors)
-            fixed = np.full(k, 1.0 / k) if v_choice == "equal" else np.asarray(v_choice, float)
-            vs = [fixed / fixed.sum()] * len(main)
-            if progress:
-                progress(len(main), len(main))
-    else:
-        training_specs = _resolve_predictors(design, v_choice)
-        training = [
-            _problem(design, t, d, training_specs, v_choice.fit_periods) for t, d in jobs
-        ]
-        vs = _optimise_v(training, progress)
-    out = []
-    for arrays, v in zip(main, vs, strict=True):
-        root = np.sqrt(v)
-        n = arrays.x0.shape[1]
-        w = _optim.simplex_least_squares(
-            arrays.x0 * root[:, None], arrays.x1 * root, np.full(n, 1.0 / n)
-        )
-        gap = arrays.z1 - arrays.z0 @ w
-        out.append((v, w, float(gap @ gap) / gap.size))
-    return out
-
-
-def _optimise_v(
-    problems: Sequence[_Arrays], progress: Progress | None
-) -> list[NDArray[np.float64]]:
-    """Nested optimisation for each problem; compiled code releases the GIL, so threads run
-    problems in parallel."""
-    k = problems[0].x0.shape[0]
-    max_evals = max(_MIN_MAX_EVALS, _MAX_EVALS_PER_PREDICTOR * k)
-
-    def solve(p: _Arrays) -> NDArray[np.float64]:
-        v, _, _ = _optim.fit_v(p.starts, p.x0, p.x1, p.z0, p.z1, max_evals, _REL_TOL)
-        return np.asarray(v)
-
-    if len(problems) == 1:
-        out = [solve(problems[0])]
-        if progress:
-            progress(1, 1)
-        return out
-    results: list[NDArray[np.float64]] = []
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for done, v in enumerate(pool.map(solve, problems), 1):
-            results.append(v)
-            if progress:
-                progress(done, len(problems))
-    return results
-
-
-# --------------------------------------------------------------------------------------------
 # Robustness and inference
 
 
@@ -715,7 +474,7 @@ def placebo_in_space(result: SyntheticControl, *, progress: Progress | None = No
             f"its donors); there are {len(design.donors)}"
         )
     jobs = [(d, tuple(o for o in design.donors if o != d)) for d in design.donors]
-    fits = _solve_many(design, jobs, progress)
+    fits = solve_many(design, jobs, progress)
     panel = design.panel
     gaps = {design.treated: result.gap.to_numpy()}
     for (unit, donors), (_, w, _) in zip(jobs, fits, strict=True):
@@ -760,7 +519,7 @@ def placebo_in_time(
     start = float(start)
     if start >= design.start:
         raise DesignError(
-            f"an in-time placebo must start before the real start {_fmt(design.start)}"
+            f"an in-time placebo must start before the real start {fmt_period(design.start)}"
         )
     panel = design.panel
     keep = panel.times < design.start
@@ -784,7 +543,7 @@ def placebo_in_time(
             specs = [c for c in cut if c.periods]
         elif lost:
             raise DesignError(
-                f"predictors {lost} have no periods before the placebo start {_fmt(start)}; "
+                f"predictors {lost} have no periods before the placebo start {fmt_period(start)}; "
                 "pass predictors= measured before it"
             )
         else:
@@ -824,7 +583,7 @@ def leave_one_out(
     actual = result.actual.to_numpy()
     for done, (left_out, (_, donors)) in enumerate(zip(chosen, jobs, strict=True), 1):
         smaller = replace(design, donors=donors)
-        (_, w, _), = _solve_many(smaller, [(design.treated, donors)])
+        (_, w, _), = solve_many(smaller, [(design.treated, donors)])
         rows = [panel.unit_index(d) for d in donors]
         paths[left_out] = w @ panel.outcome[rows]
         effects[left_out] = float(np.mean(actual[post] - paths[left_out][post]))
@@ -849,7 +608,3 @@ def _is_default_path(design: SynthDesign) -> bool:
         p.variable == design.panel.outcome_name and p.periods is not None and len(p.periods) == 1
         for p in design.predictors
     ) and len(design.predictors) == design.pre_times.size
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)

@@ -5,7 +5,10 @@ Where things are:
 * :mod:`~levelscope.monitor.programmes` — the register: programmes, places, funders, spend,
   logic model, appraisal cash flows (records in the records database);
 * :mod:`~levelscope.monitor.tracking` — indicators with baselines, targets and trajectories,
-  actuals, status under a stated rule, status history, projection with an interval;
+  actuals, status history; their tables in :mod:`~levelscope.monitor.indicator_records`, the
+  path in :mod:`~levelscope.monitor.trajectory`, the rule in :mod:`~levelscope.monitor.status`,
+  the trend with its interval in :mod:`~levelscope.monitor.projection` and the result in
+  :mod:`~levelscope.monitor.indicator_track`;
 * :mod:`~levelscope.monitor.imports` — actuals from a CSV file, all rows or none;
 * :mod:`~levelscope.monitor.additionality` — gross to net additional effects;
 * :mod:`~levelscope.monitor.vfm` — the four Es: economy, efficiency, effectiveness, equity;

@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from levelscope.errors import LevelscopeError
 from levelscope.monitor.appraisal import Appraisal, appraise
+from levelscope.monitor.indicator_track import IndicatorTrack
 from levelscope.monitor.programmes import Programme, SpendKind, Stage
-from levelscope.monitor.tracking import STATUS_COLOURS, STATUS_SYMBOLS, IndicatorTrack, Status, track
+from levelscope.monitor.status import STATUS_COLOURS, STATUS_SYMBOLS, Status
+from levelscope.monitor.tracking import track
 from levelscope.monitor.vfm import ValueForMoney, programme_value_for_money
 from levelscope.records.audit import audit_trail
 from levelscope.results import Result

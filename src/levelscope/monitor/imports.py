@@ -29,8 +29,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from levelscope.errors import Problem, ValidationError
+from levelscope.monitor.indicator_records import Actual, Origin, ProgrammeIndicator
 from levelscope.monitor.programmes import Programme
-from levelscope.monitor.tracking import Actual, Origin, ProgrammeIndicator, parse_date, refresh_status
+from levelscope.monitor.tracking import parse_date, refresh_status
 
 REQUIRED = ("indicator", "date", "value")
 FLUSH_EVERY = 500  # rows per round trip; the savepoint still spans the whole file

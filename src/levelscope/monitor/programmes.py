@@ -6,7 +6,7 @@ A programme (a town-centre regeneration fund, a skills programme, ...) is record
 * **inputs** — spend by year and source (:class:`Spend`, planned or actual, optionally by place);
 * **activities** — what the money pays for (:class:`LogicItem` with stage ``activity``);
 * **outputs, outcomes, impacts** — what it produces and changes; measured ones are tracked
-  indicators (:class:`levelscope.monitor.tracking.ProgrammeIndicator`), others are described as
+  indicators (:class:`levelscope.monitor.indicator_records.ProgrammeIndicator`), others are described as
   :class:`LogicItem` rows;
 
 plus the cash flows of its appraisal (:class:`CashFlow`, real prices) so the dashboard can show
@@ -31,7 +31,7 @@ from levelscope.errors import NotFoundError, Problem, ValidationError
 from levelscope.records.db import Base, ConflictError, Record, restore, soft_delete
 
 if TYPE_CHECKING:
-    from levelscope.monitor.tracking import ProgrammeIndicator
+    from levelscope.monitor.indicator_records import ProgrammeIndicator
 
 GeographyCheck = Callable[[str], bool]
 

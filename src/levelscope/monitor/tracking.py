@@ -11,199 +11,42 @@ workspace (:func:`actuals_from_observations`). The **status** compares the lates
 trajectory at the same date under a :class:`StatusRule` that is stored with the indicator and
 shown to the user. Every change of status is kept in :class:`StatusChange`.
 
-The **projection** at the target date fits a straight line (ordinary least squares) to the
-actuals against time and gives the usual prediction interval for a new observation,
+The **projection** at the target date is a straight-line trend of the actuals with a prediction
+interval (:mod:`levelscope.monitor.projection`).
 
-.. math:: \\hat y_0 \\pm t_{n-2,\\,(1+c)/2}\\; s \\sqrt{1 + 1/n + (x_0-\\bar x)^2 / S_{xx}},
-
-with :math:`s^2` the residual variance on :math:`n-2` degrees of freedom (e.g. Montgomery, Peck &
-Vining, *Introduction to Linear Regression Analysis*, 5th ed., §2.5).
+This module holds the steps (add an indicator, record actuals, track, keep the status history);
+the tables are in :mod:`~levelscope.monitor.indicator_records`, the trajectory in
+:mod:`~levelscope.monitor.trajectory`, the status rule in :mod:`~levelscope.monitor.status` and
+the result in :mod:`~levelscope.monitor.indicator_track`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from scipy import stats
-from sqlalchemy import Enum, Float, ForeignKey, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from levelscope.data.periods import PeriodError, parse_period
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
 from levelscope.monitor.additionality import AdditionalityFactors
+from levelscope.monitor.indicator_records import (
+    Actual,
+    Milestone,
+    Origin,
+    ProgrammeIndicator,
+    StatusChange,
+    Trajectory,
+)
+from levelscope.monitor.indicator_track import IndicatorTrack
 from levelscope.monitor.programmes import GeographyCheck, Programme, Stage, accept_known_code_forms
-from levelscope.records.db import Base, Record, UTCDateTime, utcnow
-from levelscope.results import Result
-
-DAYS_PER_YEAR = 365.25
-
-
-class Trajectory(StrEnum):
-    LINEAR = "linear"
-    STEPWISE = "stepwise"
-
-
-class Status(StrEnum):
-    ON_TRACK = "on track"
-    AT_RISK = "at risk"
-    OFF_TRACK = "off track"
-    NO_DATA = "no data"
-
-
-# Okabe & Ito (2008) colours, distinguishable under the common colour-blindness types; every
-# status is also drawn with its own marker shape and written out, so colour is never the only cue.
-STATUS_COLOURS: dict[Status, str] = {
-    Status.ON_TRACK: "#009E73",  # bluish green
-    Status.AT_RISK: "#E69F00",  # orange
-    Status.OFF_TRACK: "#D55E00",  # vermillion
-    Status.NO_DATA: "#999999",  # grey
-}
-STATUS_SYMBOLS: dict[Status, str] = {
-    Status.ON_TRACK: "circle",
-    Status.AT_RISK: "triangle-down",
-    Status.OFF_TRACK: "x",
-    Status.NO_DATA: "circle-open",
-}
-
-
-class Origin(StrEnum):
-    """How an actual value reached the records."""
-
-    MANUAL = "manual"
-    FILE = "file"
-    WORKSPACE = "workspace"
-
-
-def _enum(kind: type[StrEnum]) -> Enum:
-    return Enum(kind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
-
-
-@dataclass(frozen=True)
-class StatusRule:
-    """When an indicator counts as on track, at risk or off track.
-
-    The *shortfall* is how far the latest actual lags the trajectory at its date, in the direction
-    of improvement, as a fraction of the planned change ``|target - baseline|`` (or of
-    ``|baseline|`` when the target is to hold the baseline). On track when the shortfall is at most
-    ``on_track_within``; at risk when at most ``at_risk_within``; off track beyond. Being ahead of
-    the trajectory is a negative shortfall, so always on track.
-    """
-
-    on_track_within: float = 0.05
-    at_risk_within: float = 0.15
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.on_track_within <= self.at_risk_within:
-            raise ValueError(
-                "need 0 <= on_track_within <= at_risk_within, got "
-                f"{self.on_track_within} and {self.at_risk_within}"
-            )
-
-    def describe(self) -> str:
-        """The rule in words, for the dashboard."""
-        return (
-            f"On track if the latest actual is behind the trajectory by no more than "
-            f"{self.on_track_within:.0%} of the planned change; at risk up to "
-            f"{self.at_risk_within:.0%}; off track beyond that."
-        )
-
-    def classify(self, shortfall: float) -> Status:
-        if shortfall <= self.on_track_within:
-            return Status.ON_TRACK
-        if shortfall <= self.at_risk_within:
-            return Status.AT_RISK
-        return Status.OFF_TRACK
-
-
-class ProgrammeIndicator(Base, Record):
-    """A measured output, outcome or impact of a programme, with its baseline and target.
-
-    ``workspace_indicator_id`` and ``geography_code`` link it to a workspace series, from which
-    actuals can be read. The additionality columns (fractions; multiplier >= 1) say how much of a
-    gross change the programme can claim (see :mod:`levelscope.monitor.additionality`).
-    """
-
-    __tablename__ = "programme_indicators"
-
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
-    name: Mapped[str] = mapped_column(String(300))
-    stage: Mapped[Stage] = mapped_column(_enum(Stage))
-    unit: Mapped[str] = mapped_column(String(100), default="")
-    workspace_indicator_id: Mapped[str | None] = mapped_column(String(100), default=None)
-    geography_code: Mapped[str | None] = mapped_column(String(20), default=None)
-    baseline_date: Mapped[dt.date]
-    baseline_value: Mapped[float] = mapped_column(Float)
-    target_date: Mapped[dt.date]
-    target_value: Mapped[float] = mapped_column(Float)
-    higher_is_better: Mapped[bool]
-    trajectory: Mapped[Trajectory] = mapped_column(_enum(Trajectory), default=Trajectory.LINEAR)
-    on_track_within: Mapped[float] = mapped_column(Float, default=0.05)
-    at_risk_within: Mapped[float] = mapped_column(Float, default=0.15)
-    deadweight: Mapped[float] = mapped_column(Float, default=0.0)
-    displacement: Mapped[float] = mapped_column(Float, default=0.0)
-    leakage: Mapped[float] = mapped_column(Float, default=0.0)
-    substitution: Mapped[float] = mapped_column(Float, default=0.0)
-    multiplier: Mapped[float] = mapped_column(Float, default=1.0)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-    milestones: Mapped[list[Milestone]] = relationship(
-        primaryjoin="and_(Milestone.indicator_id == ProgrammeIndicator.id, Milestone.deleted_at.is_(None))",
-        order_by="Milestone.date",
-        lazy="selectin",
-        viewonly=True,
-    )
-
-    @property
-    def rule(self) -> StatusRule:
-        return StatusRule(self.on_track_within, self.at_risk_within)
-
-    @property
-    def additionality(self) -> AdditionalityFactors:
-        return AdditionalityFactors(
-            self.deadweight, self.displacement, self.leakage, self.substitution, self.multiplier
-        )
-
-
-class Milestone(Base, Record):
-    __tablename__ = "indicator_milestones"
-
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("programme_indicators.id"), index=True)
-    date: Mapped[dt.date]
-    value: Mapped[float] = mapped_column(Float)
-
-
-class Actual(Base, Record):
-    __tablename__ = "indicator_actuals"
-    __table_args__ = (UniqueConstraint("indicator_id", "date", name="uq_actual_indicator_date"),)
-
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("programme_indicators.id"), index=True)
-    date: Mapped[dt.date]
-    value: Mapped[float] = mapped_column(Float)
-    origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.MANUAL)
-    note: Mapped[str] = mapped_column(Text, default="")
-
-
-class StatusChange(Base):
-    """The status of an indicator changed (kept for ever; itself the history, so not audited)."""
-
-    __tablename__ = "indicator_status_changes"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("programme_indicators.id"), index=True)
-    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
-    actor: Mapped[str] = mapped_column(String(200))
-    as_of: Mapped[dt.date | None]
-    old_status: Mapped[Status | None] = mapped_column(_enum(Status))
-    new_status: Mapped[Status] = mapped_column(_enum(Status))
-    actual_value: Mapped[float | None] = mapped_column(Float)
-    expected_value: Mapped[float | None] = mapped_column(Float)
-    rule: Mapped[str] = mapped_column(Text)
+from levelscope.monitor.projection import project
+from levelscope.monitor.status import Status, StatusRule
+from levelscope.monitor.trajectory import expected_value, shortfall, trajectory_points
+from levelscope.records.db import utcnow
 
 
 def add_indicator(
@@ -309,38 +152,6 @@ def add_indicator(
     return indicator
 
 
-def trajectory_points(indicator: ProgrammeIndicator) -> list[tuple[dt.date, float]]:
-    """Baseline, milestones and target in date order: the points the trajectory passes through."""
-    return [
-        (indicator.baseline_date, indicator.baseline_value),
-        *((m.date, m.value) for m in indicator.milestones),
-        (indicator.target_date, indicator.target_value),
-    ]
-
-
-def expected_value(indicator: ProgrammeIndicator, day: dt.date) -> float:
-    """The trajectory's value on ``day`` (the baseline before it starts, the target after it ends)."""
-    points = trajectory_points(indicator)
-    days = np.array([p[0].toordinal() for p in points], dtype=float)
-    values = np.array([p[1] for p in points])
-    x = float(day.toordinal())
-    if indicator.trajectory == Trajectory.STEPWISE:
-        reached = np.searchsorted(days, x, side="right") - 1
-        return float(values[max(int(reached), 0)])
-    return float(np.interp(x, days, values))
-
-
-def shortfall(indicator: ProgrammeIndicator, actual: float, expected: float) -> float:
-    """How far ``actual`` lags ``expected`` toward improvement, as a fraction of the planned change."""
-    scale = abs(indicator.target_value - indicator.baseline_value) or abs(indicator.baseline_value)
-    if scale == 0:
-        raise UndefinedMeasureError(
-            f"indicator {indicator.name!r}: baseline and target are both zero, so no scale for the tolerance"
-        )
-    sign = 1.0 if indicator.higher_is_better else -1.0
-    return sign * (expected - actual) / scale
-
-
 def _actuals(session: Session, indicator: ProgrammeIndicator, as_of: dt.date | None) -> list[Actual]:
     query = select(Actual).where(Actual.indicator_id == indicator.id).order_by(Actual.date)
     if as_of is not None:
@@ -425,162 +236,6 @@ def actuals_from_observations(
         )
     refresh_status(session, indicator)
     return len(rows)
-
-
-@dataclass(frozen=True)
-class Projection:
-    """The trend of the actuals carried to a date, with a prediction interval."""
-
-    date: dt.date
-    value: float
-    lower: float
-    upper: float
-    level: float
-    n_actuals: int
-
-
-def project(
-    dates: Iterable[dt.date], values: Iterable[float], at: dt.date, *, level: float = 0.9
-) -> Projection:
-    """Project a straight-line trend (OLS of value on time) to ``at`` with a prediction interval.
-
-    Parameters
-    ----------
-    dates, values:
-        The actuals; at least three, on at least two different dates.
-    at:
-        The date to project to (usually the target date).
-    level:
-        Coverage of the prediction interval, e.g. 0.9 for 90%.
-
-    Examples
-    --------
-    >>> p = project([dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2022, 1, 1)], [1, 2, 3.2],
-    ...             dt.date(2024, 1, 1))
-    >>> round(p.value, 2)
-    5.36
-    """
-    day_numbers = np.array([d.toordinal() for d in dates], dtype=float)
-    y = np.asarray(list(values), dtype=float)
-    n = len(y)
-    if n < 3:
-        raise UndefinedMeasureError(f"a trend with an interval needs at least 3 actuals, got {n}")
-    x = (day_numbers - day_numbers[0]) / DAYS_PER_YEAR
-    x0 = (at.toordinal() - day_numbers[0]) / DAYS_PER_YEAR
-    sxx = float(((x - x.mean()) ** 2).sum())
-    if sxx == 0:
-        raise UndefinedMeasureError("all actuals share one date, so there is no trend")
-    slope = float(((x - x.mean()) * (y - y.mean())).sum()) / sxx
-    intercept = float(y.mean()) - slope * float(x.mean())
-    residuals = y - (intercept + slope * x)
-    s = np.sqrt(float((residuals**2).sum()) / (n - 2))
-    fitted = intercept + slope * x0
-    t = float(stats.t.ppf((1 + level) / 2, n - 2))
-    half = t * s * np.sqrt(1 + 1 / n + (x0 - x.mean()) ** 2 / sxx)
-    return Projection(at, float(fitted), float(fitted - half), float(fitted + half), level, n)
-
-
-@dataclass(frozen=True)
-class IndicatorTrack(Result):
-    """Where one indicator stands: trajectory, actuals, status under its rule, and projection."""
-
-    indicator_id: int
-    name: str
-    stage: str
-    unit: str
-    baseline_date: dt.date
-    baseline_value: float
-    target_date: dt.date
-    target_value: float
-    trajectory: str
-    status: Status
-    rule: str
-    latest_date: dt.date | None
-    latest_value: float | None
-    expected_at_latest: float | None
-    shortfall: float | None
-    projection: Projection | None
-    projection_note: str
-    actuals: pd.DataFrame = field(repr=False)
-    path: pd.DataFrame = field(repr=False)
-
-    def to_frame(self) -> pd.DataFrame:
-        """Actuals beside the trajectory's value on each actual's date."""
-        return self.actuals.copy()
-
-    def summary(self) -> str:
-        latest = "no actuals yet"
-        if self.latest_value is not None:
-            latest = (
-                f"latest {self.latest_value:g} on {self.latest_date} against {self.expected_at_latest:g} "
-                "expected"
-            )
-        lines = [
-            f"{self.name} ({self.stage}): {self.status.value}",
-            f"  baseline {self.baseline_value:g} ({self.baseline_date}); target {self.target_value:g} "
-            f"by {self.target_date}; {self.trajectory} trajectory",
-            f"  {latest}",
-            f"  rule: {self.rule}",
-        ]
-        if self.projection is not None:
-            p = self.projection
-            lines.append(
-                f"  projected {p.value:g} at {p.date} ({p.level:.0%} interval {p.lower:g} to {p.upper:g})"
-            )
-        else:
-            lines.append(f"  projection: {self.projection_note}")
-        return "\n".join(lines)
-
-    def plot(self) -> go.Figure:
-        """Trajectory, actuals, the latest actual marked and labelled with its status, projection."""
-        figure = go.Figure()
-        figure.add_scatter(
-            x=self.path["date"],
-            y=self.path["expected"],
-            mode="lines",
-            name="trajectory",
-            line={"color": "#000000", "dash": "dash"},
-        )
-        figure.add_scatter(
-            x=self.actuals["date"],
-            y=self.actuals["value"],
-            mode="markers+lines",
-            name="actual",
-            line={"color": "#0072B2"},
-        )
-        if self.projection is not None:
-            p = self.projection
-            figure.add_scatter(
-                x=[p.date, p.date],
-                y=[p.lower, p.upper],
-                mode="lines",
-                line={"width": 6, "color": "#56B4E9"},
-                name=f"{p.level:.0%} projection interval",
-            )
-            figure.add_scatter(
-                x=[p.date], y=[p.value], mode="markers", name="projection", marker={"color": "#56B4E9"}
-            )
-        if self.latest_date is not None:
-            figure.add_scatter(
-                x=[self.latest_date],
-                y=[self.latest_value],
-                mode="markers+text",
-                text=[self.status.value],
-                textposition="top center",
-                name=f"latest: {self.status.value}",
-                marker={
-                    "size": 16,
-                    "color": STATUS_COLOURS[self.status],
-                    "symbol": STATUS_SYMBOLS[self.status],
-                    "line": {"width": 2, "color": STATUS_COLOURS[self.status]},
-                },
-            )
-        figure.update_layout(
-            title=f"{self.name}: {self.status.value}",
-            yaxis_title=self.unit,
-            legend={"orientation": "h"},
-        )
-        return figure
 
 
 def track(

@@ -25,8 +25,8 @@ from sqlalchemy.orm import Session
 
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
 from levelscope.monitor.additionality import AdditionalityFactors
+from levelscope.monitor.indicator_records import Actual, ProgrammeIndicator
 from levelscope.monitor.programmes import Programme, SpendKind, Stage
-from levelscope.monitor.tracking import Actual, ProgrammeIndicator
 from levelscope.results import Result
 
 N_QUINTILES = 5

@@ -11,6 +11,7 @@ allocations against it. The steps live in modules named after them (``normalise`
 >>> index.uncertainty(n=1000, seed=1).plot()  # doctest: +SKIP
 """
 
+from levelscope.need.allocations import read_allocations
 from levelscope.need.coherence import (
     CoherenceReport,
     check_coherence,
@@ -29,7 +30,6 @@ from levelscope.need.funding import (
     funding_finding,
     group_shares,
     need_groups,
-    read_allocations,
     success_rates,
 )
 from levelscope.need.impute import missing_report

@@ -1,7 +1,7 @@
 """Funding versus need: did the money go to the places most in need?
 
 Allocations (programme, round, area, amount, date, and optionally the outcome of a bid) are
-read and checked by :func:`read_allocations`, totalled per area and per head by
+read and checked by :func:`levelscope.need.allocations.read_allocations`, totalled per area and per head by
 :func:`funding_by_area`, and set against a need score (higher = more need, e.g. a
 :class:`~levelscope.need.index.CompositeIndex`'s ``scores``):
 
@@ -34,7 +34,6 @@ Example
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
@@ -47,125 +46,7 @@ from levelscope.results import USER_DATA, Provenance, Result
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-REQUIRED_COLUMNS = ("programme", "round", "area", "amount", "date")
-OPTIONAL_COLUMNS = ("outcome",)
-_SUCCESS = {"successful", "success", "awarded", "funded", "yes", "y", "true", "1"}
-_FAILURE = {"unsuccessful", "rejected", "declined", "not funded", "no", "n", "false", "0"}
 _GROUP_WORDS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 10: "tenth"}
-
-
-# --- import ----------------------------------------------------------------------------------
-
-
-def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = None) -> pd.DataFrame:
-    """Read and check a table of allocations (CSV or Excel file, or a frame).
-
-    Columns (names are matched ignoring case and surrounding spaces): ``programme``, ``round``,
-    ``area`` (area code), ``amount`` (money allocated; ``£`` and thousands separators
-    allowed), ``date`` (``YYYY-MM-DD`` or ``DD/MM/YYYY``) and optionally ``outcome`` of a bid
-    (successful / unsuccessful; blank when not a bid). The amount of an unsuccessful bid is not
-    counted as funding.
-
-    Returns
-    -------
-    A frame with those columns typed (amount float, date datetime, outcome "successful",
-    "unsuccessful" or missing).
-
-    Raises
-    ------
-    ValidationError
-        Listing every bad cell by file, row (header = row 1), column and value.
-    """
-    if isinstance(source, pd.DataFrame):
-        table, file = source.astype(str).where(source.notna()), name
-    else:
-        path = Path(source)
-        file = name or path.name
-        if path.suffix.lower() in (".xlsx", ".xls"):
-            table = pd.read_excel(path, dtype=str)
-        else:
-            table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    table = table.rename(columns=lambda c: str(c).strip().lower())
-    absent = [c for c in REQUIRED_COLUMNS if c not in table.columns]
-    if absent:
-        raise ValidationError([Problem("required column is missing", file=file, column=c) for c in absent])
-    problems: list[Problem] = []
-    rows: list[dict[str, Any]] = []
-    for position, record in enumerate(table.to_dict("records")):
-        row = position + 2
-        parsed = _parse_row({str(k): v for k, v in record.items()}, file, row, problems)
-        if parsed is not None:
-            rows.append(parsed)
-    if problems:
-        raise ValidationError(problems)
-    if not rows:
-        raise ValidationError(Problem("no allocations in the table", file=file))
-    result = pd.DataFrame(rows)
-    result["date"] = pd.to_datetime(result["date"])
-    return result
-
-
-def _parse_row(
-    record: dict[str, Any], file: str | None, row: int, problems: list[Problem]
-) -> dict[str, Any] | None:
-    found = len(problems)
-
-    def problem(column: str, reason: str) -> None:
-        value = record.get(column)
-        problems.append(Problem(reason, file=file, row=row, column=column, value=_text(value) or None))
-
-    text = {c: _text(record.get(c)) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
-    for column in ("programme", "round", "area"):
-        if not text[column]:
-            problem(column, "is empty")
-    amount = _amount(text["amount"])
-    if amount is None:
-        problem("amount", "is not an amount of money")
-    elif amount < 0:
-        problem("amount", "is negative")
-    date = _date(text["date"])
-    if date is None:
-        problem("date", "is not a date (YYYY-MM-DD or DD/MM/YYYY)")
-    outcome: str | None = None
-    if text["outcome"]:
-        word = text["outcome"].lower()
-        outcome = "successful" if word in _SUCCESS else "unsuccessful" if word in _FAILURE else None
-        if outcome is None:
-            problem("outcome", "is neither successful nor unsuccessful")
-    if len(problems) > found:
-        return None
-    return {
-        "programme": text["programme"],
-        "round": text["round"],
-        "area": text["area"],
-        "amount": amount,
-        "date": date,
-        "outcome": outcome,
-    }
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _amount(text: str) -> float | None:
-    cleaned = text.replace("£", "").replace(",", "").strip()
-    try:
-        value = float(cleaned)
-    except ValueError:
-        return None
-    return value if np.isfinite(value) else None
-
-
-def _date(text: str) -> pd.Timestamp | None:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return pd.Timestamp(pd.to_datetime(text, format=fmt))
-        except (ValueError, TypeError):
-            continue
-    return None
 
 
 # --- per area and per head -------------------------------------------------------------------
@@ -184,7 +65,7 @@ def funding_by_area(
     Parameters
     ----------
     allocations
-        As returned by :func:`read_allocations`; unsuccessful bids are left out.
+        As returned by :func:`~levelscope.need.allocations.read_allocations`; unsuccessful bids are left out.
     population
         Population of each area (indexed by area code).
     areas

@@ -57,7 +57,7 @@ RECORD_MODULES = (
     "levelscope.records.audit",
     "levelscope.records.accounts",
     "levelscope.monitor.programmes",
-    "levelscope.monitor.tracking",
+    "levelscope.monitor.indicator_records",
     "levelscope.design.saved",
 )
 

@@ -21,8 +21,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from levelscope.errors import Problem, ValidationError
+from levelscope.need.allocations import read_allocations
 from levelscope.need.definition import IndexDefinition
-from levelscope.need.funding import analyse_funding, read_allocations
+from levelscope.need.funding import analyse_funding
 from levelscope.need.index import build_index, pivot_observations
 from levelscope.need.uncertainty import run_uncertainty
 from levelscope.web.security import http_errors

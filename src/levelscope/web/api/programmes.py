@@ -25,8 +25,9 @@ from levelscope.monitor import programmes as register
 from levelscope.monitor.access import programme_for, require_role, visible_programmes
 from levelscope.monitor.additionality import AdditionalityFactors
 from levelscope.monitor.dashboard import STATUS_COLOURS, ProgrammeDashboard, programme_dashboard
+from levelscope.monitor.indicator_records import ProgrammeIndicator
 from levelscope.monitor.programmes import GeographyCheck, Programme
-from levelscope.monitor.tracking import ProgrammeIndicator, StatusRule
+from levelscope.monitor.status import StatusRule
 from levelscope.monitor.vfm import programme_value_for_money
 from levelscope.records.accounts import Role, User
 from levelscope.records.audit import audit_trail

@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 
 from levelscope.compare.maps import assign_classes, quantile_breaks
 from levelscope.errors import LevelscopeError, ValidationError
+from levelscope.need.allocations import read_allocations
 from levelscope.need.definition import IndexDefinition
 from levelscope.need.examples import (
     EXAMPLE_DEFINITION,
@@ -35,7 +36,7 @@ from levelscope.need.examples import (
     workspace_indicators,
     workspace_population,
 )
-from levelscope.need.funding import FundingAnalysis, analyse_funding, read_allocations, success_rates
+from levelscope.need.funding import FundingAnalysis, analyse_funding, success_rates
 from levelscope.need.index import CompositeIndex, build_index
 from levelscope.need.uncertainty import UncertaintyResult
 from levelscope.web.app import explorer

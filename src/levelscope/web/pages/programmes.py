@@ -35,7 +35,7 @@ from levelscope.monitor.access import can_edit, programme_for, visible_programme
 from levelscope.monitor.appraisal import switching_values
 from levelscope.monitor.dashboard import ProgrammeDashboard, programme_dashboard
 from levelscope.monitor.programmes import Programme
-from levelscope.monitor.tracking import STATUS_COLOURS, Status
+from levelscope.monitor.status import STATUS_COLOURS, Status
 from levelscope.records.accounts import LoginSession, PermissionDenied, Role, User
 from levelscope.web.security import (
     LOGIN_PATH,
