@@ -26,6 +26,10 @@ class WorkspaceError(LevelscopeError):
     """The workspace file is missing, locked, or at a schema version this release cannot read."""
 
 
+class MirrorMissing(LevelscopeError):
+    """The demo's mirror folder is not set or lacks files the demo needs."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One reason an input was rejected, located as precisely as the input allows.

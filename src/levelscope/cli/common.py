@@ -7,15 +7,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from levelscope.data.store import Workspace
-from levelscope.errors import LevelscopeError, NotFoundError, ValidationError, WorkspaceError
+from levelscope.errors import (
+    LevelscopeError,
+    MirrorMissing,
+    NotFoundError,
+    ValidationError,
+    WorkspaceError,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from levelscope.data.store import Workspace
 
 console = Console()
 errors = Console(stderr=True)
@@ -43,8 +51,6 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
 
     @wraps(command)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        from levelscope.data.demo import MirrorMissing
-
         try:
             return command(*args, **kwargs)
         except ValidationError as exc:
@@ -81,6 +87,8 @@ def analysis_errors() -> Iterator[None]:
 
 @contextmanager
 def open_workspace(path: Path | None, *, read_only: bool = False) -> Iterator[Workspace]:
+    from levelscope.data.store import Workspace
+
     ws = Workspace.open(path, read_only=read_only)
     try:
         yield ws
@@ -90,6 +98,9 @@ def open_workspace(path: Path | None, *, read_only: bool = False) -> Iterator[Wo
 
 def print_frame(frame: pd.DataFrame, title: str | None = None, limit: int = 200) -> None:
     """Show a frame as a rich table (numbers right-aligned, at most ``limit`` rows)."""
+    import pandas as pd
+    from rich.table import Table
+
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -102,6 +113,8 @@ def print_frame(frame: pd.DataFrame, title: str | None = None, limit: int = 200)
 
 
 def _cell(value: Any) -> str:
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
     if isinstance(value, float):

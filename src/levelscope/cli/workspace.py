@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import pandas as pd
 import typer
-import yaml
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from levelscope.cli.common import (
     EXIT_INVALID,
@@ -21,10 +18,12 @@ from levelscope.cli.common import (
     print_frame,
     write_frame,
 )
-from levelscope.data.catalogue import catalogue
-from levelscope.data.layout import Layout
-from levelscope.data.model import Geography, Indicator, Level
-from levelscope.data.store import default_workspace_path
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+# The modules behind the commands (pandas, pydantic models, layouts) are imported inside each
+# command, so that loading this module for one command's --help stays quick.
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +40,8 @@ def register(app: typer.Typer) -> None:
 @handle_errors
 def init(workspace: WorkspaceOption = None) -> None:
     """Create a workspace (or migrate an old one) and load the indicator catalogue."""
+    from levelscope.data.catalogue import catalogue
+
     with open_workspace(workspace) as ws:
         added = ws.add_indicators(catalogue().values())
         console.print(f"workspace {ws.path} ready (schema v{ws.schema_version}); "
@@ -87,6 +88,8 @@ def demo(
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                     TimeElapsedColumn(), console=console, transient=True)
 
@@ -114,6 +117,10 @@ def import_(
 ) -> None:
     """Validate a file and import its observations (all or nothing; re-importing changes
     nothing; a new --vintage keeps the earlier release)."""
+    import yaml
+
+    from levelscope.data.layout import Layout
+
     fields: dict[str, Any] = yaml.safe_load(layout.read_text()) if layout else {}
     given = {
         "form": form, "sheet": sheet, "header_row": header_row, "geography": geography,
@@ -158,6 +165,10 @@ def indicators(
     """List the workspace's indicators (unit, polarity, theme, source), or add your own."""
     with open_workspace(workspace, read_only=add is None) as ws:
         if add:
+            import yaml
+
+            from levelscope.data.model import Indicator
+
             entries = yaml.safe_load(add.read_text())
             items = entries.get("indicators", entries) if isinstance(entries, dict) else entries
             count = ws.add_indicators(Indicator(**e) for e in items)
@@ -201,6 +212,10 @@ def _add_geographies(ws: Any, path: Path) -> None:
         shapes = read_geojson(path) if suffix != ".shp" else read_shapefile(path)
         count = ws.add_geographies(shapes.geographies, geometries=shapes.shapes, crs=shapes.crs)
     else:
+        import pandas as pd
+
+        from levelscope.data.model import Geography, Level
+
         frame = pd.read_csv(path, dtype=str).fillna("")
         places = [
             Geography(
@@ -244,6 +259,8 @@ def overview(
                                           "values were skipped.")] = False,
 ) -> None:
     """What the workspace holds: places by level, indicators by theme, releases, imports."""
+    from levelscope.data.store import default_workspace_path
+
     path = workspace or default_workspace_path()
     if not path.exists():
         errors.print(f"no workspace at {path}; run `levelscope demo` or `levelscope init`")

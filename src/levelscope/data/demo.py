@@ -39,7 +39,7 @@ from levelscope.data.publishers import (
     parse_productivity,
 )
 from levelscope.data.store import Workspace
-from levelscope.errors import LevelscopeError
+from levelscope.errors import MirrorMissing
 
 ENV_MIRROR = "LEVELSCOPE_MIRROR"
 
@@ -65,10 +65,6 @@ FIXED_PLACES = (
 )
 #: LAD codes replaced on 1 April 2023 (Cumbria, North Yorkshire, Somerset reorganisation).
 LAD_2023_CHANGE = dt.date(2023, 3, 31)
-
-
-class MirrorMissing(LevelscopeError):
-    """The mirror directory is not set or lacks files the demo needs."""
 
 
 @dataclass

@@ -8,6 +8,7 @@ machine; writes go through DuckDB directly inside one transaction each.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,9 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
 import duckdb
-import ibis
 import pandas as pd
-from ibis.expr.types import Table
 
 from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.periods import parse_period
@@ -26,6 +25,9 @@ from levelscope.errors import NotFoundError, WorkspaceError
 from levelscope.results import Provenance, Source
 
 if TYPE_CHECKING:
+    import ibis.backends.duckdb
+    from ibis.expr.types import Table
+
     from levelscope.data.importers import ImportReport
     from levelscope.data.layout import Layout
 
@@ -71,7 +73,14 @@ class Workspace:
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self.con = connection
         self.path = path
-        self.engine = ibis.duckdb.from_connection(connection)
+
+    @functools.cached_property
+    def engine(self) -> ibis.backends.duckdb.Backend:
+        """The Ibis backend over the workspace's connection, for panel queries."""
+        # Ibis takes a third of a second to import: commands that only store pay nothing for it.
+        import ibis
+
+        return ibis.duckdb.from_connection(self.con)
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
@@ -331,6 +340,8 @@ class Workspace:
         period_end, year, value, lower, upper, vintage, source. Nothing is computed until the
         expression is executed, so it can be combined with further Ibis expressions.
         """
+        import ibis
+
         obs = self.engine.table("observation")
         if indicator is not None:
             ids = [indicator] if isinstance(indicator, str) else list(indicator)

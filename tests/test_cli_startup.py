@@ -1,0 +1,76 @@
+"""The command line starts fast: ``levelscope --help`` loads no heavy library, and the table of
+commands it is written from matches what the command modules register.
+
+The timings themselves live in ``benchmarks/cli_startup.py``; these tests only check the cause.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from levelscope.cli import COMMANDS, app, module_commands
+
+HEAVY = ("pandas", "numpy", "scipy", "plotly", "numba", "ibis", "duckdb", "sqlalchemy", "pyarrow",
+         "fastapi", "shapely")
+
+_PROBE = """
+import json, sys
+from typer.main import get_command
+from levelscope.cli import app
+try:
+    get_command(app).main({args}, prog_name="levelscope", standalone_mode=False)
+except SystemExit:
+    pass
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in {heavy})))
+"""
+
+
+def _heavy_modules_after(*args: str) -> list[str]:
+    code = _PROBE.format(args=list(args), heavy=set(HEAVY))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_help_imports_no_heavy_library() -> None:
+    assert _heavy_modules_after("--help") == []
+
+
+def test_importing_levelscope_imports_no_heavy_library() -> None:
+    code = f"import json, sys, levelscope; print(json.dumps([m for m in sys.modules if m in {set(HEAVY)}]))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == []
+
+
+def test_help_lists_every_command_under_its_panel() -> None:
+    result = CliRunner().invoke(app, ["--help"], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    for name, entry in COMMANDS.items():
+        assert name in result.output
+        assert " ".join(entry.help.split()[:4]) in result.output
+    for panel in {entry.panel for entry in COMMANDS.values()}:
+        assert panel in result.output
+
+
+@pytest.mark.parametrize("module", sorted({entry.module for entry in COMMANDS.values()}))
+def test_command_table_matches_the_modules(module: str) -> None:
+    registered = module_commands(module)
+    listed = {name for name, entry in COMMANDS.items() if entry.module == module}
+    assert set(registered) == listed, (
+        f"levelscope.cli.{module} registers {sorted(registered)}; add new commands to "
+        "levelscope.cli.COMMANDS"
+    )
+    for name, command in registered.items():
+        first_paragraph = " ".join((command.help or "").split("\n\n")[0].split())
+        assert first_paragraph == COMMANDS[name].help, name
+
+
+def test_unknown_command_suggests_the_nearest() -> None:
+    result = CliRunner().invoke(app, ["shwo"])
+    assert result.exit_code == 2
+    assert "Did you mean 'show'?" in result.output
+
