@@ -63,8 +63,8 @@ def main() -> None:
         show("levelscope show --help (one command's module)", run(ENTRY, ["show", "--help"], options.runs),
              0.5)
         show("levelscope inequality --help", run(ENTRY, ["inequality", "--help"], options.runs), 0.5)
-        simple = show("levelscope indicators (a simple command)", run(ENTRY, ["indicators", *ws], options.runs),
-                      0.5)
+        simple = show("levelscope indicators (a simple command)",
+                      run(ENTRY, ["indicators", *ws], options.runs), 0.5)
         show("levelscope geographies --level itl1", run(ENTRY, ["geographies", "--level", "itl1", *ws],
                                                          options.runs))
         print(f"--help: {eager / lazy:.1f}x faster than loading every module; "

@@ -33,7 +33,22 @@ _HOMES = {
     "parse_period": "periods",
 }
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Aggregation",
+    "Geography",
+    "ImportReport",
+    "Indicator",
+    "Layout",
+    "Level",
+    "Observation",
+    "Period",
+    "Polarity",
+    "Workspace",
+    "default_workspace_path",
+    "import_file",
+    "import_frame",
+    "parse_period",
+]
 
 
 def __getattr__(name: str) -> Any:
