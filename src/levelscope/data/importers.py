@@ -322,7 +322,9 @@ class _Checker:
             self.problem(rows.iloc[0], "geography_code", code,
                          f"unknown geography code{_close(str(code), list(geo.index))} "
                          f"({len(rows)} rows); register it first")
-        retired_on = pd.to_datetime(codes.map(geo["valid_to"]).where(~unknown))
+        # a plain dict: mapping through an empty date-typed Series fails in pandas
+        ends = {code: end for code, end in geo["valid_to"].items() if pd.notna(end)}
+        retired_on = pd.to_datetime(codes.map(ends).where(~unknown))
         late_mask = pd.to_datetime(frame["period_start"]) > retired_on
         late = zip(frame.loc[late_mask, "_row"], codes[late_mask], retired_on[late_mask], strict=True)
         for row, code, end in late:

@@ -14,6 +14,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from levelscope.data import codes
+from levelscope.data.periods import PeriodError, parse_period
 from levelscope.data.readers import RawRow
 from levelscope.errors import Problem, ValidationError
 
@@ -24,11 +26,9 @@ MISSING_MARKERS: tuple[str, ...] = (
     "na", "n/a", "NA", "N/A", "nan", "NaN", "#N/A", "suppressed", "[low]",
 )
 
-DEFAULT_YEAR_COLUMNS = r"^\D*?((?:1[89]|2[01])\d{2}(?:\s*[/-]\s*\d{2})?)\D*$"
-
 
 class Layout(BaseModel):
-    """Where a table sits in a file and which columns hold what.
+    r"""Where a table sits in a file and which columns hold what.
 
     Parameters
     ----------
@@ -46,7 +46,10 @@ class Layout(BaseModel):
         period of the whole table. ``lower`` / ``upper`` are optional confidence bounds.
     period_columns:
         Wide form: a regular expression that picks the period columns; its first group is the
-        period label (``Pounds_2004`` → ``2004`` with the default).
+        period label (``^Pounds_(\d{4})$`` takes ``Pounds_2004`` as ``2004``). By default a
+        column is a period column when its whole header reads as a period (``2021``,
+        ``2022/23``, ``2023-Q1``); a header that merely mentions a year (``… (as of April
+        2021)``) is not one. Either way, a column holding only text is never a period column.
     unit:
         The unit the file's values are in. It must match the indicator's unit; a clash is an
         error rather than a silent mix of, say, pounds and thousands of pounds.
@@ -73,7 +76,7 @@ class Layout(BaseModel):
     value: str = "value"
     lower: str | None = None
     upper: str | None = None
-    period_columns: str = DEFAULT_YEAR_COLUMNS
+    period_columns: str | None = None
     unit: str | None = None
     keep: dict[str, list[str]] = {}
     ends_at_blank_row: bool = False
@@ -178,8 +181,26 @@ def extract(rows: list[RawRow], layout: Layout, file: str) -> Extract:
         for n, v in zip(frame.loc[no_code, "_row"], frame.loc[no_code, layout.geography], strict=True)
     ]
     frame = frame[~no_code]
-    tidy = _wide_to_tidy(frame, layout, file) if layout.form == "wide" else _tidy(frame, layout)
+    if layout.form == "wide":
+        tidy, noted = _wide_to_tidy(frame, layout, file)
+        excluded += noted
+    else:
+        notes = _single_cell_notes(frame, layout)
+        excluded += [
+            Problem(file=file, row=int(n), reason="a note: one cell of text, not data")
+            for n in frame.loc[notes, "_row"]
+        ]
+        tidy = _tidy(frame[~notes], layout)
     return Extract(tidy, rows_read=len(data), excluded=excluded)
+
+
+def _single_cell_notes(frame: pd.DataFrame, layout: Layout) -> pd.Series:
+    """Rows holding one cell of text that is not an area code: titles and footnotes."""
+    cells = frame.drop(columns="_row")
+    filled = cells.notna() & ~cells.map(lambda c: isinstance(c, str) and not c.strip())
+    alone = filled.sum(axis="columns") == 1
+    code_shaped = _labels(frame[layout.geography]).map(codes.is_known_form)
+    return alone & ~code_shaped
 
 
 def _require_columns(frame: pd.DataFrame, layout: Layout, file: str, header_row: int) -> None:
@@ -222,18 +243,56 @@ def _tidy(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> pd.DataFrame:
-    pattern = re.compile(layout.period_columns)
-    periods = {c: m.group(1) for c in frame.columns if (m := pattern.match(c))}
+def _period_columns(frame: pd.DataFrame, layout: Layout, file: str) -> dict[str, str]:
+    """Each wide-form period column with its period label; text columns are never periods."""
+    if layout.period_columns is None:
+        periods = {c: c for c in frame.columns if c != "_row" and _reads_as_period(c)}
+    else:
+        pattern = re.compile(layout.period_columns)
+        periods = {c: m.group(1) for c in frame.columns if (m := pattern.match(c))}
+    missing = set(layout.missing)
+    for column in list(periods):
+        cells = _labels(frame[column])
+        filled = cells[~cells.isin(missing)]
+        if len(filled) and pd.to_numeric(filled.str.replace(",", ""), errors="coerce").isna().all():
+            del periods[column]  # names, notes: a column of text holds no values
     if not periods:
+        wanted = layout.period_columns or "headers that read as periods (2021, 2022/23, …)"
         raise ValidationError(
-            Problem(file=file, reason=f"no period columns match {layout.period_columns!r}")
+            Problem(file=file, reason=f"no period columns: none of {_shown(frame)} matches "
+                    f"{wanted} and holds numbers")
         )
+    return periods
+
+
+def _reads_as_period(header: str) -> bool:
+    try:
+        parse_period(header)
+    except PeriodError:
+        return False
+    return True
+
+
+def _shown(frame: pd.DataFrame) -> list[str]:
+    return [str(c) for c in frame.columns if c != "_row"]
+
+
+def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> tuple[pd.DataFrame, list[Problem]]:
+    periods = _period_columns(frame, layout, file)
+    cells = frame[list(periods)]
+    empty = cells.isna() | cells.map(lambda c: isinstance(c, str) and not c.strip())
+    notes = empty.all(axis="columns")
+    excluded = [
+        Problem(file=file, row=int(n), column=layout.geography, value=v,
+                reason="no value in any period column (a note or title, not data)")
+        for n, v in zip(frame.loc[notes, "_row"], frame.loc[notes, layout.geography], strict=True)
+    ]
+    frame = frame[~notes]
     ids = [layout.geography, "_row"]
     if layout.indicator_id is None and layout.indicator:
         ids.append(layout.indicator)
     long = frame[ids + list(periods)].melt(id_vars=ids, var_name="_column", value_name="value")
-    return pd.DataFrame(
+    tidy = pd.DataFrame(
         {
             "geography_code": _labels(long[layout.geography]),
             "indicator_id": (
@@ -248,4 +307,4 @@ def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> pd.DataFram
             "_column": long["_column"],
         }
     )
-
+    return tidy, excluded
