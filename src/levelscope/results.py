@@ -8,9 +8,10 @@ user sees can say where it came from through :attr:`Result.provenance`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 
@@ -35,23 +36,46 @@ class Source:
 
 @dataclass(frozen=True)
 class Provenance:
-    """The sources behind a result; empty when the user passed raw numbers in."""
+    """The sources behind a result (empty when the user passed raw numbers in) and, for results
+    that come from random draws, the seed that reproduces them."""
 
     sources: tuple[Source, ...] = ()
+    seed: int | None = None
 
     @classmethod
-    def of(cls, sources: Iterable[Source]) -> Provenance:
+    def of(cls, sources: Iterable[Source], seed: int | None = None) -> Provenance:
         unique = dict.fromkeys(sources)
-        return cls(tuple(unique))
+        return cls(tuple(unique), seed)
+
+    def with_seed(self, seed: object) -> Provenance:
+        """The same sources with the random seed the figures were drawn with.
+
+        Only an integer seed reproduces a run; for ``None`` or a ``numpy`` generator passed in,
+        nothing is recorded.
+        """
+        return replace(self, seed=int(seed) if isinstance(seed, int | np.integer) else None)
 
     def __add__(self, other: Provenance) -> Provenance:
-        return Provenance.of((*self.sources, *other.sources))
+        seed = self.seed if self.seed is not None else other.seed
+        return Provenance.of((*self.sources, *other.sources), seed)
 
     def __str__(self) -> str:
-        return "; ".join(str(s) for s in self.sources) or "user-supplied data"
+        text = "; ".join(str(s) for s in self.sources) or "user-supplied data"
+        return text if self.seed is None else f"{text}; random seed {self.seed}"
 
 
 USER_DATA = Provenance()
+
+
+def check_alpha(alpha: float) -> None:
+    """A significance level must lie strictly between 0 and 1."""
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must lie strictly between 0 and 1, got {alpha}")
+
+
+def seeded(seed: object) -> Provenance:
+    """Provenance of user-supplied data drawn at random with ``seed``."""
+    return USER_DATA.with_seed(seed)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from levelscope.data import store
 from levelscope.data.model import Level
+from levelscope.deprecation import renamed_parameters
 
 if TYPE_CHECKING:
     from levelscope.convergence.analysis import ConvergenceReport
@@ -60,6 +61,7 @@ class Workspace(store.Workspace):
         return inequality_over_time(self, indicator, str(Level(level)), periods, weight,
                                     measures or DEFAULT_MEASURES, as_of, missing_weights)
 
+    @renamed_parameters(permutations="n_resamples")
     def clusters(
         self,
         indicator: str,
@@ -69,7 +71,7 @@ class Workspace(store.Workspace):
         neighbours: Neighbours = "fuzzy",
         k: int = 6,
         threshold: float | None = None,
-        permutations: int = 999,
+        n_resamples: int = 999,
         alpha: float = 0.05,
         fdr: bool = False,
         seed: int | None = 0,
@@ -84,7 +86,7 @@ class Workspace(store.Workspace):
 
         return workspace_clusters(
             self, indicator, str(Level(level)), period, neighbours=neighbours, k=k,
-            threshold=threshold, permutations=permutations, alpha=alpha, fdr=fdr, seed=seed,
+            threshold=threshold, n_resamples=n_resamples, alpha=alpha, fdr=fdr, seed=seed,
             alternative=alternative,
         )
 

@@ -56,8 +56,8 @@ def test_bootstrap_is_reproducible_and_stratified() -> None:
 
 
 def test_bootstrap_rejects_bad_arguments() -> None:
-    with pytest.raises(ValueError, match="ci must lie"):
-        bootstrap([1.0, 2.0], ci=1.5)
+    with pytest.raises(ValueError, match="alpha must lie"):
+        bootstrap([1.0, 2.0], alpha=1.5)
     with pytest.raises(UndefinedMeasureError, match="BCa interval is undefined"):
         bootstrap([2.0, 2.0, 2.0], "cv", method="bca", n_resamples=20, seed=0)
 

@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
         with open_workspace(workspace, read_only=True) as ws, analysis_errors():
             result = workspace_clusters(
                 ws, indicator, level, period, neighbours=_neighbours(neighbours), k=k,
-                permutations=permutations, alpha=alpha, fdr=fdr, seed=seed,
+                n_resamples=permutations, alpha=alpha, fdr=fdr, seed=seed,
             )
         console.print(result.summary())
         significant = result.to_frame().query("significant")

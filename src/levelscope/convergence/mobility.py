@@ -19,8 +19,9 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import sparse, stats
 
 from levelscope.convergence._wide import checked_panel
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
-from levelscope.results import Result
+from levelscope.results import USER_DATA, Result, seeded
 from levelscope.spatial import _permutation as kernels
 from levelscope.spatial._common import Alternative, check_alternative, permutation_p_value
 from levelscope.spatial.weights import Weights
@@ -84,9 +85,10 @@ class SpatialTau(Result):
     discordant_neighbours: int
     neighbour_pairs: int
     n: int
-    permutations: int
+    n_resamples: int
     p_sim: float | None
     alternative: str
+    permutations = RenamedAttribute("n_resamples")
 
 
 @njit(cache=True)
@@ -147,13 +149,14 @@ def _untied_pairs(values: NDArray[np.float64]) -> int:
     return int(n * (n - 1) // 2 - np.sum(counts * (counts - 1) // 2))
 
 
+@renamed_parameters(permutations="n_resamples")
 def spatial_tau(
     x: ArrayLike | pd.Series,
     y: ArrayLike | pd.Series,
     weights: Weights,
     *,
-    permutations: int = 999,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = 999,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
 ) -> SpatialTau:
     """Kendall's tau between ``x`` and ``y`` (e.g. two years) with its spatial decomposition.
@@ -165,7 +168,7 @@ def spatial_tau(
     --------
     >>> from shapely.geometry import box
     >>> w = Weights.rook([box(i, 0, i + 1, 1) for i in range(5)])
-    >>> res = spatial_tau([1, 2, 3, 4, 5], [1, 2, 3, 5, 4], w, permutations=0)
+    >>> res = spatial_tau([1, 2, 3, 4, 5], [1, 2, 3, 5, 4], w, n_resamples=0)
     >>> res.tau_neighbours
     0.5
     """
@@ -191,15 +194,15 @@ def spatial_tau(
     )
     concordant, discordant = _neighbour_counts(xs, ys, left, right)
     p_sim = None
-    if permutations:
+    if n_resamples:
         simulated = _permuted_neighbour_tau(
-            xs, ys, left, right, permutations, kernels.stream_seed(seed)
+            xs, ys, left, right, n_resamples, kernels.stream_seed(seed)
         )
         p_sim = float(
             permutation_p_value(
                 int((simulated >= tau_neighbours).sum()),
                 int((simulated <= tau_neighbours).sum()),
-                permutations,
+                n_resamples,
                 alternative,
             )
         )
@@ -211,9 +214,10 @@ def spatial_tau(
         discordant_neighbours=discordant,
         neighbour_pairs=len(left),
         n=n,
-        permutations=permutations,
+        n_resamples=n_resamples,
         p_sim=p_sim,
         alternative=alternative,
+        provenance=seeded(seed) if n_resamples else USER_DATA,
     )
 
 

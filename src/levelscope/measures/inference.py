@@ -18,11 +18,12 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import ndtr, ndtri
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
 from levelscope.measures._validation import FloatArray
 from levelscope.measures.decompose import decompose, grouped_sample
 from levelscope.measures.inequality import MEASURES, Measure, MeasureSpec, parse_measure
-from levelscope.results import Result
+from levelscope.results import Result, check_alpha, seeded
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -33,17 +34,36 @@ BATCH_CELLS = 4_000_000
 
 @dataclass(frozen=True, repr=False)
 class BootstrapResult(Result):
-    """A measure's point estimate with a bootstrap confidence interval ``[low, high]``."""
+    """A measure's point estimate with a bootstrap confidence interval ``[lower, upper]`` of
+    coverage ``1 - alpha``."""
 
     measure: str
     estimate: float
-    low: float
-    high: float
-    confidence: float
+    lower: float
+    upper: float
+    alpha: float
     method: str
-    standard_error: float
+    std_error: float
     n_resamples: int
     distribution: FloatArray = field(repr=False, compare=False)
+    low = RenamedAttribute("lower")
+    high = RenamedAttribute("upper")
+    confidence = RenamedAttribute("alpha", lambda alpha: 1 - alpha)
+    standard_error = RenamedAttribute("std_error")
+
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """The interval as a one-row frame with columns ``lower`` and ``upper``.
+
+        ``alpha`` defaults to the one the bootstrap ran with; another level is read from the
+        same resamples for the percentile method (the BCa interval needs a new run).
+        """
+        if alpha is None or alpha == self.alpha:
+            return pd.DataFrame({"lower": [self.lower], "upper": [self.upper]}, index=[self.measure])
+        check_alpha(alpha)
+        if self.method != "percentile":
+            raise ValueError("a BCa interval at another alpha needs a new run: bootstrap(..., alpha=)")
+        lower, upper = np.quantile(self.distribution, [alpha / 2, 1 - alpha / 2])
+        return pd.DataFrame({"lower": [float(lower)], "upper": [float(upper)]}, index=[self.measure])
 
     def plot(self) -> go.Figure:
         """Histogram of the bootstrap distribution with the estimate and the interval."""
@@ -52,20 +72,21 @@ class BootstrapResult(Result):
         return distribution_figure(
             self.distribution,
             observed=self.estimate,
-            bounds=(self.low, self.high),
+            bounds=(self.lower, self.upper),
             title=f"Bootstrap distribution of {self.measure}",
         )
 
 
+@renamed_parameters(ci=("alpha", lambda ci: 1 - ci))
 def bootstrap(
     values: ArrayLike,
     measure: str | MeasureSpec = "gini",
     weights: ArrayLike | None = None,
     groups: ArrayLike | None = None,
     n_resamples: int = 999,
-    ci: float = 0.95,
+    alpha: float = 0.05,
     method: Literal["percentile", "bca"] = "percentile",
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
 ) -> BootstrapResult:
     """Bootstrap confidence interval for any measure in :data:`MEASURES`.
 
@@ -77,26 +98,27 @@ def bootstrap(
     measure
         A name or spec as read by :func:`~levelscope.measures.inequality.parse_measure`,
         e.g. ``"gini"`` or ``"atkinson(epsilon=1)"``.
-    ci
-        Confidence level of the two-sided interval.
+    n_resamples
+        Number of bootstrap resamples.
+    alpha
+        The two-sided interval has coverage ``1 - alpha``.
     method
         ``"percentile"``, or ``"bca"`` for the bias-corrected and accelerated interval
         (Efron & Tibshirani 1993, sec. 14.3; acceleration from the jackknife, eq. 14.15).
     seed
-        Seed or generator; the same seed gives the same interval. Without groups the resamples
-        are the ones ``scipy.stats.bootstrap`` draws from the same seed.
+        Seed or generator; the same seed gives the same interval (fixed by default). Without
+        groups the resamples are the ones ``scipy.stats.bootstrap`` draws from the same seed.
 
     Example
     -------
     >>> result = bootstrap([3, 1, 4, 1, 5, 9, 2, 6], "gini", n_resamples=200, seed=1)
-    >>> result.low < result.estimate < result.high
+    >>> result.lower < result.estimate < result.upper
     True
     """
     spec = parse_measure(measure)
     if n_resamples < 2:
         raise ValueError(f"n_resamples must be at least 2, got {n_resamples}")
-    if not 0 < ci < 1:
-        raise ValueError(f"ci must lie strictly between 0 and 1, got {ci}")
+    check_alpha(alpha)
     if method not in ("percentile", "bca"):
         raise ValueError(f"method must be 'percentile' or 'bca', got {method!r}")
     m, params = spec.measure, spec.params
@@ -122,21 +144,22 @@ def bootstrap(
             f"{spec.label} is undefined in {bad} of {n_resamples} resamples: {m.undefined_when}"
         )
 
-    alpha = (1 - ci) / 2
-    levels = np.array([alpha, 1 - alpha])
+    tail = alpha / 2
+    levels = np.array([tail, 1 - tail])
     if method == "bca":
-        levels = _bca_levels(estimate, distribution, _jackknife(m, params, y, w), alpha)
-    low, high = np.quantile(distribution, levels)
+        levels = _bca_levels(estimate, distribution, _jackknife(m, params, y, w), tail)
+    lower, upper = np.quantile(distribution, levels)
     return BootstrapResult(
         measure=spec.label,
         estimate=estimate,
-        low=float(low),
-        high=float(high),
-        confidence=ci,
+        lower=float(lower),
+        upper=float(upper),
+        alpha=alpha,
         method=method,
-        standard_error=float(np.std(distribution, ddof=1)),
+        std_error=float(np.std(distribution, ddof=1)),
         n_resamples=n_resamples,
         distribution=distribution,
+        provenance=seeded(seed),
     )
 
 
@@ -203,7 +226,7 @@ def _bca_levels(estimate: float, distribution: FloatArray, jackknife: FloatArray
 class BetweenShareTest(Result):
     """Permutation test of the between-group share of a decomposable measure.
 
-    ``p_value`` is ``(1 + #{permuted between >= observed between}) / (1 + n_permutations)``,
+    ``p_value`` is ``(1 + #{permuted between >= observed between}) / (1 + n_resamples)``,
     the share of the permutations (the observed assignment included) that are at least as
     extreme, as in PySAL ``inequality.theil.TheilDSim``.
     """
@@ -213,8 +236,9 @@ class BetweenShareTest(Result):
     between: float
     between_share: float
     p_value: float
-    n_permutations: int
+    n_resamples: int
     permuted_shares: FloatArray = field(repr=False, compare=False)
+    n_permutations = RenamedAttribute("n_resamples")
 
     def plot(self) -> go.Figure:
         """Histogram of the permuted between-group shares with the observed share marked."""
@@ -227,12 +251,13 @@ class BetweenShareTest(Result):
         )
 
 
+@renamed_parameters(n_permutations="n_resamples")
 def between_share_test(
     values: ArrayLike,
     groups: ArrayLike,
     weights: ArrayLike | None = None,
-    n_permutations: int = 99,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = 99,
+    seed: int | np.random.Generator | None = 0,
     measure: Literal["theil", "mld"] = "theil",
 ) -> BetweenShareTest:
     """Is the between-group share larger than random assignment to groups would give?
@@ -243,12 +268,12 @@ def between_share_test(
 
     Example
     -------
-    >>> test = between_share_test([1, 2, 3, 10, 11, 12], list("aaabbb"), n_permutations=99, seed=0)
+    >>> test = between_share_test([1, 2, 3, 10, 11, 12], list("aaabbb"), n_resamples=99, seed=0)
     >>> test.p_value < 0.2
     True
     """
-    if n_permutations < 1:
-        raise ValueError(f"n_permutations must be at least 1, got {n_permutations}")
+    if n_resamples < 1:
+        raise ValueError(f"n_resamples must be at least 1, got {n_resamples}")
     observed = decompose(values, groups, weights, measure=measure)
     if observed.total == 0 or observed.between_share is None:
         raise UndefinedMeasureError("the between-group share is undefined: total inequality is zero")
@@ -256,10 +281,10 @@ def between_share_test(
     alpha = 1.0 if measure == "theil" else 0.0
     rng = np.random.default_rng(seed)
     n = sample.values.size
-    between = np.empty(n_permutations)
+    between = np.empty(n_resamples)
     batch = max(1, BATCH_CELLS // n)
-    for start in range(0, n_permutations, batch):
-        size = min(batch, n_permutations - start)
+    for start in range(0, n_resamples, batch):
+        size = min(batch, n_resamples - start)
         permutations = random_permutations(rng, n, size)
         between[start : start + size] = permuted_between(
             sample.values, sample.weights, codes, len(labels), permutations, alpha
@@ -271,9 +296,10 @@ def between_share_test(
         total=observed.total,
         between=observed.between,
         between_share=observed.between_share,
-        p_value=float((1 + extreme) / (1 + n_permutations)),
-        n_permutations=n_permutations,
+        p_value=float((1 + extreme) / (1 + n_resamples)),
+        n_resamples=n_resamples,
         permuted_shares=between / observed.total,
+        provenance=seeded(seed),
     )
 
 

@@ -16,7 +16,7 @@ Alternative = Literal["two-sided", "greater", "less"]
 _ALTERNATIVES = ("two-sided", "greater", "less")
 
 #: Random permutations for pseudo p-values unless told otherwise (as PySAL).
-PERMUTATIONS = 999
+N_RESAMPLES = 999
 
 
 def aligned_values(values: ArrayLike | pd.Series, weights: Weights) -> NDArray[np.float64]:
@@ -63,9 +63,9 @@ def check_alternative(alternative: str) -> None:
         raise ValueError(f"alternative must be one of {_ALTERNATIVES}, not {alternative!r}")
 
 
-def check_permutations(permutations: int) -> None:
-    if permutations < 0:
-        raise ValueError(f"permutations must be 0 or more, got {permutations}")
+def check_n_resamples(n_resamples: int) -> None:
+    if n_resamples < 0:
+        raise ValueError(f"n_resamples must be 0 or more, got {n_resamples}")
 
 
 def normal_p_value(z: float | NDArray[np.float64], alternative: Alternative) -> NDArray[np.float64]:
@@ -81,18 +81,18 @@ def normal_p_value(z: float | NDArray[np.float64], alternative: Alternative) -> 
 def permutation_p_value(
     greater: NDArray[np.int64] | int,
     lesser: NDArray[np.int64] | int,
-    permutations: int,
+    n_resamples: int,
     alternative: Alternative,
 ) -> NDArray[np.float64]:
     """Pseudo p-value from the counts of permuted statistics ``>=`` and ``<=`` the observed one.
 
-    ``(count + 1) / (permutations + 1)`` for one tail (Hope 1968; the observed statistic counts as
+    ``(count + 1) / (n_resamples + 1)`` for one tail (Hope 1968; the observed statistic counts as
     one of the draws); the two-sided value doubles the smaller tail, capped at 1. Under the null
     each is uniform on ``{1, …, P + 1} / (P + 1)`` (one-sided). PySAL's ``p_sim`` is the smaller
     one-sided value, about half the two-sided one.
     """
-    upper = (np.asarray(greater) + 1.0) / (permutations + 1.0)
-    lower = (np.asarray(lesser) + 1.0) / (permutations + 1.0)
+    upper = (np.asarray(greater) + 1.0) / (n_resamples + 1.0)
+    lower = (np.asarray(lesser) + 1.0) / (n_resamples + 1.0)
     if alternative == "greater":
         return upper
     if alternative == "less":

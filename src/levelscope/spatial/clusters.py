@@ -15,8 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from levelscope.deprecation import renamed_parameters
 from levelscope.errors import UndefinedMeasureError
-from levelscope.results import Result
+from levelscope.results import Result, seeded
 from levelscope.spatial._common import Alternative
 from levelscope.spatial.global_autocorrelation import GlobalStatistic, moran
 from levelscope.spatial.local_autocorrelation import LocalMoran, local_moran
@@ -43,9 +44,9 @@ class ClusterAnalysis(Result):
     left_out: tuple[str, ...] = ()
 
     @property
-    def permutations(self) -> int:
+    def n_resamples(self) -> int:
         """Random permutations behind the pseudo p-values (0 when none were run)."""
-        return 0 if self.local.simulation is None else self.local.simulation.permutations
+        return 0 if self.local.simulation is None else self.local.simulation.n_resamples
 
     def cluster_counts(self) -> pd.Series:
         """How many areas fall in each cluster (High-High, ..., Not significant, Island)."""
@@ -71,6 +72,7 @@ class ClusterAnalysis(Result):
         return lisa_cluster_map(self.local, list(self.geometries), crs=self.crs, title=title)
 
 
+@renamed_parameters(permutations="n_resamples")
 def find_clusters(
     values: pd.Series,
     geometries: Mapping[Any, Any],
@@ -78,10 +80,10 @@ def find_clusters(
     neighbours: Neighbours = "fuzzy",
     k: int = 6,
     threshold: float | None = None,
-    permutations: int = 999,
+    n_resamples: int = 999,
     alpha: float = 0.05,
     fdr: bool = False,
-    seed: int | np.random.Generator | None = None,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
     crs: str | None = "EPSG:27700",
 ) -> ClusterAnalysis:
@@ -96,7 +98,7 @@ def find_clusters(
     neighbours, k, threshold
         How areas are linked; see :meth:`Weights.build` (default ``"fuzzy"``: shapes that touch
         or overlap, robust to generalised boundaries).
-    permutations, alpha, fdr, seed, alternative
+    n_resamples, alpha, fdr, seed, alternative
         As :func:`levelscope.spatial.local_moran`.
     crs
         The shapes' coordinate reference system, used only for the map.
@@ -115,10 +117,10 @@ def find_clusters(
     weights = Weights.build(shapes, codes, neighbours, k=k, threshold=threshold)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     global_result = moran(
-        values, weights, permutations=permutations, seed=rng, alternative=alternative
+        values, weights, n_resamples=n_resamples, seed=rng, alternative=alternative
     )
     local_result = local_moran(
-        values, weights, permutations=permutations, seed=rng, alpha=alpha, fdr=fdr,
+        values, weights, n_resamples=n_resamples, seed=rng, alpha=alpha, fdr=fdr,
         alternative=alternative,
     )
     return ClusterAnalysis(
@@ -127,9 +129,11 @@ def find_clusters(
         weights=weights,
         geometries=tuple(shapes),
         crs=crs,
+        provenance=seeded(seed),
     )
 
 
+@renamed_parameters(permutations="n_resamples")
 def workspace_clusters(
     ws: Workspace,
     indicator: str,
@@ -139,7 +143,7 @@ def workspace_clusters(
     neighbours: Neighbours = "fuzzy",
     k: int = 6,
     threshold: float | None = None,
-    permutations: int = 999,
+    n_resamples: int = 999,
     alpha: float = 0.05,
     fdr: bool = False,
     seed: int | None = 0,
@@ -171,7 +175,7 @@ def workspace_clusters(
     values = values[[c in geometries for c in values.index]]
     result = find_clusters(
         values, geometries, neighbours=neighbours, k=k, threshold=threshold,
-        permutations=permutations, alpha=alpha, fdr=fdr, seed=seed, alternative=alternative, crs=crs,
+        n_resamples=n_resamples, alpha=alpha, fdr=fdr, seed=seed, alternative=alternative, crs=crs,
     )
     return ClusterAnalysis(
         global_moran=result.global_moran,
@@ -182,5 +186,5 @@ def workspace_clusters(
         indicator=indicator,
         period=period,
         left_out=left_out,
-        provenance=ws.provenance(indicator),
+        provenance=ws.provenance(indicator).with_seed(seed),
     )

@@ -1,7 +1,7 @@
 """Global spatial autocorrelation: one number for the whole map.
 
 :func:`moran` (Moran's I), :func:`geary` (Geary's c) and :func:`getis_ord_global` (General G),
-each with analytical inference and, with ``permutations > 0``, permutation inference that is
+each with analytical inference and, with ``n_resamples > 0``, permutation inference that is
 reproducible with ``seed`` and runs as compiled, parallel loops. The statistics and their
 analytical moments follow Cliff & Ord (1981) and Getis & Ord (1992), with the same defaults as
 PySAL ``esda``, so the numbers agree with it on the same data and weights.
@@ -16,16 +16,17 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
-from levelscope.results import Result
+from levelscope.results import USER_DATA, Result, seeded
 from levelscope.spatial import _pair_sums
 from levelscope.spatial._common import (
-    PERMUTATIONS,
+    N_RESAMPLES,
     Alternative,
     aligned_values,
     centred,
     check_alternative,
-    check_permutations,
+    check_n_resamples,
     dot,
     normal_p_value,
     permutation_p_value,
@@ -38,11 +39,12 @@ from levelscope.spatial.weights import Transform, Weights
 class PermutationSummary:
     """What the permuted statistics say: pseudo p-value, their mean, spread and the z-score."""
 
-    permutations: int
+    n_resamples: int
     p_value: float
     mean: float
     std: float
     z: float
+    permutations = RenamedAttribute("n_resamples")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -82,7 +84,7 @@ class GlobalStatistic(Result):
         }
         if self.simulation is not None:
             row.update(
-                permutations=self.simulation.permutations,
+                n_resamples=self.simulation.n_resamples,
                 p_sim=self.simulation.p_value,
                 z_sim=self.simulation.z,
             )
@@ -100,7 +102,7 @@ class GlobalStatistic(Result):
             )
         if self.simulation is not None:
             s = self.simulation
-            lines.append(f"{s.permutations} permutations: pseudo p = {s.p_value:.4g}, z = {s.z:.4g}")
+            lines.append(f"{s.n_resamples} permutations: pseudo p = {s.p_value:.4g}, z = {s.z:.4g}")
         if self.n_islands:
             lines.append(f"{self.n_islands} islands (areas with no neighbour) included")
         return "\n".join(lines)
@@ -109,14 +111,14 @@ class GlobalStatistic(Result):
 def _simulation(
     observed: float, simulated: NDArray[np.float64], alternative: Alternative
 ) -> PermutationSummary:
-    permutations = len(simulated)
+    n_resamples = len(simulated)
     p = permutation_p_value(
-        int((simulated >= observed).sum()), int((simulated <= observed).sum()), permutations,
+        int((simulated >= observed).sum()), int((simulated <= observed).sum()), n_resamples,
         alternative,
     )
     std = float(simulated.std())
     return PermutationSummary(
-        permutations=permutations,
+        n_resamples=n_resamples,
         p_value=float(p),
         mean=float(simulated.mean()),
         std=std,
@@ -133,6 +135,7 @@ def _global_result(
     w: Weights,
     alternative: Alternative,
     simulation: PermutationSummary | None,
+    seed: object,
 ) -> GlobalStatistic:
     """The statistic with its normal-approximation z-scores and p-values."""
     z_norm = (statistic - expected) / np.sqrt(variance_normal)
@@ -154,16 +157,18 @@ def _global_result(
         z_randomisation=z_rand,
         p_randomisation=p_rand,
         simulation=simulation,
+        provenance=seeded(seed) if simulation is not None else USER_DATA,
     )
 
 
+@renamed_parameters(permutations="n_resamples")
 def moran(
     values: ArrayLike | pd.Series,
     weights: Weights,
     *,
     transform: Transform | None = "row",
-    permutations: int = PERMUTATIONS,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
 ) -> GlobalStatistic:
     """Global Moran's I with analytical (normality, randomisation) and permutation inference.
@@ -182,7 +187,7 @@ def moran(
     transform
         Weights transform, ``"row"`` (default, as PySAL), ``"binary"``, ``"original"``; ``None``
         uses the weights as they are.
-    permutations
+    n_resamples
         Random permutations of the values for the pseudo p-value (0 to skip).
     seed
         Seed or ``numpy.random.Generator``; the same seed gives the same result.
@@ -210,7 +215,7 @@ def moran(
     >>> round(res.statistic, 4)
     0.75
     """
-    check_permutations(permutations)
+    check_n_resamples(n_resamples)
     check_alternative(alternative)
     w = transformed(weights, transform)
     y = aligned_values(values, w)
@@ -231,23 +236,25 @@ def moran(
     variance_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * s02) - expected**2
 
     simulation = None
-    if permutations:
+    if n_resamples:
         pair_sums = _pair_sums.permuted_pair_sums(
-            z, w.pair_layout, _pair_sums.MODE_PRODUCT, permutations, seed
+            z, w.pair_layout, _pair_sums.MODE_PRODUCT, n_resamples, seed
         )
         simulation = _simulation(statistic, n / s0 * pair_sums / zz, alternative)
     return _global_result(
-        "Moran's I", statistic, expected, variance_normal, variance_rand, w, alternative, simulation
+        "Moran's I", statistic, expected, variance_normal, variance_rand, w, alternative, simulation,
+        seed,
     )
 
 
+@renamed_parameters(permutations="n_resamples")
 def geary(
     values: ArrayLike | pd.Series,
     weights: Weights,
     *,
     transform: Transform | None = "row",
-    permutations: int = PERMUTATIONS,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
 ) -> GlobalStatistic:
     """Geary's C: ``C = (n − 1) Σ_i Σ_j w_ij (y_i − y_j)² / (2 S0 Σ_i (y_i − ȳ)²)``.
@@ -256,7 +263,7 @@ def geary(
     normality and randomisation from Cliff & Ord (1981), as ``esda.Geary`` (whose p-values are
     one-sided: half of the two-sided ones here). Parameters as :func:`moran`.
     """
-    check_permutations(permutations)
+    check_n_resamples(n_resamples)
     check_alternative(alternative)
     w = transformed(weights, transform)
     y = aligned_values(values, w)
@@ -281,22 +288,23 @@ def geary(
     variance_normal = ((2 * s1 + s2) * (n - 1) - 4 * s02) / (2 * (n + 1) * s02)
 
     simulation = None
-    if permutations:
+    if n_resamples:
         pair_sums = _pair_sums.permuted_pair_sums(
-            y, w.pair_layout, _pair_sums.MODE_SQUARED, permutations, seed
+            y, w.pair_layout, _pair_sums.MODE_SQUARED, n_resamples, seed
         )
         simulation = _simulation(statistic, (n - 1) * pair_sums / denominator, alternative)
     return _global_result(
-        "Geary's C", statistic, 1.0, variance_normal, variance_rand, w, alternative, simulation
+        "Geary's C", statistic, 1.0, variance_normal, variance_rand, w, alternative, simulation, seed
     )
 
 
+@renamed_parameters(permutations="n_resamples")
 def getis_ord_global(
     values: ArrayLike | pd.Series,
     weights: Weights,
     *,
-    permutations: int = PERMUTATIONS,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
 ) -> GlobalStatistic:
     """Getis & Ord's general G: ``G = Σ_i Σ_{j≠i} w_ij y_i y_j / Σ_i Σ_{j≠i} y_i y_j``.
@@ -304,7 +312,7 @@ def getis_ord_global(
     Binary weights (as Getis & Ord 1992 and ``esda.G``); values must be positive. High G means
     high values cluster. ``E[G] = S0 / (n (n − 1))``; the variance follows Getis & Ord (1992).
     """
-    check_permutations(permutations)
+    check_n_resamples(n_resamples)
     check_alternative(alternative)
     w = weights.binary()
     y = aligned_values(values, w)
@@ -334,9 +342,11 @@ def getis_ord_global(
     variance = second - expected**2
 
     simulation = None
-    if permutations:
+    if n_resamples:
         pair_sums = _pair_sums.permuted_pair_sums(
-            y, w.pair_layout, _pair_sums.MODE_PRODUCT, permutations, seed
+            y, w.pair_layout, _pair_sums.MODE_PRODUCT, n_resamples, seed
         )
         simulation = _simulation(statistic, pair_sums / denominator, alternative)
-    return _global_result("Getis-Ord G", statistic, expected, variance, None, w, alternative, simulation)
+    return _global_result(
+        "Getis-Ord G", statistic, expected, variance, None, w, alternative, simulation, seed
+    )

@@ -16,16 +16,17 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
-from levelscope.results import Result
+from levelscope.results import USER_DATA, Result, seeded
 from levelscope.spatial import _permutation
 from levelscope.spatial._common import (
-    PERMUTATIONS,
+    N_RESAMPLES,
     Alternative,
     aligned_values,
     centred,
     check_alternative,
-    check_permutations,
+    check_n_resamples,
     dot,
     fdr_threshold,
     normal_p_value,
@@ -59,11 +60,12 @@ def spatial_lag(
 class LocalSimulation:
     """Conditional-permutation results, one entry per area."""
 
-    permutations: int
+    n_resamples: int
     p_values: NDArray[np.float64]
     mean: NDArray[np.float64]
     std: NDArray[np.float64]
     z: NDArray[np.float64]
+    permutations = RenamedAttribute("n_resamples")
 
 
 def _conditional_permutation(
@@ -72,25 +74,25 @@ def _conditional_permutation(
     scale: NDArray[np.float64],
     shift: NDArray[np.float64],
     observed: NDArray[np.float64],
-    permutations: int,
+    n_resamples: int,
     seed: int | np.random.Generator | None,
     alternative: Alternative,
 ) -> LocalSimulation:
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     card = w.cardinalities
-    table = _permutation.draw_neighbour_table(w.n, int(card.max()), permutations, rng)
+    table = _permutation.draw_neighbour_table(w.n, int(card.max()), n_resamples, rng)
     indptr, indices, data = _permutation.csr_parts(w.sparse)
     greater, lesser, mean, std = _permutation.conditional_local(
         np.ascontiguousarray(values), indptr, indices, data,
         np.ascontiguousarray(scale), np.ascontiguousarray(shift),
         np.ascontiguousarray(observed), table,
     )
-    p = permutation_p_value(greater, lesser, permutations, alternative)
+    p = permutation_p_value(greater, lesser, n_resamples, alternative)
     # An island's statistic cannot change under permutation: it carries no evidence.
     p[card == 0] = 1.0
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(std > 0, (observed - mean) / np.where(std > 0, std, 1.0), 0.0)
-    return LocalSimulation(permutations, p, mean, std, z)
+    return LocalSimulation(n_resamples, p, mean, std, z)
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -174,13 +176,14 @@ class LocalMoran(Result):
         return lisa_cluster_map(self, geometries, title=title)
 
 
+@renamed_parameters(permutations="n_resamples")
 def local_moran(
     values: ArrayLike | pd.Series,
     weights: Weights,
     *,
     transform: Transform | None = "row",
-    permutations: int = PERMUTATIONS,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
     alpha: float = 0.05,
     fdr: bool = False,
@@ -189,7 +192,7 @@ def local_moran(
 
     ``I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_k z_k²`` with ``z`` the values standardised to mean 0 and
     (population) standard deviation 1, as ``esda.Moran_Local``. For each area the value stays
-    put while its neighbours are drawn at random from the other areas, ``permutations`` times.
+    put while its neighbours are drawn at random from the other areas, ``n_resamples`` times.
     Analytical moments under total randomisation (``expected``, ``variance``) and conditional
     randomisation (``expected_conditional``, ``variance_conditional``) follow Sokal, Oden &
     Thomson (1998).
@@ -202,11 +205,11 @@ def local_moran(
     >>> from shapely.geometry import box
     >>> cells = [box(x, y, x + 1, y + 1) for y in range(6) for x in range(6)]
     >>> res = local_moran([float(x > 2) for y in range(6) for x in range(6)], Weights.rook(cells),
-    ...                   seed=3, permutations=199)
+    ...                   seed=3, n_resamples=199)
     >>> sorted(set(res.labels)) <= ["High-High", "Low-Low", "Not significant"]
     True
     """
-    check_permutations(permutations)
+    check_n_resamples(n_resamples)
     check_alternative(alternative)
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must lie in (0, 1), got {alpha}")
@@ -234,9 +237,9 @@ def local_moran(
 
     simulation = None
     threshold = alpha
-    if permutations:
+    if n_resamples:
         simulation = _conditional_permutation(
-            z, w, scale, np.zeros(n), local_i, permutations, seed, alternative
+            z, w, scale, np.zeros(n), local_i, n_resamples, seed, alternative
         )
         if fdr:
             threshold = fdr_threshold(simulation.p_values, alpha)
@@ -255,6 +258,7 @@ def local_moran(
         threshold=threshold,
         islands=w.islands,
         alternative=alternative,
+        provenance=seeded(seed) if simulation is not None else USER_DATA,
     )
 
 
@@ -298,14 +302,15 @@ class LocalG(Result):
         )
 
 
+@renamed_parameters(permutations="n_resamples")
 def getis_ord(
     values: ArrayLike | pd.Series,
     weights: Weights,
     *,
     star: bool = False,
     transform: Literal["row", "binary"] = "row",
-    permutations: int = PERMUTATIONS,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = N_RESAMPLES,
+    seed: int | np.random.Generator | None = 0,
     alternative: Alternative = "two-sided",
 ) -> LocalG:
     """Getis–Ord local statistics: hot spots (high values among high) and cold spots.
@@ -316,7 +321,7 @@ def getis_ord(
     ``esda.G_Local``. ``z`` uses the analytical moments; the pseudo p-values use conditional
     permutation (the area's own value stays put).
     """
-    check_permutations(permutations)
+    check_n_resamples(n_resamples)
     check_alternative(alternative)
     if transform not in ("row", "binary"):
         raise ValueError(f"transform must be 'row' or 'binary', not {transform!r}")
@@ -357,11 +362,11 @@ def getis_ord(
     p_normal[~has_spread] = 1.0
 
     simulation = None
-    if permutations:
+    if n_resamples:
         scale = 1.0 / denominator
         shift = self_weight * y / denominator
         simulation = _conditional_permutation(
-            y, neighbours, scale, shift, g, permutations, seed, alternative
+            y, neighbours, scale, shift, g, n_resamples, seed, alternative
         )
     return LocalG(
         ids=base.ids,
@@ -373,4 +378,5 @@ def getis_ord(
         star=star,
         simulation=simulation,
         alternative=alternative,
+        provenance=seeded(seed) if simulation is not None else USER_DATA,
     )

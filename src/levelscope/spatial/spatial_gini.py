@@ -18,10 +18,11 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
-from levelscope.results import Result
+from levelscope.results import USER_DATA, Result, seeded
 from levelscope.spatial import _pair_sums
-from levelscope.spatial._common import aligned_values, check_permutations
+from levelscope.spatial._common import aligned_values, check_n_resamples
 from levelscope.spatial.weights import Weights
 
 
@@ -42,11 +43,12 @@ class SpatialGini(Result):
     non_neighbour_sum: float
     polarization: float
     n: int
-    permutations: int
+    n_resamples: int
     p_sim: float | None = None
     expected_non_neighbour_sum: float | None = None
     z_sim: float | None = None
     polarization_p_sim: float | None = None
+    permutations = RenamedAttribute("n_resamples")
 
     def summary(self) -> str:
         lines = [
@@ -56,18 +58,19 @@ class SpatialGini(Result):
         ]
         if self.p_sim is not None:
             lines.append(
-                f"{self.permutations} permutations: non-neighbour part p = {self.p_sim:.4g}, "
+                f"{self.n_resamples} permutations: non-neighbour part p = {self.p_sim:.4g}, "
                 f"polarization p = {self.polarization_p_sim:.4g}"
             )
         return "\n".join(lines)
 
 
+@renamed_parameters(permutations="n_resamples")
 def spatial_gini(
     values: ArrayLike | pd.Series,
     weights: Weights,
     *,
-    permutations: int = 999,
-    seed: int | np.random.Generator | None = None,
+    n_resamples: int = 999,
+    seed: int | np.random.Generator | None = 0,
 ) -> SpatialGini:
     """Decompose the Gini coefficient into neighbour and non-neighbour pairs.
 
@@ -82,12 +85,12 @@ def spatial_gini(
         One non-negative value per area, not all zero.
     weights
         Spatial weights; only which pairs are linked matters. The links should be symmetric.
-    permutations
+    n_resamples
         Random permutations for the pseudo p-values (0 to skip).
     seed
         Seed or ``numpy.random.Generator``.
     """
-    check_permutations(permutations)
+    check_n_resamples(n_resamples)
     w = weights.binary()
     y = aligned_values(values, w)
     if np.any(y < 0) or y.sum() <= 0:
@@ -117,26 +120,27 @@ def spatial_gini(
         non_neighbour_sum=non_neighbour_sum,
         polarization=float(polarization),
         n=n,
-        permutations=permutations,
+        n_resamples=n_resamples,
+        provenance=seeded(seed) if n_resamples else USER_DATA,
     )
-    if not permutations:
+    if not n_resamples:
         return result
     simulated_neighbour = _pair_sums.permuted_pair_sums(
-        y, w.pair_layout, _pair_sums.MODE_ABSOLUTE, permutations, seed
+        y, w.pair_layout, _pair_sums.MODE_ABSOLUTE, n_resamples, seed
     )
     simulated = total - simulated_neighbour
     larger = int((simulated >= non_neighbour_sum).sum())
     # Folded as PySAL: the tail the observed value falls in.
-    larger = min(larger, permutations - larger)
+    larger = min(larger, n_resamples - larger)
     std = float(simulated.std())
     with np.errstate(divide="ignore"):
         simulated_polarization = simulated / simulated_neighbour * pair_ratio
     return replace(
         result,
-        p_sim=(larger + 1.0) / (permutations + 1.0),
+        p_sim=(larger + 1.0) / (n_resamples + 1.0),
         expected_non_neighbour_sum=float(simulated.mean()),
         z_sim=float((non_neighbour_sum - simulated.mean()) / std) if std > 0 else 0.0,
         polarization_p_sim=float(
-            ((simulated_polarization >= polarization).sum() + 1.0) / (permutations + 1.0)
+            ((simulated_polarization >= polarization).sum() + 1.0) / (n_resamples + 1.0)
         ),
     )

@@ -308,7 +308,7 @@ class Explorer:
     def _cluster(
         self, indicator: str, level: str, period: str | None, permutations: int, alpha: float
     ) -> ClusterAnalysis:
-        return workspace_clusters(self.ws, indicator, level, period, permutations=permutations, alpha=alpha)
+        return workspace_clusters(self.ws, indicator, level, period, n_resamples=permutations, alpha=alpha)
 
     def _trend(self, code: str, indicator: str, peers: tuple[str, ...]) -> Trend:
         level = str(self.ws.geography(code).level)

@@ -281,7 +281,7 @@ def clusters(
         check_indicator_at(ex, indicator, level)
         check_boundaries(ex, level)
         result = workspace_clusters(ex.ws, indicator, level, period, neighbours=weights, k=k,
-                                permutations=permutations, alpha=alpha, fdr=fdr, seed=seed)
+                                n_resamples=permutations, alpha=alpha, fdr=fdr, seed=seed)
     table = area_table(ex, result, level)
     if format == "csv":
         return csv_response(table, f"{indicator}-{level}-{result.period}-lisa")
