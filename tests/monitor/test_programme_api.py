@@ -13,12 +13,12 @@ from levelscope.records import accounts
 from levelscope.records.accounts import User
 from levelscope.records.db import transaction
 from levelscope.web.api.programmes import router
+from levelscope.web.records import ServerRecords, attach_records
 from levelscope.web.security import (
     CSRF_HEADER,
     Records,
     geography_check,
     page_user,
-    records_factory,
     sign_in,
 )
 
@@ -60,7 +60,7 @@ class World:
 def world(factory) -> World:  # type: ignore[no-untyped-def]
     app = FastAPI()
     app.include_router(router)
-    app.dependency_overrides[records_factory] = lambda: factory
+    attach_records(app, ServerRecords(factory=factory))
     app.dependency_overrides[geography_check] = lambda: KNOWN_PLACES.__contains__
 
     @app.post("/login")

@@ -178,7 +178,7 @@ def default_url() -> str:
     return f"sqlite:///{folder / DEFAULT_FILE_NAME}"
 
 
-def create_records_engine(url: str | None = None) -> Engine:
+def create_records_engine(url: str | None = None, **engine_options: Any) -> Engine:
     """An engine for the records database, with SQLite set up for real transactions.
 
     Python's sqlite3 driver opens transactions lazily and ignores SAVEPOINT semantics; taking over
@@ -186,7 +186,7 @@ def create_records_engine(url: str | None = None) -> Engine:
     savepoints behave as PostgreSQL's do. Foreign keys are switched on, which SQLite leaves off.
     """
     url = url or default_url()
-    engine = create_engine(url)
+    engine = create_engine(url, **engine_options)
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")
@@ -210,7 +210,9 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
     run_upgrade(url or default_url(), revision)
 
 
-def connect(url: str | None = None, *, migrate: bool = True) -> sessionmaker[RecordsSession]:
+def connect(
+    url: str | None = None, *, migrate: bool = True, **engine_options: Any
+) -> sessionmaker[RecordsSession]:
     """Open the records database and return a session factory.
 
     Parameters
@@ -222,6 +224,8 @@ def connect(url: str | None = None, *, migrate: bool = True) -> sessionmaker[Rec
     migrate:
         Bring the schema up to date first (the default). Turn off when another process owns
         migrations.
+    **engine_options:
+        Passed to :func:`sqlalchemy.create_engine`, e.g. ``pool_size`` and ``max_overflow``.
 
     Returns
     -------
@@ -232,7 +236,7 @@ def connect(url: str | None = None, *, migrate: bool = True) -> sessionmaker[Rec
     if migrate:
         upgrade(url)
     load_record_modules()
-    engine = create_records_engine(url)
+    engine = create_records_engine(url, **engine_options)
     return sessionmaker(bind=engine, class_=RecordsSession, expire_on_commit=False)
 
 

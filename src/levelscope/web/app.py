@@ -5,8 +5,8 @@ Every concept adds its endpoints from its own module, as the CLI does: ``web/api
 defining ``router``. This module only wires them together with the shared state:
 
 * ``app.state.explorer`` — the served, read-only workspace (:class:`~levelscope.web.state.Explorer`);
-* the records database (programmes, assessments, users) through
-  :func:`levelscope.web.security.records_factory`, overridden here when a URL is given.
+* ``app.state.records`` — the records database (programmes, assessments, users), a
+  :class:`~levelscope.web.records.ServerRecords` whose sessions requests take in turn.
 
 Plotly.js is served from the installed ``plotly`` package at ``/static/plotly.min.js``, so the
 dashboard works offline.
@@ -15,23 +15,20 @@ dashboard works offline.
 from __future__ import annotations
 
 import importlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from functools import lru_cache
 from pathlib import Path
 
 import plotly
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm import sessionmaker
 
 from levelscope import __version__
 from levelscope.data.store import Workspace
 from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
-from levelscope.records.db import RecordsSession
-from levelscope.web import security
+from levelscope.web.records import ServerRecords, attach_records
 from levelscope.web.state import Explorer
 
 #: Modules under ``levelscope.web.api`` and ``levelscope.web.pages`` that define ``router``.
@@ -71,6 +68,7 @@ def create_app(
             yield
         finally:
             explorer.close()
+            app.state.records.dispose()
 
     app = FastAPI(
         title="levelscope",
@@ -78,8 +76,7 @@ def create_app(
         description="Regional inequality, need, programmes and evaluation over one workspace.",
         lifespan=lifespan,
     )
-    if records_url is not None:
-        app.dependency_overrides[security.records_factory] = _records_factory_for(records_url)
+    attach_records(app, ServerRecords(records_url))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/static/plotly.min.js", include_in_schema=False)
@@ -101,16 +98,6 @@ def create_app(
             app.include_router(module.router)
     _add_error_handlers(app)
     return app
-
-
-def _records_factory_for(url: str) -> Callable[[], sessionmaker[RecordsSession]]:
-    @lru_cache(maxsize=1)
-    def factory() -> sessionmaker[RecordsSession]:
-        from levelscope.records.db import connect
-
-        return connect(url)
-
-    return factory
 
 
 def explorer(request: Request) -> Explorer:

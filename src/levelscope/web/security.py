@@ -15,9 +15,11 @@ request (POST, PUT, PATCH, DELETE) authenticated by the cookie whose token is mi
 with 403. Requests authenticated by a bearer token need no CSRF token: a browser never attaches
 one on its own.
 
+Every dependency that touches the records database is a plain function, so FastAPI runs it in a
+worker thread; only :func:`sent_csrf_token`, which awaits the request body, runs on the event loop.
+
 Dependencies to override when wiring the app:
 
-* :func:`records_factory` — the records database (default: :func:`levelscope.records.connect`);
 * :func:`geography_check` — whether a geography code exists (default: the served workspace's
   geographies, or any GSS/ITL/NUTS-shaped code when no workspace is served).
 """
@@ -27,14 +29,12 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import sessionmaker
 
 from levelscope.errors import NotFoundError, UndefinedMeasureError, ValidationError
 from levelscope.monitor.programmes import GeographyCheck, accept_known_code_forms
@@ -48,7 +48,8 @@ from levelscope.records.accounts import (
     start_login_session,
     user_for_token,
 )
-from levelscope.records.db import ConflictError, RecordsSession, connect
+from levelscope.records.db import ConflictError, RecordsSession
+from levelscope.web.records import Records
 
 SESSION_COOKIE = "levelscope_session"
 LOGIN_PATH = "/programmes/login"
@@ -57,16 +58,6 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _bearer = HTTPBearer(auto_error=False, description="API token issued by levelscope")
-
-
-@lru_cache(maxsize=1)
-def _default_factory() -> sessionmaker[RecordsSession]:
-    return connect()
-
-
-def records_factory() -> sessionmaker[RecordsSession]:
-    """The records database's session factory; override in ``app.dependency_overrides``."""
-    return _default_factory()
 
 
 def geography_check(request: Request) -> GeographyCheck:
@@ -83,17 +74,6 @@ def geography_check(request: Request) -> GeographyCheck:
     return known.__contains__
 
 
-def db_session(
-    factory: Annotated[sessionmaker[RecordsSession], Depends(records_factory)],
-) -> Iterator[RecordsSession]:
-    """A session for one request. Endpoints commit their changes; anything uncommitted is rolled back."""
-    with factory() as session:
-        yield session
-
-
-Records = Annotated[RecordsSession, Depends(db_session)]
-
-
 def _unauthorised(reason: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, reason, headers={"WWW-Authenticate": "Bearer"})
 
@@ -108,10 +88,14 @@ def page_login(request: Request, session: Records) -> LoginSession:
     return login
 
 
-async def csrf_protect(request: Request, login: Annotated[LoginSession, Depends(page_login)]) -> None:
-    """Reject an unsafe request whose CSRF token does not match the login session's (403)."""
+async def sent_csrf_token(request: Request) -> str | None:
+    """The CSRF token an unsafe request carries: the ``X-CSRF-Token`` header or the form field.
+
+    The only dependency here that runs on the event loop: it awaits the request body and
+    touches nothing else. Everything that queries the records runs in a worker thread.
+    """
     if request.method in SAFE_METHODS:
-        return
+        return None
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
         ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -119,10 +103,26 @@ async def csrf_protect(request: Request, login: Annotated[LoginSession, Depends(
         form = await request.form()
         field = form.get(CSRF_FIELD)
         sent = field if isinstance(field, str) else None
+    return sent
+
+
+SentCsrfToken = Annotated[str | None, Depends(sent_csrf_token)]
+
+
+def _check_csrf(request: Request, login: LoginSession, sent: str | None) -> None:
+    if request.method in SAFE_METHODS:
+        return
     if not sent or not hmac.compare_digest(sent, login.csrf_token):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN, "missing or wrong CSRF token; reload the page and try again"
         )
+
+
+def csrf_protect(
+    request: Request, login: Annotated[LoginSession, Depends(page_login)], sent: SentCsrfToken
+) -> None:
+    """Reject an unsafe request whose CSRF token does not match the login session's (403)."""
+    _check_csrf(request, login, sent)
 
 
 def signed_in(request: Request, session: Records) -> LoginSession | None:
@@ -146,10 +146,11 @@ def page_user(
     return login.user
 
 
-async def api_user(
+def api_user(
     request: Request,
     session: Records,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    sent: SentCsrfToken,
 ) -> User:
     """The user making a REST request: by bearer token, or by login cookie plus CSRF token.
 
@@ -158,7 +159,7 @@ async def api_user(
     """
     if credentials is None and SESSION_COOKIE in request.cookies:
         login = page_login(request, session)
-        await csrf_protect(request, login)
+        _check_csrf(request, login, sent)
         return login.user
     try:
         user = user_for_token(session, credentials.credentials if credentials else None)

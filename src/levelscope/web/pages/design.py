@@ -36,6 +36,7 @@ from levelscope.records.accounts import User
 from levelscope.records.db import ConflictError
 from levelscope.web.api.design import framework, library, scored
 from levelscope.web.app import explorer
+from levelscope.web.forms import SubmittedForm
 from levelscope.web.security import LOGIN_PATH, Records, page_user, signed_in, to_login
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
@@ -61,9 +62,8 @@ def assessment_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/design/assess", response_class=HTMLResponse)
-async def assessment_result(request: Request, session: Records, ex: Served) -> HTMLResponse:
+def assessment_result(request: Request, session: Records, ex: Served, form: SubmittedForm) -> HTMLResponse:
     """Score the submitted questionnaire, or return it with its problems marked (422)."""
-    form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     try:
         assessment = _assessment_of(values)
@@ -80,9 +80,8 @@ async def assessment_result(request: Request, session: Records, ex: Served) -> H
 
 
 @router.post("/design/saved", response_model=None)
-async def save_result(request: Request, session: Records, user: SignedInUser) -> Response:
+def save_result(request: Request, session: Records, user: SignedInUser, form: SubmittedForm) -> Response:
     """Save the result page's submission as the next revision, then show it (303)."""
-    form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str) and key != "csrf_token"}
     try:
         assessment = _with_evidence(session, _assessment_of(values))

@@ -40,6 +40,7 @@ from levelscope.need.funding import FundingAnalysis, analyse_funding, success_ra
 from levelscope.need.index import CompositeIndex, build_index
 from levelscope.need.uncertainty import UncertaintyResult
 from levelscope.web.app import explorer
+from levelscope.web.forms import SubmittedForm
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
@@ -99,9 +100,8 @@ def need_page(request: Request, ex: Served, n: int = DEFAULT_RUNS, seed: int = 0
 
 
 @router.post("/need", response_class=HTMLResponse)
-async def need_from_form(request: Request, ex: Served) -> HTMLResponse:
+def need_from_form(request: Request, ex: Served, form: SubmittedForm) -> HTMLResponse:
     """The index that the definition in the form describes (422 with the problems if it is bad)."""
-    form = await request.form()
     text = str(form.get("definition") or "").strip() or EXAMPLE_DEFINITION
     if text.strip() == EXAMPLE_DEFINITION.strip():
         text = EXAMPLE_DEFINITION
@@ -154,14 +154,13 @@ def funding_page(request: Request, ex: Served) -> HTMLResponse:
 
 
 @router.post("/need/funding", response_class=HTMLResponse)
-async def funding_from_form(request: Request, ex: Served) -> HTMLResponse:
+def funding_from_form(request: Request, ex: Served, form: SubmittedForm) -> HTMLResponse:
     """Funding versus need for pasted or uploaded allocations (422 with the problems if bad)."""
-    form = await request.form()
     pasted = str(form.get("allocations") or "")
     upload = form.get("file")
     text = pasted
     if isinstance(upload, UploadFile) and upload.filename:
-        text = (await upload.read(MAX_UPLOAD + 1)).decode("utf-8-sig", errors="replace")
+        text = upload.file.read(MAX_UPLOAD + 1).decode("utf-8-sig", errors="replace")
         if len(text) > MAX_UPLOAD:
             return _funding_response(request, ex, None, "", problems=["the file is larger than 5 MB"])
     if form.get("example") or not text.strip():
