@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -55,6 +56,8 @@ def test_authenticated_requests_beyond_the_pool_leave_public_routes_answering(
     attach_records(app, ServerRecords(factory=small_pool))
     with serve(app) as base:
         assert httpx.get(f"{base}/api/levels").status_code == 200  # cached before the burst
-        statuses, waited = asyncio.run(_burst(base, token))
+        # in a thread of its own: another test may have left an event loop running in this one
+        with ThreadPoolExecutor(1) as thread:
+            statuses, waited = thread.submit(asyncio.run, _burst(base, token)).result()
     assert statuses == [200] * CONCURRENT
     assert waited < 2.0, f"a public route took {waited:.1f} s while authenticated requests queued"
