@@ -104,3 +104,39 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     result = runner.invoke(app, ["overview", "-w", str(path)])
     assert result.exit_code == 4
     assert "newer than this levelscope" in result.output
+
+
+def test_export_writes_the_shortest_exact_decimal(workspace: Path, tmp_path: Path) -> None:
+    data = tmp_path / "pay.csv"
+    data.write_text("Area,Pay\nE06000001,18.6\nE06000002,0.1\nE06000003,123456.789\n")
+    result = runner.invoke(app, [
+        "import", str(data), "-w", str(workspace), "--geography", "Area", "--indicator",
+        "weekly_pay", "--period-label", "2023", "--value", "Pay", "--vintage", "2024-03-21",
+    ])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out.csv"
+    runner.invoke(app, ["export", str(out), "-w", str(workspace)])
+    text = out.read_text()
+    assert ",18.6," in text and ",0.1," in text and ",123456.789," in text  # was 18.600000000000001
+    assert pd.read_csv(out)["value"].tolist() == [18.6, 0.1, 123456.789]
+
+
+def test_listings_write_dates_without_times_and_blanks_for_missing(workspace: Path) -> None:
+    result = runner.invoke(app, ["geographies", "-w", str(workspace)], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    for slip in ("NaT", "<NA>", "00:00:00", "['"):
+        assert slip not in result.output, slip
+    assert "E12000001" in result.output  # a parent, as a plain code
+
+
+def test_listings_never_cut_an_id_at_80_columns(workspace: Path, tmp_path: Path) -> None:
+    result = runner.invoke(app, ["indicators", "-w", str(workspace)], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.output
+    assert "under75_preventable_circulatory_mortality" in result.output
+    json_file = tmp_path / "indicators.json"
+    result = runner.invoke(app, ["indicators", "-w", str(workspace), "--json", str(json_file)])
+    import json
+
+    rows = json.loads(json_file.read_text())
+    assert {"id", "name", "unit", "kind", "polarity"} <= set(rows[0])

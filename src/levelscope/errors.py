@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from levelscope.formatting import plain
+
 
 class LevelscopeError(Exception):
     """Base class of every error levelscope raises on purpose."""
@@ -56,7 +58,7 @@ class Problem:
         if self.column:
             where.append(f"column {self.column!r}")
         place = ", ".join(where)
-        value = "" if self.value is None else f" value {self.value!r}:"
+        value = "" if self.value is None else f" value {plain(self.value)}:"
         return f"{place}:{value} {self.reason}" if place else f"{value} {self.reason}".strip()
 
 

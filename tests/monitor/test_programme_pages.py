@@ -110,6 +110,7 @@ def _populate(url: str) -> dict[str, int]:
             baseline_value=0.0,
             target_date=dt.date(2027, 4, 1),
             target_value=100.0,
+            unit="people",
             additionality=AdditionalityFactors(deadweight=0.5),
         )
         tracking.record_actual(session, jobs, dt.date(2025, 4, 1), 40.0)
@@ -209,12 +210,14 @@ def test_dashboard_shows_logic_model_tracks_spend_vfm_and_appraisal(site: Site) 
     assert "benefits would have to fall by 16.7%" in page
     # Efficiency: 250,000 actual spend / 200 learners. Effectiveness: 40 jobs gross, half
     # deadweight, so 20 net: 20% of the planned 100, at 250,000 / 20 = 12,500 each.
-    assert "<td>Learners trained</td><td>200</td><td>1,250.00</td>" in page
+    assert "<td>Learners trained</td><td>200</td><td>1,250</td>" in page
     assert re.search(
-        r"<td>Jobs filled by learners</td><td>40.00</td><td>50.0%</td>\s*<td>20.00</td>\s*"
-        r"<td>20.0%</td>\s*<td>12,500.00</td>",
+        r"<td>Jobs filled by learners</td><td>40</td><td>50.0%</td>\s*<td>20</td>\s*"
+        r"<td>20.0%</td>\s*<td>12,500</td>",
         page,
     )
+    # counts of people without decimals (was "100.00 people")
+    assert "<td>100 people by 2027-04-01" in page and "40 people on 2025-04-01" in page
     # Viewers see no form to record actuals.
     assert 'id="actual-form"' not in page
 

@@ -183,3 +183,15 @@ def test_actuals_from_workspace_observations(factory) -> None:  # type: ignore[n
         assert actuals["date"].tolist() == [dt.date(2022, 12, 31), dt.date(2024, 3, 31)]
         assert actuals["value"].tolist() == [72.1, 73.0]
         assert set(actuals["origin"]) == {"workspace"}
+
+
+def test_summary_writes_large_counts_in_full(factory) -> None:  # type: ignore[no-untyped-def]
+    # a population target: the summary once read "baseline 5.70934e+06"
+    with transaction(factory, "alice") as session:
+        indicator = learners(session, skills_programme(session), baseline_value=5_709_343.0,
+                             target_value=5_800_000.0, unit="people")
+        tracking.record_actual(session, indicator, dt.date(2023, 4, 1), 5_731_000.0)
+        text = tracking.track(session, indicator).summary()
+    assert "baseline 5,709,343 people (2022-04-01); target 5,800,000 people" in text
+    assert "latest 5,731,000 people on 2023-04-01" in text
+    assert "e+0" not in text

@@ -118,7 +118,10 @@ def test_profile_medians_ranks_and_flags(
     body = client.get(f"/api/areas/{BIRMINGHAM}").json()
     assert body["area"]["name"] == "Birmingham" and body["comparison"]["kind"] == "median"
     current = newest(lad)
-    polarity = demo_workspace.indicators().set_index("id")["polarity"]
+    meta = demo_workspace.indicators().set_index("id")
+    # counts and amounts are the area's size: ranked largest first, flagged higher / lower only
+    size = meta["kind"].isin(["count", "amount"])
+    polarity = meta["polarity"].where(~size, "neutral")
     rows = body["indicators"]
     assert len(rows) == current[current["geography_code"] == BIRMINGHAM]["indicator_id"].nunique()
     for row in rows:

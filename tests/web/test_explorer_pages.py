@@ -47,3 +47,12 @@ def test_pages_answer_and_explain_problems(client: TestClient, path: str, status
     assert response.status_code == status
     if status != 200:
         assert 'role="alert"' in response.text
+
+
+def test_counts_and_level_names_read_as_written(client: TestClient) -> None:
+    home = client.get("/").text
+    assert "767 places" in home and "767.0" not in home  # the demo's places, a count
+    assert "ITL3 regions" in home and "Itl3" not in home
+    assert "Extra-regio territories" in home and "Extra regios" not in home
+    listing = client.get("/areas", params={"level": "itl3"}).text
+    assert "<h2>ITL3 regions</h2>" in listing

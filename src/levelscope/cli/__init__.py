@@ -47,8 +47,8 @@ COMMANDS: dict[str, CommandEntry] = {
                            "earlier release).", _WORKSPACE),
     "export": CommandEntry("workspace", "Export observations (latest release, or as of a date) in "
                            "the long form that re-imports.", _WORKSPACE),
-    "indicators": CommandEntry("workspace", "List the workspace's indicators (unit, polarity, "
-                               "theme, source), or add your own.", _WORKSPACE),
+    "indicators": CommandEntry("workspace", "List the workspace's indicators (unit, kind, "
+                               "polarity, theme, source), or add your own.", _WORKSPACE),
     "geographies": CommandEntry("workspace", "List the places in the workspace (code, name, "
                                 "level, validity, parents), or add some.", _WORKSPACE),
     "overview": CommandEntry("workspace", "What the workspace holds: places by level, indicators "

@@ -96,39 +96,132 @@ def open_workspace(path: Path | None, *, read_only: bool = False) -> Iterator[Wo
         ws.close()
 
 
-def print_frame(frame: pd.DataFrame, title: str | None = None, limit: int = 200) -> None:
-    """Show a frame as a rich table (numbers right-aligned, at most ``limit`` rows)."""
+CsvOption = Annotated[
+    Path | None,
+    typer.Option("--csv", help="Write the table as CSV to this file ('-' for standard output).",
+                 show_default=False),
+]
+JsonOption = Annotated[
+    Path | None,
+    typer.Option("--json", help="Write the table as JSON records to this file ('-' for standard "
+                 "output).", show_default=False),
+]
+
+CellFormat = Callable[[Any], str]
+
+
+def print_frame(
+    frame: pd.DataFrame,
+    title: str | None = None,
+    limit: int = 200,
+    formats: dict[str, CellFormat] | None = None,
+) -> None:
+    """Show a frame as a table: numbers right-aligned and written by :mod:`levelscope.formatting`.
+
+    Nothing is cut: long cells (codes, ids, names) wrap within their column instead of ending in
+    an ellipsis. At most ``limit`` rows are shown; ``--csv`` / ``--json`` give them all.
+    ``formats`` maps a column to the function that writes its cells (default: :func:`cell`).
+    """
     import pandas as pd
     from rich.table import Table
 
+    formats = formats or {}
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in frame.columns:
-        numeric = pd.api.types.is_numeric_dtype(frame[column])
-        table.add_column(str(column), justify="right" if numeric else "left")
+        numeric = pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
+            frame[column]
+        )
+        # codes and ids stay whole on one line; other text wraps (and folds, never "…")
+        table.add_column(str(column), justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=_is_identifier(str(column)))
+    writers = [formats.get(str(column)) or _writer(frame[column]) for column in frame.columns]
     for row in frame.head(limit).itertuples(index=False):
-        table.add_row(*[_cell(v) for v in row])
+        table.add_row(*[write(v) for write, v in zip(writers, row, strict=True)])
     console.print(table)
     if len(frame) > limit:
-        console.print(f"… {len(frame) - limit} more rows (use --csv to get them all)")
+        console.print(f"… {len(frame) - limit:,} more rows (use --csv or --json to get them all)")
 
 
-def _cell(value: Any) -> str:
+def _is_identifier(name: str) -> bool:
+    return name in ("id", "code", "area") or name.endswith(("_id", "_code"))
+
+
+def _writer(column: pd.Series) -> CellFormat:
+    """Whole numbers get thousands separators, except in columns of ids and years."""
     import pandas as pd
 
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    name = str(column.name).lower()
+    plain = name in ("id", "year", "revision") or name.endswith(("_id", "year"))
+    if pd.api.types.is_integer_dtype(column) and plain:
+        return lambda v: "" if v is None else str(v)
+    return cell
+
+
+def cell(value: Any) -> str:
+    """One table cell: blank when missing, numbers, dates and lists as a person writes them."""
+    import datetime as dt
+    import numbers
+
+    from levelscope import formatting
+
+    if hasattr(value, "ndim") and value.ndim > 0:  # an array, e.g. a place's parents
+        value = value.tolist()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if formatting.is_missing(value):
         return ""
-    if isinstance(value, float):
-        return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, numbers.Integral) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
+        return f"{int(value):,}"
+    if isinstance(value, numbers.Real):
+        return formatting.number(value)
+    if isinstance(value, dt.date):
+        return formatting.date(value)
     return str(value)
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> None:
-    """Write a frame as CSV or Parquet by suffix."""
-    if path.suffix.lower() == ".parquet":
+    """Write a frame by suffix: CSV (``-`` writes CSV to standard output), JSON or Parquet."""
+    if str(path) == "-":
+        sys.stdout.write(frame.to_csv(index=False))
+        return
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
         frame.to_parquet(path, index=False)
+    elif suffix == ".json":
+        frame.to_json(path, orient="records", date_format="iso", indent=1)
     else:
         frame.to_csv(path, index=False)
-    console.print(f"wrote {len(frame)} rows to {path}")
+    console.print(f"wrote {len(frame):,} rows to {path}")
+
+
+def write_json(frame: pd.DataFrame, path: Path) -> None:
+    """Write a frame as a JSON list of records (``-`` for standard output)."""
+    text = frame.to_json(orient="records", date_format="iso", indent=1)
+    if str(path) == "-":
+        sys.stdout.write(text + "\n")
+        return
+    path.write_text(text + "\n", encoding="utf-8")
+    console.print(f"wrote {len(frame):,} rows to {path}")
+
+
+def show_table(
+    frame: pd.DataFrame,
+    title: str | None = None,
+    *,
+    csv: Path | None = None,
+    json: Path | None = None,
+    limit: int = 200,
+    formats: dict[str, CellFormat] | None = None,
+) -> None:
+    """A listing: printed as a table, or written whole with ``--csv`` and / or ``--json``."""
+    if csv is not None:
+        write_frame(frame, csv)
+    if json is not None:
+        write_json(frame, json)
+    if csv is None and json is None:
+        print_frame(frame, title, limit=limit, formats=formats)
 
 
 def is_interactive() -> bool:

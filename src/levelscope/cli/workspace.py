@@ -10,12 +10,15 @@ import typer
 
 from levelscope.cli.common import (
     EXIT_INVALID,
+    CsvOption,
+    JsonOption,
     WorkspaceOption,
     console,
     errors,
     handle_errors,
     open_workspace,
     print_frame,
+    show_table,
     write_frame,
 )
 
@@ -160,9 +163,14 @@ def indicators(
     workspace: WorkspaceOption = None,
     theme: Annotated[str | None, typer.Option(help="Only this theme.")] = None,
     add: Annotated[Path | None, typer.Option(help="YAML list of indicator definitions to add.")] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this file.")] = None,
+    csv: CsvOption = None,
+    json: JsonOption = None,
 ) -> None:
-    """List the workspace's indicators (unit, polarity, theme, source), or add your own."""
+    """List the workspace's indicators (unit, kind, polarity, theme, source), or add your own.
+
+    Kind says how areas compare: rates and indexes are ranked; counts and amounts (people,
+    enterprises, £ million) measure an area's size and are shown as context.
+    """
     with open_workspace(workspace, read_only=add is None) as ws:
         if add:
             import yaml
@@ -175,10 +183,9 @@ def indicators(
             console.print(f"added or updated {count} indicators")
             return
         frame = ws.indicators(theme)
-    if csv:
-        write_frame(frame, csv)
-    else:
-        print_frame(frame[["id", "name", "unit", "polarity", "theme", "publisher"]], "Indicators")
+    # the screen shows what tells indicators apart; --csv / --json give every column
+    shown = frame[["id", "name", "unit", "kind"]]
+    show_table(frame if csv or json else shown, f"Indicators ({len(frame)})", csv=csv, json=json)
 
 
 @handle_errors
@@ -190,7 +197,8 @@ def geographies(
         typer.Option(help="Register places: a GeoJSON / shapefile boundary file, or a CSV with "
                      "code, name, level and optional parent, valid_from, valid_to."),
     ] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this file.")] = None,
+    csv: CsvOption = None,
+    json: JsonOption = None,
 ) -> None:
     """List the places in the workspace (code, name, level, validity, parents), or add some."""
     with open_workspace(workspace, read_only=add is None) as ws:
@@ -198,10 +206,7 @@ def geographies(
             _add_geographies(ws, add)
             return
         frame = ws.geographies(level)
-    if csv:
-        write_frame(frame, csv)
-    else:
-        print_frame(frame.drop(columns=["has_geometry"]), f"Places ({len(frame)})")
+    show_table(frame.drop(columns=["has_geometry"]), f"Places ({len(frame):,})", csv=csv, json=json)
 
 
 def _add_geographies(ws: Any, path: Path) -> None:

@@ -16,10 +16,19 @@ import numpy as np
 import pandas as pd
 
 from levelscope.compare.peers import PeerGroup, nearest_neighbours
-from levelscope.compare.standings import BETTER, FLAG_RULE, HIGHER, LOWER, WORSE, level_standings
-from levelscope.compare.wording import format_value, level_name, plural, with_article
+from levelscope.compare.standings import (
+    BETTER,
+    FLAG_RULE,
+    HIGHER,
+    LOWER,
+    SIZE_KINDS,
+    WORSE,
+    level_standings,
+)
 from levelscope.data.store import Workspace
 from levelscope.errors import Problem, ValidationError
+from levelscope.formatting import level_name, plural, with_article
+from levelscope.formatting import value as format_value
 from levelscope.results import Result
 
 if TYPE_CHECKING:
@@ -33,7 +42,7 @@ FLAG_COLOURS = {BETTER: "#0072B2", WORSE: "#D55E00", "similar": "#999999", HIGHE
                 LOWER: "#CC79A7"}
 
 TABLE_COLUMNS = [
-    "theme", "indicator_id", "name", "unit", "polarity", "aggregation", "period", "value", "lower", "upper",
+    "theme", "indicator_id", "name", "unit", "polarity", "kind", "aggregation", "period", "value", "lower", "upper",
     "median", "gap", "sd", "rank", "areas", "flag", "flag_basis", "comparison_value",
     "comparison_gap", "vintage", "source",
 ]
@@ -75,7 +84,8 @@ class AreaComparison(Result):
 
         table = self.table.dropna(subset=["gap"]).iloc[::-1]
         spread = table["sd"].astype(float).where(table["sd"] > 0)
-        sign = np.where(table["polarity"] == "lower_is_better", -1.0, 1.0)
+        lower_better = (table["polarity"] == "lower_is_better") & ~table["kind"].isin(SIZE_KINDS)
+        sign = np.where(lower_better, -1.0, 1.0)
         distance: pd.Series = (table["gap"].astype(float) * sign / spread).round(2)
         hover = [
             f"{row['name']}<br>{format_value(row['value'], row['unit'])} against a median of "
@@ -216,7 +226,9 @@ def plain_summary(result: AreaComparison, trend_statements: Sequence[str] = ()) 
     if table.empty:
         return f"{result.name} is {kind}; the workspace holds no figures for it yet."
     counts = result.counts()
-    directional = table[table["polarity"] != "neutral"]
+    # counts and amounts (enterprise deaths, GVA in £ million) grow with an area's size, so they
+    # say nothing about how well it does: they are never better or worse (see standings)
+    directional = table[(table["polarity"] != "neutral") & ~table["kind"].isin(SIZE_KINDS)]
     parts = [
         f"{result.name} is {kind} with figures on {plural(len(table), 'indicator')}. "
         f"Against the median of {level_name(result.level, True)} it is better on "
@@ -225,16 +237,13 @@ def plain_summary(result: AreaComparison, trend_statements: Sequence[str] = ()) 
         f"(a difference counts only where it is statistically significant or, without a "
         f"confidence interval, larger than one standard deviation)."
     ]
-    # totals (enterprise counts, GVA in £ million) grow with an area's size, so they say little
-    # about how well it does; the highlights use rates, shares and per-head figures only
-    relative = directional[directional["aggregation"] != "sum"]
-    standardised = _standardised_advantage(relative)
-    ahead = standardised[relative["flag"] == BETTER].sort_values(ascending=False).head(3)
-    behind = standardised[relative["flag"] == WORSE].sort_values().head(3)
+    standardised = _standardised_advantage(directional)
+    ahead = standardised[directional["flag"] == BETTER].sort_values(ascending=False).head(3)
+    behind = standardised[directional["flag"] == WORSE].sort_values().head(3)
     if len(ahead):
-        parts.append("Furthest ahead: " + _listing(relative, ahead.index) + ".")
+        parts.append("Furthest ahead: " + _listing(directional, ahead.index) + ".")
     if len(behind):
-        parts.append("Furthest behind: " + _listing(relative, behind.index) + ".")
+        parts.append("Furthest behind: " + _listing(directional, behind.index) + ".")
     if result.comparison != "median":
         compared = directional.dropna(subset=["comparison_value"])
         better = int((_advantage(compared, "comparison_gap") > 0).sum())

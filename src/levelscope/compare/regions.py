@@ -19,9 +19,9 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from levelscope.compare.wording import level_name
 from levelscope.data.store import Workspace
 from levelscope.errors import NotFoundError, UndefinedMeasureError
+from levelscope.formatting import level_name
 from levelscope.measures import decompose_by, summarize
 from levelscope.results import Result
 

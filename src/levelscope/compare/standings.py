@@ -12,8 +12,12 @@ median:
 * where it has none, it is **better / worse** when it lies more than one standard deviation of
   the areas' values away from the median (the rule of thumb of the ONS Subnational indicators
   explorer);
-* otherwise it is **similar**. For indicators without a direction (polarity ``neutral``, e.g.
-  population) the flags read **higher** / **lower** instead of better / worse.
+* otherwise it is **similar**. For indicators without a direction (polarity ``neutral``) the
+  flags read **higher** / **lower** instead of better / worse.
+
+Counts and amounts (an indicator's ``kind``, e.g. enterprise deaths or exports in £ million) grow
+with an area's size, so they are context, not performance: they are flagged higher / lower, never
+better / worse, and ranked by size (1 = largest), whatever their polarity.
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ FLAG_RULE = (
 BETTER, WORSE, SIMILAR, HIGHER, LOWER = "better", "worse", "similar", "higher", "lower"
 BASIS_CI, BASIS_SD = "confidence interval", "1 standard deviation"
 
+SIZE_KINDS = ("count", "amount")
+
 STANDING_COLUMNS = [
-    "theme", "indicator_id", "name", "unit", "polarity", "aggregation", "geography_code", "geography_name",
+    "theme", "indicator_id", "name", "unit", "polarity", "kind", "aggregation", "geography_code",
+    "geography_name",
     "period", "period_end", "value", "lower", "upper", "median", "gap", "sd", "rank", "areas",
     "flag", "flag_basis", "vintage", "source",
 ]
@@ -45,8 +52,8 @@ def latest_by_level(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
 
     An area's newest period is compared with the other areas of the level that have a value for
     that same period (nations publish on different timetables, so they may differ). Columns add
-    ``median`` (over those areas), ``rank`` (1 = best, by polarity; ties share the best rank)
-    and ``areas`` (how many areas were ranked).
+    ``median`` (over those areas), ``rank`` (1 = best, by polarity; for counts and amounts,
+    1 = largest; ties share the best rank) and ``areas`` (how many areas were ranked).
     """
     panel = ws.observations(level=level, as_of=as_of)
     if panel.empty:
@@ -54,8 +61,10 @@ def latest_by_level(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
     # each area's newest period; it is compared with the areas that have that same period
     newest = panel.groupby(["indicator_id", "geography_code"])["period_end"].transform("max")
     current = panel[panel["period_end"] == newest].copy()
-    polarity = ws.indicators().set_index("id")["polarity"]
-    higher = current["indicator_id"].map(polarity).ne("lower_is_better")
+    meta = ws.indicators().set_index("id")
+    polarity = current["indicator_id"].map(meta["polarity"])
+    size = current["indicator_id"].map(meta["kind"]).isin(SIZE_KINDS)
+    higher = polarity.ne("lower_is_better") | size
     peers = current.groupby(["indicator_id", "period"])["value"]
     current["median"] = peers.transform("median")
     current["areas"] = peers.transform("count")
@@ -82,12 +91,15 @@ def level_standings(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
         name=ranked["indicator_id"].map(meta["name"]),
         unit=ranked["indicator_id"].map(meta["unit"]),
         polarity=ranked["indicator_id"].map(meta["polarity"]),
+        kind=ranked["indicator_id"].map(meta["kind"]),
         aggregation=ranked["indicator_id"].map(meta["aggregation"]),
         gap=ranked["value"] - ranked["median"],
         sd=spread,
     )
+    # a count or an amount says how big an area is, not how well it does: higher / lower only
+    direction = table["polarity"].where(~table["kind"].isin(SIZE_KINDS), "neutral")
     flags = flag_against_median(
-        table["value"], table["lower"], table["upper"], table["median"], table["sd"], table["polarity"]
+        table["value"], table["lower"], table["upper"], table["median"], table["sd"], direction
     )
     table = table.assign(flag=flags["flag"].to_numpy(), flag_basis=flags["basis"].to_numpy())
     return table[STANDING_COLUMNS].sort_values(["theme", "indicator_id", "geography_code"]).reset_index(

@@ -20,8 +20,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from levelscope.compare.wording import format_difference, format_value, level_name
 from levelscope.data.store import Workspace
+from levelscope.formatting import difference as format_difference
+from levelscope.formatting import level_name
+from levelscope.formatting import value as format_value
 from levelscope.results import Result
 
 if TYPE_CHECKING:
@@ -223,13 +225,13 @@ def _describe(
     elif direction == STABLE:
         text = (
             f"{span} the gap between {words.name} and {label} hardly changed: "
-            f"{start_text} then, {end_text} now."
+            f"{start_text} {label} then, {end_text} it now."
         )
     else:
         verb = "narrowed" if direction == CLOSING else "widened"
         text = (
             f"{span} the gap between {words.name} and {label} {verb} by {change}, "
-            f"from {start_text} to {end_text}."
+            f"from {start_text} {label} to {end_text} it."
         )
     latest = format_value(last[base], words.unit)
     text += f" (Latest {base.replace('_', ' ')}: {latest}.)"

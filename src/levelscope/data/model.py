@@ -45,6 +45,48 @@ class Polarity(StrEnum):
     NEUTRAL = "neutral"
 
 
+class Kind(StrEnum):
+    """What sort of figure an indicator is, which says how areas may be compared on it.
+
+    Counts and amounts measure an area's size (Birmingham has more enterprise deaths than Rutland
+    because it has more enterprises), so they are context: shown, but neither flagged better or
+    worse than the median nor ranked as performance. Rates and indexes compare areas directly.
+    """
+
+    COUNT = "count"  # a number of people, firms, dwellings, achievements …
+    AMOUNT = "amount"  # a total of money or output, e.g. exports in £ million
+    RATE = "rate"  # a share, a figure per head or per hour, an average, a price
+    INDEX = "index"  # a score or index on a fixed scale
+
+    @property
+    def is_size(self) -> bool:
+        """Whether the figure grows with the area's size (a count or an amount)."""
+        return self in (Kind.COUNT, Kind.AMOUNT)
+
+
+#: Units that count things; an indicator in one of them is a :attr:`Kind.COUNT` unless it says
+#: otherwise.
+COUNT_UNITS = frozenset({
+    "achievements", "businesses", "count", "dwellings", "enterprises", "households", "jobs",
+    "number", "people", "persons", "places", "pupils", "starts",
+})
+
+
+def infer_kind(unit: str, aggregation: str = "none") -> Kind:
+    """The kind an indicator's unit implies: a count unit is a count; money in millions or
+    billions that adds up is an amount; a unit naming an index or a score is an index; anything
+    else (a share, a per-head figure, an average) is a rate.
+    """
+    words = unit.strip().lower()
+    if words in COUNT_UNITS:
+        return Kind.COUNT
+    if words.startswith("£") and ("million" in words or "billion" in words) and aggregation == "sum":
+        return Kind.AMOUNT
+    if "index" in words or "score" in words:
+        return Kind.INDEX
+    return Kind.RATE
+
+
 class Aggregation(StrEnum):
     """How an indicator's values for children combine into the parent's value."""
 
@@ -98,6 +140,16 @@ class Indicator(BaseModel):
     licence: str = "Open Government Licence v3.0"
     aggregation: Aggregation = Aggregation.NONE
     url: str = ""
+    kind: Kind = Kind.RATE
+
+    @model_validator(mode="before")
+    @classmethod
+    def _kind_from_unit(cls, data: object) -> object:
+        # an indicator that does not say what kind it is takes the kind its unit implies
+        if isinstance(data, dict) and data.get("kind") in (None, ""):
+            aggregation = str(data.get("aggregation") or "none")
+            return {**data, "kind": infer_kind(str(data.get("unit", "")), aggregation)}
+        return data
 
     @field_validator("id")
     @classmethod

@@ -80,4 +80,25 @@ MIGRATIONS: list[tuple[int, str, list[str]]] = [
     ),
 ]
 
+MIGRATIONS.append(
+    (
+        2,
+        "indicator kind: count, amount, rate or index",
+        [
+            "ALTER TABLE indicator ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'rate'",
+            # the kinds levelscope.data.model.infer_kind gives existing indicators
+            """
+            UPDATE indicator SET kind = CASE
+                WHEN lower(trim(unit)) IN ('achievements', 'businesses', 'count', 'dwellings',
+                    'enterprises', 'households', 'jobs', 'number', 'people', 'persons', 'places',
+                    'pupils', 'starts') THEN 'count'
+                WHEN unit LIKE '£%' AND aggregation = 'sum'
+                    AND (unit LIKE '%million%' OR unit LIKE '%billion%') THEN 'amount'
+                WHEN lower(unit) LIKE '%index%' OR lower(unit) LIKE '%score%' THEN 'index'
+                ELSE 'rate' END
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -150,8 +150,9 @@ class Workspace:
             return
         if read_only:
             raise WorkspaceError(
-                f"workspace {self.path} is at schema version {current} and needs migrating to "
-                f"{LATEST_VERSION}; open it once without read_only"
+                f"workspace {self.path} is at schema version {current} and needs upgrading to "
+                f"{LATEST_VERSION}: run `levelscope init --workspace {self.path}` once (from "
+                "Python: Workspace.open(path) without read_only=True)"
             )
         with self.transaction():
             self.con.execute(
@@ -237,7 +238,7 @@ class Workspace:
         rows = [
             (
                 i.id, i.name, i.unit, str(i.polarity), i.theme, i.description, i.source,
-                i.publisher, i.licence, str(i.aggregation), i.url,
+                i.publisher, i.licence, str(i.aggregation), i.url, str(i.kind),
             )
             for i in indicators
         ]
@@ -246,13 +247,15 @@ class Workspace:
         with self.transaction():
             self.con.executemany(
                 """
-                INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO indicator (id, name, unit, polarity, theme, description, source,
+                    publisher, licence, aggregation, url, kind)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, unit = excluded.unit, polarity = excluded.polarity,
                     theme = excluded.theme, description = excluded.description,
                     source = excluded.source, publisher = excluded.publisher,
                     licence = excluded.licence, aggregation = excluded.aggregation,
-                    url = excluded.url
+                    url = excluded.url, kind = excluded.kind
                 """,
                 rows,
             )
@@ -468,7 +471,8 @@ class Workspace:
         if target.suffix.lower() == ".parquet":
             out.to_parquet(target, index=False)
         elif target.suffix.lower() == ".csv":
-            out.to_csv(target, index=False, float_format="%.17g")
+            # Python's float repr is the shortest decimal that reads back to the same number
+            out.to_csv(target, index=False)
         else:
             raise ValueError(f"cannot export to {target.name}: use a .csv or .parquet file name")
         return len(out)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from levelscope import formatting
 from levelscope.monitor.projection import Projection
 from levelscope.monitor.status import STATUS_COLOURS, STATUS_SYMBOLS, Status
 from levelscope.results import Result
@@ -42,23 +43,27 @@ class IndicatorTrack(Result):
         return self.actuals.copy()
 
     def summary(self) -> str:
+        def figure(x: float | None) -> str:
+            return formatting.value(x, self.unit)
+
         latest = "no actuals yet"
         if self.latest_value is not None:
             latest = (
-                f"latest {self.latest_value:g} on {self.latest_date} against {self.expected_at_latest:g} "
-                "expected"
+                f"latest {figure(self.latest_value)} on {self.latest_date} against "
+                f"{figure(self.expected_at_latest)} expected"
             )
         lines = [
             f"{self.name} ({self.stage}): {self.status.value}",
-            f"  baseline {self.baseline_value:g} ({self.baseline_date}); target {self.target_value:g} "
-            f"by {self.target_date}; {self.trajectory} trajectory",
+            f"  baseline {figure(self.baseline_value)} ({self.baseline_date}); target "
+            f"{figure(self.target_value)} by {self.target_date}; {self.trajectory} trajectory",
             f"  {latest}",
             f"  rule: {self.rule}",
         ]
         if self.projection is not None:
             p = self.projection
             lines.append(
-                f"  projected {p.value:g} at {p.date} ({p.level:.0%} interval {p.lower:g} to {p.upper:g})"
+                f"  projected {figure(p.value)} at {p.date} ({p.level:.0%} interval "
+                f"{figure(p.lower)} to {figure(p.upper)})"
             )
         else:
             lines.append(f"  projection: {self.projection_note}")

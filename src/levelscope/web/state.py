@@ -28,10 +28,10 @@ from levelscope.compare.peers import PeerGroup, nearest_neighbours
 from levelscope.compare.regions import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.standings import level_standings
 from levelscope.compare.trends import Trend, area_trend
-from levelscope.compare.wording import level_name
 from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.store import Workspace
 from levelscope.errors import NotFoundError
+from levelscope.formatting import level_name
 from levelscope.results import Provenance
 from levelscope.spatial.clusters import ClusterAnalysis, workspace_clusters
 

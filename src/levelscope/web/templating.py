@@ -16,7 +16,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from levelscope.compare.wording import format_difference, format_value, level_name
+from levelscope import formatting
+from levelscope.formatting import level_name
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
@@ -28,19 +29,22 @@ def script_json(value: Any) -> Markup:
 
 
 def _figure(value: Any, unit: str = "") -> str:
-    return format_value(None if value is None else float(value), unit)
+    return formatting.value(value, unit)
 
 
 def _difference(value: Any, unit: str = "") -> str:
-    return format_difference(None if value is None else float(value), unit, signed=True)
+    return formatting.difference(value, unit, signed=True)
 
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-templates.env.filters.update(figure=_figure, difference=_difference, level_name=level_name,
-                             script_json=script_json)
+templates.env.filters.update(
+    figure=_figure, difference=_difference, level_name=level_name, script_json=script_json,
+    count=formatting.count, share=formatting.share, date=formatting.date,
+    sentence_case=formatting.sentence_case,
+)
 templates.env.tests["missing"] = _missing
 
 #: (path, label) of the main navigation.

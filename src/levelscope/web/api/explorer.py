@@ -33,8 +33,8 @@ from levelscope.compare.maps import VIRIDIS, MapData, Scheme
 from levelscope.compare.peers import PeerGroup
 from levelscope.compare.regions import DEFAULT_MEASURES, RegionalInequality
 from levelscope.compare.trends import Trend
-from levelscope.compare.wording import level_name
 from levelscope.errors import NotFoundError
+from levelscope.formatting import level_name
 from levelscope.results import Provenance
 from levelscope.spatial.clusters import ClusterAnalysis
 from levelscope.spatial.plot import CLUSTER_COLOURS

@@ -27,8 +27,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from levelscope.compare.comparison import AreaComparison
 from levelscope.compare.maps import VIRIDIS, MapData, Scheme
 from levelscope.compare.regions import DEFAULT_MEASURES, MEASURE_NAMES
-from levelscope.compare.wording import level_name
 from levelscope.errors import LevelscopeError, NotFoundError, UndefinedMeasureError, ValidationError
+from levelscope.formatting import level_name
 from levelscope.web.api.explorer import (
     check_level,
     cluster_table,

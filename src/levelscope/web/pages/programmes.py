@@ -29,6 +29,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from levelscope import formatting
 from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
 from levelscope.monitor import tracking
 from levelscope.monitor.access import can_edit, programme_for, visible_programmes
@@ -189,10 +190,8 @@ def _logic_model(board: ProgrammeDashboard) -> list[dict[str, Any]]:
     ]
 
 
-def _number(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value):,.{digits}f}"
+def _number(value: Any) -> str:
+    return formatting.number(value)
 
 
 def _dashboard(
