@@ -256,8 +256,8 @@ def test_cli_funding_analyse_shows_success_rates_by_category(cli, files, tmp_pat
     for label in ("high", "low"):
         areas = categories.index[categories == label]
         won = int((bids.set_index("area").loc[areas, "outcome"] == "successful").sum())
-        # the row: category, bids, successful, rate (as print_frame shows a float)
-        row = re.search(rf"{label}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*([0-9.]+)", result.output)
+        # the row: category, bids, successful, rate (a share, written as a percentage)
+        row = re.search(rf"{label}\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*([0-9.]+)%", result.output)
         assert row is not None, result.output
         assert (int(row.group(1)), int(row.group(2))) == (len(areas), won)
-        assert float(row.group(3)) == pytest.approx(won / len(areas), abs=1e-6)
+        assert float(row.group(3)) == pytest.approx(100 * won / len(areas), abs=0.05)

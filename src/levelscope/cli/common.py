@@ -190,7 +190,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
     if suffix == ".parquet":
         frame.to_parquet(path, index=False)
     elif suffix == ".json":
-        frame.to_json(path, orient="records", date_format="iso", indent=1)
+        frame.to_json(path, orient="records", date_format="iso", indent=1, double_precision=15)
     else:
         frame.to_csv(path, index=False)
     console.print(f"wrote {len(frame):,} rows to {path}")
@@ -198,7 +198,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> None:
 
 def write_json(frame: pd.DataFrame, path: Path) -> None:
     """Write a frame as a JSON list of records (``-`` for standard output)."""
-    text = frame.to_json(orient="records", date_format="iso", indent=1)
+    text = frame.to_json(orient="records", date_format="iso", indent=1, double_precision=15)
     if str(path) == "-":
         sys.stdout.write(text + "\n")
         return

@@ -14,6 +14,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from levelscope import formatting
 from levelscope.cli.common import console, handle_errors, print_frame, write_frame
 from levelscope.errors import Problem, ValidationError
 from levelscope.need.allocations import read_allocations
@@ -179,6 +180,8 @@ def register(app: typer.Typer) -> None:
         print_frame(result.rounds, title="rounds")
         if table["outcome"].notna().any():
             rates = success_rates(table, categories)
-            print_frame(rates.reset_index(), title="success rates of bids by need category")
+            shares = {c: formatting.share for c in ("rate", "rate_low", "rate_high")}
+            print_frame(rates.reset_index(), title="success rates of bids by need category",
+                        formats=shares)
         if csv:
             write_frame(result.to_frame(), csv)

@@ -237,23 +237,56 @@ def _add_geographies(ws: Any, path: Path) -> None:
 
 @handle_errors
 def show(
-    area: Annotated[str, typer.Argument(help="Area code, e.g. E08000025.")],
+    area: Annotated[str, typer.Argument(help="Area name or code, e.g. Birmingham or E08000025.")],
     workspace: WorkspaceOption = None,
+    level: Annotated[
+        str | None, typer.Option("--level", "-l", help="Level of the area, where places at several "
+                                 "levels share the name (e.g. itl3).", show_default=False),
+    ] = None,
     as_of: Annotated[str | None, typer.Option(help="Figures as known on this date.")] = None,
-    csv: Annotated[Path | None, typer.Option("--csv", help="Write the table to this file.")] = None,
+    csv: CsvOption = None,
+    json: JsonOption = None,
 ) -> None:
-    """An area's latest value on every indicator, with its rank and the median of its level."""
+    """An area's latest value on every indicator, with its rank and the median of its level.
+
+    Rates and indexes are ranked (1 = best) and flagged better or worse than the median only
+    where the difference is clear. Counts and amounts measure the area's size: they are listed
+    as context, with figures per head where the population is known, and never ranked as
+    performance.
+    """
+    from levelscope import formatting
     from levelscope.compare import area_profile
+    from levelscope.data.area_search import find_area
 
     with open_workspace(workspace, read_only=True) as ws:
-        profile = area_profile(ws, area, as_of=as_of)
+        match = find_area(ws, area, level)
+        profile = area_profile(ws, match.code, as_of=as_of)
     table = profile.to_frame()
-    if csv:
-        write_frame(table, csv)
+    if csv or json:
+        show_table(table, csv=csv, json=json)
         return
-    shown = table.assign(rank=table["rank"].astype(str) + " of " + table["areas"].astype(str))
-    print_frame(shown[["name", "period", "value", "median", "rank", "unit"]],
-                f"{profile.name} ({profile.code}) against the {profile.level} median")
+    levels = formatting.level_name(profile.level, plural=True)
+    of = table["rank"].astype(str) + " of " + table["areas"].astype(str)
+    written = table.assign(
+        value=[formatting.value(v, u) for v, u in zip(table["value"], table["unit"], strict=True)],
+        median=[formatting.value(v, u) for v, u in zip(table["median"], table["unit"], strict=True)],
+        per_head=[formatting.value(v, u) if u else "" for v, u in
+                  zip(table["per_head"], table["per_head_unit"], strict=True)],
+        rank=of,
+    ).rename(columns={"name": "indicator"})
+    size = table["kind"].isin(["count", "amount"])
+    print_frame(written[~size][["indicator", "period", "value", "median", "rank", "flag"]],
+                f"{profile.name} ({profile.code}) against the median of {levels}")
+    if size.any():
+        print_frame(written[size][["indicator", "period", "value", "per_head", "rank"]]
+                    .rename(columns={"rank": "largest", "per_head": "per head"}),
+                    "Context: the area's size (counts and amounts are not ranked as performance)")
+    console.print("rank 1 = best placed; flags say better or worse only where the difference is "
+                  "clear (a confidence interval, or one standard deviation, away from the median)",
+                  highlight=False)
+    note = match.note()
+    if note:
+        console.print(f"note: {note}", highlight=False)
     console.print(f"Source: {profile.provenance}", highlight=False)
 
 

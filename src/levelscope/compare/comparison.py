@@ -42,8 +42,8 @@ FLAG_COLOURS = {BETTER: "#0072B2", WORSE: "#D55E00", "similar": "#999999", HIGHE
                 LOWER: "#CC79A7"}
 
 TABLE_COLUMNS = [
-    "theme", "indicator_id", "name", "unit", "polarity", "kind", "aggregation", "period", "value", "lower", "upper",
-    "median", "gap", "sd", "rank", "areas", "flag", "flag_basis", "comparison_value",
+    "theme", "indicator_id", "name", "unit", "polarity", "kind", "aggregation", "period", "value",
+    "lower", "upper", "median", "gap", "sd", "rank", "areas", "flag", "flag_basis", "comparison_value",
     "comparison_gap", "vintage", "source",
 ]
 
