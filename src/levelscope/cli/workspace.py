@@ -19,7 +19,6 @@ from levelscope.cli.common import (
     open_workspace,
     print_frame,
     show_table,
-    write_frame,
 )
 
 if TYPE_CHECKING:
