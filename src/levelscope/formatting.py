@@ -139,6 +139,29 @@ def _no_negative_zero(text: str) -> str:
     return text[1:] if text.startswith("-") and set(text[1:]) <= set("0.,") else text
 
 
+def significant(value: Any, digits: int = 4) -> str:
+    """A statistic to ``digits`` significant figures, never in scientific notation.
+
+    Values within 1e-9 of zero (a perfect fit's error) read as ``0``; large ones are written in
+    full with separators.
+
+    >>> significant(0.97781), significant(3.214e-15), significant(3.28e14, 3), significant(1.5)
+    ('0.9778', '0', '328,000,000,000,000', '1.5')
+    """
+    if is_missing(value):
+        return MISSING
+    x = float(value)
+    if math.isinf(x):
+        return number(x)
+    if abs(x) < 1e-9:
+        return "0"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    text = number(float(f"{x:.{digits}g}"), decimals)
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _no_negative_zero(text)
+
+
 def count(value: Any) -> str:
     """A count: whole, with thousands separators (``1,200``)."""
     return number(value, 0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -93,11 +94,29 @@ def test_area_design_errors(demo_workspace: Workspace) -> None:
         evaluate_area(demo_workspace, INDICATOR, [TREATED, "TLC12"], 2015)
     with pytest.raises(DesignError, match="no pre-period"):
         evaluate_area(demo_workspace, INDICATOR, [TREATED], 1990)
-    # Some local authorities have a single year: refused unless a rule for the gaps is given.
+    # Some local authorities have a single year: refused when asked to refuse any gap.
     with pytest.raises(DesignError, match="unbalanced"):
-        evaluate_area(demo_workspace, INDICATOR, [lad], 2015)
-    balanced = evaluate_area(demo_workspace, INDICATOR, [lad], 2015, balance="drop_units")
+        evaluate_area(demo_workspace, INDICATOR, [lad], 2015, balance="error")
+    balanced = evaluate_area(demo_workspace, INDICATOR, [TREATED], 2015, balance="drop_periods")
     assert isinstance(balanced, AreaEvaluation)
+    with pytest.raises(DesignError, match="balance must be"):
+        evaluate_area(demo_workspace, INDICATOR, [lad], 2015, balance="drop_units")  # type: ignore[arg-type]
+
+
+def test_district_with_gappy_donors_drops_them_and_says_so(demo_workspace: Workspace) -> None:
+    """The README's example: Birmingham's GVA per hour against the other districts."""
+    panel = demo_workspace.observations(INDICATOR, level="lad")
+    years = set(panel.loc[panel["geography_code"] == "E08000025", "year"])
+    counts = panel[panel["year"].isin(years)].groupby("geography_code")["year"].nunique()
+    gappy = sorted(counts.index[counts < len(years)])  # written out: districts missing a year
+    assert len(gappy) > 0
+    result = evaluate_area(demo_workspace, INDICATOR, ["E08000025"], 2015)
+    assert sorted(result.excluded.index) == gappy
+    assert set(result.excluded) == {"gaps in the series"}
+    assert result.comparisons == len(counts) - 1 - len(gappy)
+    assert f"(left out: {len(gappy)} gaps in the series)" in result.summary()
+    assert "Birmingham (E08000025)" in result.summary()
+    assert not re.search(r"\de[+-]\d", result.summary())  # no scientific notation
 
 
 @pytest.mark.slow

@@ -87,3 +87,15 @@ def test_area_command(demo_workspace_path: Path) -> None:
         "-w", str(demo_workspace_path),
     ])
     assert unknown.exit_code == 3
+
+
+def test_readme_area_example_runs_at_district_level(demo_workspace_path: Path) -> None:
+    result = runner.invoke(app, [
+        "evaluate", "area", "gva_per_hour_worked", "-t", "Birmingham", "--start", "2015",
+        "--no-placebos", "-w", str(demo_workspace_path),
+    ])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "for Birmingham (E08000025) from 2015 by synthetic control" in text
+    assert "gaps in the series" in text and "placebo_in_space()" in text  # and --placebos
+    assert "--placebos" in text

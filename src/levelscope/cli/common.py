@@ -42,6 +42,28 @@ WorkspaceOption = Annotated[
     ),
 ]
 
+#: Advice the analyses give in Python terms, and the same advice on the command line. Every
+#: message a command prints goes through :func:`for_the_command_line`, so an error never suggests
+#: a parameter the user cannot type; ``tests/test_cli_messages.py`` checks that each flag exists.
+CLI_ADVICE = {
+    "pass balance='drop_units' or balance='drop_periods'":
+        "use --balance drop-donors or --balance drop-periods",
+    "explicitly with missing_weights='drop'": "explicitly with --drop-unweighted",
+    "use method='sdid' or 'did' for several": "use --method sdid or --method did for several",
+    "use method='sdid'": "use --method sdid",
+    "in-space placebos are for method='synth'": "in-space placebos are for --method synth",
+    "use control_group='not_yet_treated'": "use --control-group not_yet_treated",
+    "use se='placebo'": "give one --treated area (its standard error then comes from placebos)",
+}
+
+
+def for_the_command_line(message: str) -> str:
+    """``message`` with advice in Python terms rewritten as the command-line options."""
+    for python, cli in CLI_ADVICE.items():
+        message = message.replace(python, cli)
+    return message
+
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -54,13 +76,15 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         try:
             return command(*args, **kwargs)
         except ValidationError as exc:
-            errors.print(f"[red]Invalid input[/red]: {exc}", markup=True, highlight=False)
+            errors.print(f"[red]Invalid input[/red]: {for_the_command_line(str(exc))}", markup=True,
+                         highlight=False)
             raise typer.Exit(EXIT_INVALID) from None
         except NotFoundError as exc:
-            errors.print(f"[red]Not found[/red]: {exc}", highlight=False)
+            errors.print(f"[red]Not found[/red]: {for_the_command_line(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_NOT_FOUND) from None
         except WorkspaceError as exc:
-            errors.print(f"[red]Workspace problem[/red]: {exc}", highlight=False)
+            errors.print(f"[red]Workspace problem[/red]: {for_the_command_line(str(exc))}",
+                         highlight=False)
             raise typer.Exit(EXIT_WORKSPACE) from None
         except MirrorMissing as exc:
             errors.print(f"[red]Demo data not found[/red]: {exc}", highlight=False)
@@ -81,7 +105,7 @@ def analysis_errors() -> Iterator[None]:
     except (NotFoundError, WorkspaceError, ValidationError):
         raise
     except (LevelscopeError, ValueError) as exc:
-        errors.print(f"[red]Cannot compute[/red]: {exc}", highlight=False)
+        errors.print(f"[red]Cannot compute[/red]: {for_the_command_line(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
 
 

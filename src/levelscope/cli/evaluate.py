@@ -28,6 +28,7 @@ from levelscope.cli.common import (
     WorkspaceOption,
     console,
     errors,
+    for_the_command_line,
     handle_errors,
     open_workspace,
     print_frame,
@@ -47,6 +48,7 @@ from levelscope.evaluate import (
     synthetic_did,
     twfe,
 )
+from levelscope.evaluate.panel import Balance
 
 
 class Method(StrEnum):
@@ -61,6 +63,28 @@ class AreaMethod(StrEnum):
     sdid = "sdid"
     did = "did"
 
+
+class AreaBalance(StrEnum):
+    drop_donors = "drop-donors"
+    drop_periods = "drop-periods"
+    error = "error"
+
+
+_BALANCE: dict[AreaBalance, areas.AreaBalance] = {
+    AreaBalance.drop_donors: "drop_donors", AreaBalance.drop_periods: "drop_periods",
+    AreaBalance.error: "error",
+}
+#: The same rules on a panel file: drop-donors leaves out every unit with a gap.
+_PANEL_BALANCE: dict[AreaBalance, Balance] = {
+    AreaBalance.drop_donors: "drop_units", AreaBalance.drop_periods: "drop_periods",
+    AreaBalance.error: "error",
+}
+BalanceOption = Annotated[
+    AreaBalance,
+    typer.Option(help="gaps in the series: drop-donors leaves out comparison areas missing a year "
+                 "the treated areas have; drop-periods keeps only the years every area has; "
+                 "error refuses any gap"),
+]
 
 _AREA_METHODS: dict[AreaMethod, areas.Method] = {
     AreaMethod.synth: "synth", AreaMethod.sdid: "sdid", AreaMethod.did: "did"
@@ -98,7 +122,7 @@ def design_errors() -> Iterator[None]:
     try:
         yield
     except DesignError as exc:
-        errors.print(f"[red]Design problem[/red]: {exc}", highlight=False)
+        errors.print(f"[red]Design problem[/red]: {for_the_command_line(str(exc))}", highlight=False)
         raise typer.Exit(EXIT_INVALID) from None
 
 
@@ -150,6 +174,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(help="synth predictor column, averaged over the pre-period (repeat)"),
         ] = None,
         placebos: Placebos = True,
+        balance: BalanceOption = AreaBalance.error,
         cohort: Annotated[
             str | None, typer.Option(help="cs: column with each unit's first treated period")
         ] = None,
@@ -192,7 +217,7 @@ def register(app: typer.Typer) -> None:
                         raise DesignError("synth takes one --treated unit; use sdid or did for several")
                     fit = synthetic_control(
                         frame, unit=unit, time=time, outcome=outcome, treated=units[0],
-                        start=start, predictors=predictor or None,
+                        start=start, predictors=predictor or None, balance=_PANEL_BALANCE[balance],
                     )
                     test = None
                     if placebos:
@@ -207,7 +232,7 @@ def register(app: typer.Typer) -> None:
                     with progress_bar("placebo standard error") as update:
                         est = synthetic_did(
                             frame, unit=unit, time=time, outcome=outcome, treated=units,
-                            start=start, seed=seed, progress=update,
+                            start=start, seed=seed, progress=update, balance=_PANEL_BALANCE[balance],
                             se="jackknife" if len(units) > 1 else "placebo",
                         )
                     console.print(est.summary(), highlight=False)
@@ -225,9 +250,17 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def area(
         indicator: Annotated[str, typer.Argument(help="indicator id, e.g. gva_per_hour_worked")],
-        treated: Annotated[list[str], typer.Option("--treated", "-t", help="treated area code (repeat)")],
+        treated: Annotated[
+            list[str], typer.Option("--treated", "-t", help="treated area, by code or name (repeat)")
+        ],
         start: Annotated[str, typer.Option(help="first affected year or period, e.g. 2015 or 2015/16")],
         method: Annotated[AreaMethod, typer.Option(help="synth, sdid or did")] = AreaMethod.synth,
+        balance: BalanceOption = AreaBalance.drop_donors,
+        level: Annotated[
+            str | None,
+            typer.Option("--level", "-l", help="level of the treated areas, where a name is shared "
+                         "by places at several levels (e.g. lad)", show_default=False),
+        ] = None,
         exclude: Exclude = None,
         exclude_neighbours: Neighbours = False,
         placebos: Placebos = True,
@@ -235,12 +268,20 @@ def register(app: typer.Typer) -> None:
         plot: Plot = None,
         csv: Csv = None,
     ) -> None:
-        """Evaluate an indicator for treated areas against the other areas of their level."""
+        """Evaluate an indicator for treated areas against the other areas of their level.
+
+        Areas whose series has gaps in the years the treated areas cover are left out of the
+        comparison group and counted in the summary (--balance drop-donors, the default).
+        """
+        from levelscope.data.area_search import find_area
+
         with open_workspace(workspace, read_only=True) as ws, design_errors(), \
                 progress_bar("placebos") as update:
+            codes = [find_area(ws, name, level).code for name in treated]
+            others = [find_area(ws, name, level).code for name in exclude or []]
             evaluation = evaluate_area(
-                ws, indicator, treated, start, method=_AREA_METHODS[method], exclude=exclude or [],
-                exclude_neighbours=exclude_neighbours,
+                ws, indicator, codes, start, method=_AREA_METHODS[method], exclude=others,
+                exclude_neighbours=exclude_neighbours, balance=_BALANCE[balance],
                 placebos=placebos and method is AreaMethod.synth, progress=update,
             )
         _show(evaluation, csv, plot)
@@ -253,6 +294,7 @@ def register(app: typer.Typer) -> None:
         method: Annotated[AreaMethod, typer.Option(help="synth, sdid or did")] = AreaMethod.synth,
         exclude: Exclude = None,
         exclude_neighbours: Neighbours = False,
+        balance: BalanceOption = AreaBalance.drop_donors,
         placebos: Placebos = True,
         db: Annotated[str | None, typer.Option("--db", help="records database URL")] = None,
         workspace: WorkspaceOption = None,
@@ -268,6 +310,7 @@ def register(app: typer.Typer) -> None:
             evaluation = evaluate_programme(
                 ws, session, programme_id, indicator, method=_AREA_METHODS[method],
                 exclude=exclude or [], exclude_neighbours=exclude_neighbours,
-                placebos=placebos and method is AreaMethod.synth, progress=update,
+                balance=_BALANCE[balance], placebos=placebos and method is AreaMethod.synth,
+                progress=update,
             )
         _show(evaluation, csv, plot)

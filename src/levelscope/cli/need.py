@@ -15,7 +15,7 @@ import pandas as pd
 import typer
 
 from levelscope import formatting
-from levelscope.cli.common import console, handle_errors, print_frame, write_frame
+from levelscope.cli.common import CellFormat, console, handle_errors, print_frame, write_frame
 from levelscope.errors import Problem, ValidationError
 from levelscope.need.allocations import read_allocations
 from levelscope.need.definition import IndexDefinition
@@ -180,7 +180,9 @@ def register(app: typer.Typer) -> None:
         print_frame(result.rounds, title="rounds")
         if table["outcome"].notna().any():
             rates = success_rates(table, categories)
-            shares = {c: formatting.share for c in ("rate", "rate_low", "rate_high")}
+            shares: dict[str, CellFormat] = {
+                c: formatting.share for c in ("rate", "rate_low", "rate_high")
+            }
             print_frame(rates.reset_index(), title="success rates of bids by need category",
                         formats=shares)
         if csv:

@@ -13,7 +13,8 @@ The workspace keeps observations in one long layout (``geography_code``, ``indic
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -33,6 +34,7 @@ from levelscope.evaluate.synth import (
     synthetic_control,
 )
 from levelscope.evaluate.verdict import estimate_verdict, synth_verdict
+from levelscope.formatting import level_name
 from levelscope.results import Provenance, Result
 
 if TYPE_CHECKING:
@@ -41,6 +43,14 @@ if TYPE_CHECKING:
     from levelscope.data.store import Workspace
 
 Method = Literal["synth", "did", "sdid"]
+#: How :func:`evaluate_area` treats gaps: ``"drop_donors"`` keeps the years every treated area
+#: has and leaves out comparison areas missing any of them (named in ``excluded``);
+#: ``"drop_periods"`` keeps only the years every area has; ``"error"`` refuses any gap.
+AreaBalance = Literal["drop_donors", "drop_periods", "error"]
+GAPS = "gaps in the series"
+METHOD_NAMES = {"synth": "synthetic control", "sdid": "synthetic difference-in-differences",
+                "did": "difference-in-differences (two-way fixed effects)"}
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
 METHODS: tuple[str, ...] = ("synth", "did", "sdid")
 COLUMNS = ("geography_code", "indicator_id", "year", "value")
 Estimate = SyntheticControl | TwoWayFixedEffects | SyntheticDiD
@@ -70,6 +80,10 @@ class AreaEvaluation(Result):
         The estimator's result.
     placebos:
         In-space placebo test (synthetic control only, when asked for).
+    names:
+        Area names by code, so the summary names places (codes alongside).
+    indicator_name:
+        The indicator's name, for the summary.
     """
 
     indicator: str
@@ -81,6 +95,8 @@ class AreaEvaluation(Result):
     comparisons: int
     estimate: Estimate = field(repr=False)
     placebos: PlaceboTest | None = field(default=None, repr=False)
+    names: Mapping[str, str] = field(default_factory=dict, repr=False)
+    indicator_name: str = ""
 
     @property
     def effect(self) -> float:
@@ -101,21 +117,34 @@ class AreaEvaluation(Result):
         return self.estimate.to_frame()
 
     def summary(self) -> str:
-        places = ", ".join(self.treated)
+        places = ", ".join(self._label(code) for code in self.treated)
         dropped = ""
         if len(self.excluded):
             counts = self.excluded.value_counts()
             dropped = " (left out: " + ", ".join(f"{n} {why}" for why, n in counts.items()) + ")"
+        what = f"{self.indicator_name} ({self.indicator})" if self.indicator_name else self.indicator
         head = (
-            f"Evaluation of {self.indicator} for {places} from {self.start} by {self.method}, "
-            f"against {self.comparisons} other {self.level} areas{dropped}"
+            f"Evaluation of {what} for {places} from {self.start} by "
+            f"{METHOD_NAMES.get(self.method, self.method)}, against {self.comparisons} other "
+            f"{level_name(self.level, plural=True)}{dropped}"
         )
-        body = self.estimate.summary()
+        body = self._named(self.estimate.summary())
         if isinstance(self.estimate, SyntheticControl):
             body = body.rsplit("\n", 1)[0]  # the verdict follows, with the placebo evidence
-            tail = f"\n{self.placebos.summary()}" if self.placebos else ""
-            return f"{head}\n{body}{tail}\n{self.verdict()}"
+            tail = f"\n{self._named(self.placebos.summary())}" if self.placebos else ""
+            return f"{head}\n{body}{tail}\n{self._named(self.verdict())}"
         return f"{head}\n{body}"
+
+    def _label(self, code: str) -> str:
+        name = self.names.get(code)
+        return f"{name} ({code})" if name else code
+
+    def _named(self, text: str) -> str:
+        """``text`` with each area code the estimator printed preceded by the area's name."""
+        if not self.names:
+            return text
+        return _CODE.sub(lambda m: self._label(m.group(0)) if m.group(0) in self.names else m.group(0),
+                         text)
 
     def plot(self) -> go.Figure:
         """Placebo spaghetti plot if placebos were run, else the estimator's own figure."""
@@ -237,7 +266,7 @@ def evaluate_area(
     exclude: Sequence[str] = (),
     exclude_neighbours: bool = False,
     placebos: bool = False,
-    balance: Balance = "error",
+    balance: AreaBalance = "drop_donors",
     as_of: Any = None,
     progress: Progress | None = None,
 ) -> AreaEvaluation:
@@ -266,7 +295,11 @@ def evaluate_area(
     placebos:
         Run in-space placebos for a p-value (synthetic control only).
     balance:
-        Rule for missing years; see :func:`~levelscope.evaluate.panel.long_panel`.
+        What to do about missing years (publishers' series often start late for some areas, or
+        stop when a district is merged): ``"drop_donors"`` (default) keeps the years every
+        treated area has and leaves out the comparison areas that miss any of them, listing them
+        in ``excluded`` as ``"gaps in the series"``; ``"drop_periods"`` keeps only the years every
+        area has; ``"error"`` refuses a panel with any gap and names the gaps.
     as_of:
         Use the figures as published on this date.
     progress:
@@ -304,8 +337,15 @@ def evaluate_area(
         raise DesignError(f"areas {clash} are both treated and excluded")
     observations = workspace.observations(indicator, level=level, as_of=as_of)
     year = _first_year(observations, start)
+    rule: Balance = "drop_periods" if balance == "drop_periods" else "error"
+    if balance == "drop_donors":
+        observations, gappy = drop_donors_with_gaps(observations, codes, list(reasons))
+        for code in gappy:
+            reasons.setdefault(code, GAPS)
+    elif balance not in ("drop_periods", "error"):
+        raise DesignError(f"balance must be 'drop_donors', 'drop_periods' or 'error', not {balance!r}")
     estimate = evaluate_areas(
-        observations, codes, year, method, list(reasons), indicator=indicator, balance=balance,
+        observations, codes, year, method, list(reasons), indicator=indicator, balance=rule,
         provenance=workspace.provenance(indicator), progress=progress,
     )
     test = None
@@ -314,6 +354,7 @@ def evaluate_area(
             raise DesignError("in-space placebos are for method='synth'")
         test = placebo_in_space(estimate, progress=progress)
     present = set(observations["geography_code"]) - set(reasons) - set(codes)
+    places = workspace.geographies(level)
     return AreaEvaluation(
         indicator=indicator,
         level=level,
@@ -325,6 +366,8 @@ def evaluate_area(
         estimate=estimate,
         placebos=test,
         provenance=estimate.provenance,
+        names=dict(zip(places["code"], places["name"], strict=True)),
+        indicator_name=workspace.indicator(indicator).name,
     )
 
 
@@ -339,7 +382,7 @@ def evaluate_programme(
     exclude: Sequence[str] = (),
     exclude_neighbours: bool = False,
     placebos: bool = False,
-    balance: Balance = "error",
+    balance: AreaBalance = "drop_donors",
     progress: Progress | None = None,
 ) -> AreaEvaluation:
     """Evaluate a registered programme: its places are treated from its start date.
@@ -383,6 +426,34 @@ def evaluate_programme(
     reasons = evaluation.excluded.copy()
     reasons[reasons.index.isin(others) & ~reasons.index.isin(list(exclude))] = "other programme"
     return replace(evaluation, excluded=reasons)
+
+
+def drop_donors_with_gaps(
+    observations: pd.DataFrame, treated: Sequence[str], exclude: Sequence[str] = ()
+) -> tuple[pd.DataFrame, list[str]]:
+    """Keep the years every treated area has, and the comparison areas that have all of them.
+
+    Returns the kept observations and the codes of the comparison areas left out for gaps.
+    A treated area's own gaps are not filled or hidden: the years it lacks are simply not used.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"geography_code": list("TTAAB"), "year": [1, 2, 1, 2, 2],
+    ...                     "value": [1.0, 2, 3, 4, 5]})
+    >>> kept, dropped = drop_donors_with_gaps(obs, ["T"])
+    >>> sorted(kept["geography_code"].unique()), dropped
+    (['A', 'T'], ['B'])
+    """
+    mine = observations[observations["geography_code"].isin(treated)]
+    years_of = mine.groupby("geography_code")["year"].agg(set)
+    if len(years_of) < len(set(treated)):
+        return observations, []  # a treated area without figures: evaluate_areas says so
+    years = set.intersection(*years_of.tolist())
+    kept = observations[observations["year"].isin(years)]
+    counts = kept.dropna(subset=["value"]).groupby("geography_code")["year"].nunique()
+    others = counts.drop(index=[c for c in [*treated, *exclude] if c in counts.index])
+    gappy = sorted(others.index[others < len(years)])
+    return kept[~kept["geography_code"].isin(gappy)], gappy
 
 
 def neighbours(workspace: Workspace, level: str, codes: Sequence[str]) -> list[str]:

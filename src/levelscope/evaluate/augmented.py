@@ -32,6 +32,7 @@ from numpy.typing import NDArray
 from levelscope.evaluate._optim import simplex_least_squares
 from levelscope.evaluate.panel import Balance, DesignError, Panel, long_panel
 from levelscope.evaluate.synth import MIN_DONORS
+from levelscope.formatting import significant
 from levelscope.results import Result
 
 FloatArray = NDArray[np.float64]
@@ -71,8 +72,9 @@ class AugmentedSyntheticControl(Result):
         negative = int((self.weights < 0).sum())
         return (
             f"Augmented synthetic control for {self.treated} ({self.outcome}), ridge "
-            f"{self.ridge:.3g}: pre-period RMSPE {self.pre_rmspe:.4g}, average post-period gap "
-            f"{self.effect:.4g}; {negative} donors carry negative weight (extrapolation)"
+            f"{significant(self.ridge, 3)}: pre-period RMSPE {significant(self.pre_rmspe)}, "
+            "average post-period gap "
+            f"{significant(self.effect)}; {negative} donors carry negative weight (extrapolation)"
         )
 
     def plot(self) -> go.Figure:

@@ -35,6 +35,7 @@ from scipy import stats
 from levelscope.errors import Problem, ValidationError
 from levelscope.evaluate.panel import DesignError
 from levelscope.evaluate.synth import Progress
+from levelscope.formatting import significant
 from levelscope.results import Result
 
 FloatArray = NDArray[np.float64]
@@ -87,7 +88,7 @@ class RegressionTable(Result):
     def summary(self) -> str:
         return (
             f"{type(self).__name__}: {self.n_obs} observations, {self.n_clusters} clusters\n"
-            f"{self.to_frame().to_string(index=False, float_format=lambda v: f'{v:.4g}')}"
+            f"{self.to_frame().to_string(index=False, float_format=significant)}"
         )
 
 
@@ -441,11 +442,11 @@ class AggregatedEffects(Result):
         lo, hi = self.overall - z * self.overall_se, self.overall + z * self.overall_se
         p = 2 * stats.norm.sf(abs(self.overall / self.overall_se))
         head = (
-            f"Callaway-Sant'Anna {self.kind} aggregation: ATT {self.overall:.4g} "
-            f"(SE {self.overall_se:.4g})"
+            f"Callaway-Sant'Anna {self.kind} aggregation: ATT {significant(self.overall)} "
+            f"(SE {significant(self.overall_se)})"
         )
         table = "" if self.kind == "simple" else "\n" + self.estimates.to_string(
-            float_format=lambda v: f"{v:.4g}"
+            float_format=significant
         )
         return f"{head}{table}\n{estimate_verdict(self.overall, lo, hi, p)}"
 

@@ -36,6 +36,7 @@ from levelscope.evaluate._optim import simplex_least_squares
 from levelscope.evaluate._simplex import ridge_simplex
 from levelscope.evaluate.panel import Balance, DesignError, Panel, long_panel
 from levelscope.evaluate.synth import Progress
+from levelscope.formatting import significant
 from levelscope.results import Result
 
 FloatArray = NDArray[np.float64]
@@ -78,8 +79,8 @@ class SyntheticDiD(Result):
         top = self.unit_weights.nlargest(5)
         weights = ", ".join(f"{k}: {v:.3f}" for k, v in top.items())
         return (
-            f"Synthetic difference-in-differences: effect {self.effect:.4g} "
-            f"(SE {self.std_error:.4g}, {self.se_method})\nLargest unit weights: {weights}\n"
+            f"Synthetic difference-in-differences: effect {significant(self.effect)} "
+            f"(SE {significant(self.std_error)}, {self.se_method})\nLargest unit weights: {weights}\n"
             f"{estimate_verdict(self.effect, lo, hi, self.p_value)}"
         )
 

@@ -56,6 +56,7 @@ from levelscope.evaluate.synth_design import (
     as_predictor,
     fmt_period,
 )
+from levelscope.formatting import significant
 from levelscope.results import Result
 
 
@@ -131,8 +132,9 @@ class SyntheticControl(Result):
             f"Synthetic control for {self.treated} ({self.outcome}), "
             f"treated from {fmt_period(self.start)}\n"
             f"Donor weights (>= 0.001):\n{weights}\nPredictor weights V:\n{v}\n"
-            f"Pre-period RMSPE {self.pre_rmspe:.4g}; post-period RMSPE {self.post_rmspe:.4g}; "
-            f"average post-period gap {self.effect:.4g}\n{synth_verdict(self)}"
+            f"Pre-period RMSPE {significant(self.pre_rmspe)}; "
+            f"post-period RMSPE {significant(self.post_rmspe)}; "
+            f"average post-period gap {significant(self.effect)}\n{synth_verdict(self)}"
         )
 
     def plot(self, kind: Literal["paths", "gap"] = "paths") -> go.Figure:
@@ -180,7 +182,8 @@ class PlaceboTest(Result):
         n = len(self.ratio)
         return (
             f"In-space placebo test for {self.treated}: post/pre RMSPE ratio "
-            f"{_at(self.ratio, self.treated):.3g}, rank {self.rank} of {n}, p-value {self.p_value:.3f} "
+            f"{significant(_at(self.ratio, self.treated), 3)}, rank {self.rank} of {n}, "
+            f"p-value {self.p_value:.3f} "
             f"(smallest possible with {n} units: {1 / n:.3f})"
         )
 
@@ -210,7 +213,7 @@ class LeaveOneOut(Result):
         lo, hi = self.effects.min(), self.effects.max()
         return (
             f"Leave-one-out for {self.baseline.treated}: average post gap "
-            f"{self.baseline.effect:.4g} with all donors; {lo:.4g} to {hi:.4g} "
+            f"{significant(self.baseline.effect)} with all donors; {significant(lo)} to {significant(hi)} "
             f"leaving out one of {len(self.effects)} donors with positive weight"
         )
 

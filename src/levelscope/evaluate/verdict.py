@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levelscope.formatting import significant
+
 if TYPE_CHECKING:
     from levelscope.evaluate.synth import PlaceboTest, SyntheticControl
 
@@ -17,7 +19,7 @@ POOR_FIT_SHARE = 0.1  # pre-period RMSPE above 10% of the outcome's typical size
 
 
 def _g(value: float) -> str:
-    return f"{value:.3g}"
+    return significant(value, 3)
 
 
 def estimate_verdict(effect: float, lower: float, upper: float, p_value: float, level: float = 0.95) -> str:
@@ -57,7 +59,10 @@ def synth_verdict(result: SyntheticControl, placebos: PlaceboTest | None = None)
         f"{direction} its synthetic control ({result.outcome})."
     )
     if placebos is None:
-        parts.append("Run placebo_in_space() to judge whether a gap this size could be chance.")
+        parts.append(
+            "Without in-space placebos nothing says yet whether a gap this size could be chance "
+            "(run them: --placebos on the command line, placebo_in_space() in Python)."
+        )
     else:
         n = len(placebos.ratio)
         if placebos.p_value <= 0.1:
