@@ -42,6 +42,7 @@ from levelscope.evaluate import (
     synthetic_did,
     twfe,
 )
+from levelscope.evaluate.areas import AreaBalance
 from levelscope.evaluate.verdict import estimate_verdict
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
@@ -147,7 +148,7 @@ def area(
     exclude: Annotated[list[str] | None, Query(max_length=500)] = None,
     exclude_neighbours: bool = False,
     placebos: bool = False,
-    balance: Balance = "error",
+    balance: AreaBalance = "drop_donors",
 ) -> dict[str, Any]:
     """Evaluate ``indicator`` for the ``treated`` areas from ``start`` against the other areas of
     their level in the served workspace (optionally without their neighbours)."""
@@ -173,7 +174,7 @@ def programme(
         description="keep the places of every other registered programme out of the comparison "
                     "group, since they were treated too")] = True,
     placebos: bool = False,
-    balance: Balance = "error",
+    balance: AreaBalance = "drop_donors",
 ) -> dict[str, Any]:
     """Evaluate ``indicator`` for a registered programme: its places, treated from its start date,
     against the other areas of their level (as ``levelscope evaluate programme``)."""
