@@ -77,7 +77,7 @@ def test_score_endpoint_rejects_bad_input_with_every_problem(client: TestClient)
     del data["answers"][FW.criterion_ids[-1]]
     response = client.post("/api/design/score", json=data)
     assert response.status_code == 422
-    located = {tuple(d["loc"]): d["msg"] for d in response.json()["detail"]}
+    located = {tuple(d["loc"]): d["msg"] for d in response.json()["errors"]}
     assert "required" in located[("body", "assessor")]
     assert "0 to 4" in located[("body", FIRST)]
     assert "not answered" in located[("body", FW.criterion_ids[-1])]

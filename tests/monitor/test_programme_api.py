@@ -13,6 +13,7 @@ from levelscope.records import accounts
 from levelscope.records.accounts import User
 from levelscope.records.db import transaction
 from levelscope.web.api.programmes import router
+from levelscope.web.errors import add_error_handlers
 from levelscope.web.records import ServerRecords, attach_records
 from levelscope.web.security import (
     CSRF_HEADER,
@@ -61,6 +62,7 @@ def world(factory) -> World:  # type: ignore[no-untyped-def]
     app = FastAPI()
     app.include_router(router)
     attach_records(app, ServerRecords(factory=factory))
+    add_error_handlers(app)
     app.dependency_overrides[geography_check] = lambda: KNOWN_PLACES.__contains__
 
     @app.post("/login")
@@ -175,7 +177,8 @@ def test_roles(world: World) -> None:
 
 def _problem(response: Any) -> str:
     assert response.status_code == 422, response.text
-    return " ".join(str(d["msg"]) + " " + str(d.get("loc")) for d in response.json()["detail"])
+    body = response.json()
+    return " ".join([body["detail"], *(str(d["msg"]) + " " + str(d.get("loc")) for d in body["errors"])])
 
 
 def test_invalid_input_gets_clear_422(world: World) -> None:
@@ -189,7 +192,7 @@ def test_invalid_input_gets_clear_422(world: World) -> None:
     )
     assert "target_date 2023-03-31 must be after baseline_date 2024-04-01" in _problem(backwards)
     unknown = world.call("leeds_editor", "POST", "", json=PROGRAMME | {"places": ["E08000035", "E99999999"]})
-    detail = unknown.json()["detail"]
+    detail = unknown.json()["errors"]
     assert unknown.status_code == 422
     assert detail == [
         {
@@ -303,7 +306,7 @@ def test_import_actuals_through_the_api_is_all_or_nothing(world: World) -> None:
     history = f"/{pid}/indicators/{indicator['id']}/history"
     refused = world.call("leeds_editor", "POST", f"/{pid}/actuals/import", files={"file": ("bad.csv", bad)})
     assert refused.status_code == 422
-    assert refused.json()["detail"][0]["msg"].startswith("bad.csv, row 3, column 'indicator'")
+    assert refused.json()["errors"][0]["msg"].startswith("bad.csv, row 3, column 'indicator'")
     assert world.call("leeds_viewer", "GET", history).json() == []
     assert (
         world.call(

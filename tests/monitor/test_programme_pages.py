@@ -320,7 +320,7 @@ def test_api_checks_places_against_the_served_workspace(site: Site, demo_workspa
     # E08999999 has the form of a district code but no such district exists in the workspace.
     unknown = site.client.post("/api/programmes", json=body | {"places": ["E08999999"]}, headers=headers)
     assert unknown.status_code == 422
-    assert unknown.json()["detail"][0] | {} == {
+    assert unknown.json()["errors"][0] == {
         "loc": ["body", "places"],
         "msg": "unknown geography code",
         "input": "E08999999",

@@ -16,6 +16,7 @@ from levelscope.need.definition import IndexDefinition
 from levelscope.need.funding import concentration_index
 from levelscope.need.index import build_index
 from levelscope.web.api.need import router
+from levelscope.web.errors import add_error_handlers
 
 DATA = pd.DataFrame(
     {
@@ -149,6 +150,7 @@ def test_cli_funding_check_names_the_bad_cell(cli, tmp_path):
 def client():
     app = FastAPI()
     app.include_router(router)
+    add_error_handlers(app)
     return TestClient(app)
 
 
@@ -182,7 +184,7 @@ def test_api_invalid_definition_is_422_naming_the_field(client):
         "/api/need/definition", json={"definition": {"name": "x", "indicators": [{"id": "a", "polarity": 5}]}}
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "indicators.0.polarity"]
+    assert response.json()["errors"][0]["loc"] == ["body", "indicators.0.polarity"]
 
 
 def test_api_uncertainty_is_reproducible(client):
@@ -231,7 +233,7 @@ def test_api_funding_bad_allocation_is_422(client):
         },
     )
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "amount"]
+    assert response.json()["errors"][0]["loc"] == ["body", "amount"]
 
 
 def test_cli_funding_analyse_shows_success_rates_by_category(cli, files, tmp_path):

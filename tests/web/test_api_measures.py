@@ -166,5 +166,4 @@ def test_compute_refuses_nan_literal(client: TestClient) -> None:
     response = client.post(COMPUTE, content=b'{"values": [1, NaN, 3], "measures": ["gini"]}',
                            headers={"content-type": "application/json"})
     assert response.status_code == 422
-    detail = response.json()["detail"][0]
-    assert detail["loc"] == ["body"] and "gini: values must be finite" in detail["msg"]
+    assert "gini: values must be finite" in response.json()["detail"]

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.orm import (
     DeclarativeBase,
@@ -48,6 +49,12 @@ from sqlalchemy.types import TypeDecorator
 from levelscope.errors import LevelscopeError
 
 RECORDS_URL_VARIABLE = "LEVELSCOPE_RECORDS_URL"
+#: How long a SQLite connection waits for another writer to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Execution option that marks a writing session's connections (see :func:`for_writing`).
+_WRITES = "levelscope_writes"
+#: PostgreSQL SQLSTATEs that mean "busy": serialisation failure, deadlock, lock not available.
+_POSTGRES_BUSY = frozenset({"40001", "40P01", "55P03"})
 WORKSPACE_VARIABLE = "LEVELSCOPE_WORKSPACE"
 DEFAULT_FILE_NAME = "levelscope-records.sqlite"
 
@@ -184,23 +191,63 @@ def create_records_engine(url: str | None = None, **engine_options: Any) -> Engi
     Python's sqlite3 driver opens transactions lazily and ignores SAVEPOINT semantics; taking over
     BEGIN ourselves (the recipe in SQLAlchemy's SQLite dialect notes) makes SQLite transactions and
     savepoints behave as PostgreSQL's do. Foreign keys are switched on, which SQLite leaves off.
+
+    For several writers at once a SQLite file runs in WAL mode (readers never wait for a writer),
+    a connection waits up to :data:`SQLITE_BUSY_TIMEOUT_MS` for the write lock instead of failing
+    at once, and a session made by :func:`for_writing` takes the write lock when its transaction
+    begins (``BEGIN IMMEDIATE``). A transaction that starts reading and only later writes would
+    instead have to upgrade its lock, and SQLite refuses that upgrade at once, without waiting,
+    whenever another writer got there first.
     """
     url = url or default_url()
     engine = create_engine(url, **engine_options)
     if engine.dialect.name == "sqlite":
+        in_file = engine.url.database not in (None, "", ":memory:")
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            if in_file:
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            immediate = connection.get_execution_options().get(_WRITES, False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def for_writing(factory: sessionmaker[RecordsSession]) -> sessionmaker[RecordsSession]:
+    """A factory like ``factory`` whose sessions are meant to write.
+
+    On SQLite their transactions take the write lock as they begin, so concurrent writers queue
+    (up to the busy timeout) rather than fail; other databases are unaffected.
+    """
+    engine: Engine = factory.kw["bind"]
+    options = {**factory.kw, "bind": engine.execution_options(**{_WRITES: True})}
+    return sessionmaker(class_=factory.class_, **options)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether a database error means "busy, try again" rather than a fault.
+
+    SQLite's write lock still held after the busy timeout, PostgreSQL's lock and serialisation
+    failures, and a connection pool with no connection free in time.
+    """
+    if isinstance(error, sa_exc.TimeoutError):
+        return True
+    if not isinstance(error, sa_exc.OperationalError | sa_exc.DBAPIError):
+        return False
+    original = error.orig
+    message = str(original).lower()
+    if "database is locked" in message or "database table is locked" in message:
+        return True
+    return getattr(original, "sqlstate", None) in _POSTGRES_BUSY
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
@@ -247,7 +294,7 @@ def transaction(factory: sessionmaker[RecordsSession], actor: str) -> Iterator[R
     ``actor`` (a user's email, ``"cli:<login>"``, ...) is written into the audit trail for every
     change made in the block.
     """
-    with factory() as session:
+    with for_writing(factory)() as session:
         session.info["actor"] = actor
         with session.begin():
             yield session

@@ -17,17 +17,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import asdict
 from pathlib import Path
 
 import plotly
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from levelscope import __version__
 from levelscope.data.store import Workspace
-from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
+from levelscope.web.errors import add_error_handlers
 from levelscope.web.records import ServerRecords, attach_records
 from levelscope.web.state import Explorer
 
@@ -96,7 +94,7 @@ def create_app(
                     raise
                 continue
             app.include_router(module.router)
-    _add_error_handlers(app)
+    add_error_handlers(app)
     return app
 
 
@@ -104,22 +102,3 @@ def explorer(request: Request) -> Explorer:
     """Dependency: the app's served workspace."""
     found: Explorer = request.app.state.explorer
     return found
-
-
-def _add_error_handlers(app: FastAPI) -> None:
-    """Translate levelscope errors raised outside :func:`security.http_errors` blocks."""
-
-    @app.exception_handler(NotFoundError)
-    async def not_found(_: Request, exc: NotFoundError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-
-    @app.exception_handler(ValidationError)
-    async def invalid(_: Request, exc: ValidationError) -> JSONResponse:
-        problems = [
-            {**asdict(p), "value": None if p.value is None else str(p.value)} for p in exc.problems
-        ]
-        return JSONResponse({"detail": str(exc), "problems": problems}, status_code=422)
-
-    @app.exception_handler(LevelscopeError)
-    async def refused(_: Request, exc: LevelscopeError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)

@@ -22,8 +22,9 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 from starlette.concurrency import run_in_threadpool
 
-from levelscope.records.db import RecordsSession, connect, default_url
+from levelscope.records.db import RecordsSession, connect, default_url, for_writing
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Sessions open at once when the pool does not limit them (SQLite in memory, NullPool).
 UNPOOLED_CAPACITY = 32
 
@@ -62,6 +63,7 @@ class ServerRecords:
         self.url = url
         self.migrate = migrate
         self._factory = factory
+        self._writer: sessionmaker[RecordsSession] | None = None
         self._opening = threading.Lock()
         self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
@@ -79,6 +81,12 @@ class ServerRecords:
         if self._factory is not None:
             return self._factory
         return await run_in_threadpool(self.factory)
+
+    def writer(self) -> sessionmaker[RecordsSession]:
+        """The factory of sessions that write (they take SQLite's write lock as they begin)."""
+        if self._writer is None:
+            self._writer = for_writing(self.factory())
+        return self._writer
 
     def turns(self, factory: sessionmaker[RecordsSession]) -> asyncio.Semaphore:
         """The running event loop's semaphore, one slot per pooled connection of ``factory``."""
@@ -106,7 +114,8 @@ async def records_session(request: Request) -> AsyncIterator[RecordsSession]:
     records: ServerRecords = request.app.state.records
     factory = await records.opened_factory()
     async with records.turns(factory):
-        session = factory()
+        writes = request.method not in SAFE_METHODS
+        session = records.writer()() if writes else factory()
         try:
             yield session
         finally:

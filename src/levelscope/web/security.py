@@ -27,8 +27,6 @@ Dependencies to override when wiring the app:
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 from urllib.parse import quote
 
@@ -36,19 +34,17 @@ from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from levelscope.errors import NotFoundError, UndefinedMeasureError, ValidationError
 from levelscope.monitor.programmes import GeographyCheck, accept_known_code_forms
 from levelscope.records.accounts import (
     AuthenticationError,
     LoginSession,
-    PermissionDenied,
     User,
     end_login_session,
     login_session_for,
     start_login_session,
     user_for_token,
 )
-from levelscope.records.db import ConflictError, RecordsSession
+from levelscope.records.db import RecordsSession
 from levelscope.web.records import Records
 
 SESSION_COOKIE = "levelscope_session"
@@ -199,41 +195,3 @@ def sign_out(request: Request, response: Response, session: RecordsSession) -> N
     end_login_session(session, request.cookies.get(SESSION_COOKIE))
     session.commit()
     response.delete_cookie(SESSION_COOKIE, path="/")
-
-
-@contextmanager
-def http_errors() -> Iterator[None]:
-    """Turn levelscope's errors into HTTP answers.
-
-    ``ValidationError`` → 422 with one FastAPI-style detail per problem; ``UndefinedMeasureError``
-    → 422; ``NotFoundError`` → 404; ``PermissionDenied`` → 403; ``AuthenticationError`` → 401;
-    ``ConflictError`` → 409.
-    """
-    try:
-        yield
-    except ValidationError as error:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [
-                {
-                    "loc": ["body", p.column] if p.column else ["body"],
-                    "msg": str(p) if p.row is not None else p.reason,
-                    "input": p.value,
-                    "type": "value_error",
-                }
-                for p in error.problems
-            ],
-        ) from None
-    except UndefinedMeasureError as error:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_CONTENT,
-            [{"loc": ["body"], "msg": str(error), "type": "value_error"}],
-        ) from None
-    except NotFoundError as error:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
-    except PermissionDenied as error:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, str(error)) from None
-    except AuthenticationError as error:
-        raise _unauthorised(str(error)) from None
-    except ConflictError as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None

@@ -37,7 +37,7 @@ from levelscope.design import saved as saved_assessments
 from levelscope.design.assessment import DEFAULT_GAP_THRESHOLD, Assessment
 from levelscope.design.evidence import evidence_from_records, evidence_links
 from levelscope.records.accounts import User
-from levelscope.web.security import Records, api_user, http_errors
+from levelscope.web.security import Records, api_user
 
 router = APIRouter(prefix="/api/design", tags=["design"])
 
@@ -146,8 +146,7 @@ def get_case_studies() -> dict[str, Any]:
 @router.get("/case-studies/{case_id}")
 def get_case_study(case_id: str) -> dict[str, Any]:
     """One case-study place (404 if unknown)."""
-    with http_errors():
-        return library().case(case_id).model_dump(mode="json")
+    return library().case(case_id).model_dump(mode="json")
 
 
 @router.post("/score")
@@ -157,8 +156,7 @@ def score_submission(
     per_gap: PerGap = 3,
 ) -> dict[str, Any]:
     """Score a submission; 422 listing every problem if it is malformed or incomplete."""
-    with http_errors():
-        _, result, recommendations = assess(submission, threshold=threshold, per_gap=per_gap)
+    _, result, recommendations = assess(submission, threshold=threshold, per_gap=per_gap)
     return result_json(result, recommendations)
 
 
@@ -189,14 +187,13 @@ def save_submission(
     ] = False,
 ) -> dict[str, Any]:
     """Score and save a submission as the next revision of its strategy for its place."""
-    with http_errors():
-        assessment = parse_submission(submission, framework())
-        if evidence:
-            assessment = evidence_from_records(
-                session, assessment, year=assessment.date.year, published_only=True
-            )
-        saved = saved_assessments.save_assessment(session, assessment, framework())
-        session.commit()
+    assessment = parse_submission(submission, framework())
+    if evidence:
+        assessment = evidence_from_records(
+            session, assessment, year=assessment.date.year, published_only=True
+        )
+    saved = saved_assessments.save_assessment(session, assessment, framework())
+    session.commit()
     return saved_assessments.history_rows([saved])[0]
 
 
@@ -205,9 +202,8 @@ def compare_assessments(
     before_id: int, after_id: int, session: Records, user: CurrentUser
 ) -> dict[str, Any]:
     """Per-factor change from one saved assessment to another of the same place."""
-    with http_errors():
-        # Another organisation's ids are "not found": they reveal nothing.
-        for saved_id in (before_id, after_id):
-            saved_assessments.get_organisation_saved(session, saved_id, user.organisation_id)
-        comparison = saved_assessments.compare_saved(session, before_id, after_id, framework())
+    # Another organisation's ids are "not found": they reveal nothing.
+    for saved_id in (before_id, after_id):
+        saved_assessments.get_organisation_saved(session, saved_id, user.organisation_id)
+    comparison = saved_assessments.compare_saved(session, before_id, after_id, framework())
     return comparison_json(comparison)

@@ -47,7 +47,7 @@ from levelscope.evaluate.verdict import estimate_verdict
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
 from levelscope.web.app import explorer
-from levelscope.web.security import Records, api_user, http_errors
+from levelscope.web.security import Records, api_user
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api/evaluate", tags=["evaluate"])
@@ -86,56 +86,55 @@ class PanelIn(BaseModel):
 def panel(body: PanelIn) -> dict[str, Any]:
     """Estimate a policy's effect on a panel; the answer holds the estimate, its uncertainty, a
     plain-language verdict and the result table."""
-    with http_errors():
-        frame = pd.DataFrame(body.data)
-        absent = [c for c in (body.unit, body.time, body.outcome) if c not in frame.columns]
-        if absent:
-            raise ValidationError(
-                [Problem(f"no row has this column; columns are {list(frame.columns)}",
-                         column=c) for c in absent]
-            )
-        frame[body.unit] = frame[body.unit].astype(str)
-        unit, time, outcome = body.unit, body.time, body.outcome
-        if body.method == "cs":
-            if body.cohort is None:
-                raise DesignError("method 'cs' needs 'cohort'")
-            effects = callaway_santanna(
-                frame, unit=unit, time=time, outcome=outcome, cohort=body.cohort,
-                control_group=body.control_group,
-            )
-            dynamic = effects.aggregate("dynamic", bootstrap=body.bootstrap, seed=body.seed)
-            answer = aggregated_json(effects.aggregate("simple"))
-            answer.update(
-                method="cs",
-                dynamic=aggregated_json(dynamic),
-                pretrend_p_value=effects.pretrend_test().p_value,
-                table=records(effects.to_frame()),
-            )
-            return answer
-        if not body.treated or body.start is None:
-            raise DesignError(f"method {body.method!r} needs 'treated' and 'start'")
-        if body.method == "synth":
-            if len(body.treated) != 1:
-                raise DesignError("a synthetic control takes one treated unit; use 'sdid' or 'did'")
-            fit = synthetic_control(
-                frame, treated=body.treated[0], start=body.start, donors=body.donors,
-                predictors=body.predictors, balance=body.balance, unit=unit, time=time,
-                outcome=outcome,
-            )
-            test = placebo_in_space(fit) if body.placebos else None
-            return synth_json(fit, test)
-        if body.method == "sdid":
-            estimate = synthetic_did(
-                frame, treated=body.treated, start=body.start, balance=body.balance,
-                se="jackknife" if len(body.treated) > 1 else "placebo", seed=body.seed,
-                unit=unit, time=time, outcome=outcome,
-            )
-            return sdid_json(estimate)
-        after = pd.to_numeric(frame[time], errors="coerce") >= body.start
-        marked = frame.assign(_treated=(frame[unit].isin(body.treated) & after).astype(float))
-        return twfe_json(
-            twfe(marked, unit=unit, time=time, outcome=outcome, treatment="_treated")
+    frame = pd.DataFrame(body.data)
+    absent = [c for c in (body.unit, body.time, body.outcome) if c not in frame.columns]
+    if absent:
+        raise ValidationError(
+            [Problem(f"no row has this column; columns are {list(frame.columns)}",
+                     column=c) for c in absent]
         )
+    frame[body.unit] = frame[body.unit].astype(str)
+    unit, time, outcome = body.unit, body.time, body.outcome
+    if body.method == "cs":
+        if body.cohort is None:
+            raise DesignError("method 'cs' needs 'cohort'")
+        effects = callaway_santanna(
+            frame, unit=unit, time=time, outcome=outcome, cohort=body.cohort,
+            control_group=body.control_group,
+        )
+        dynamic = effects.aggregate("dynamic", bootstrap=body.bootstrap, seed=body.seed)
+        answer = aggregated_json(effects.aggregate("simple"))
+        answer.update(
+            method="cs",
+            dynamic=aggregated_json(dynamic),
+            pretrend_p_value=effects.pretrend_test().p_value,
+            table=records(effects.to_frame()),
+        )
+        return answer
+    if not body.treated or body.start is None:
+        raise DesignError(f"method {body.method!r} needs 'treated' and 'start'")
+    if body.method == "synth":
+        if len(body.treated) != 1:
+            raise DesignError("a synthetic control takes one treated unit; use 'sdid' or 'did'")
+        fit = synthetic_control(
+            frame, treated=body.treated[0], start=body.start, donors=body.donors,
+            predictors=body.predictors, balance=body.balance, unit=unit, time=time,
+            outcome=outcome,
+        )
+        test = placebo_in_space(fit) if body.placebos else None
+        return synth_json(fit, test)
+    if body.method == "sdid":
+        estimate = synthetic_did(
+            frame, treated=body.treated, start=body.start, balance=body.balance,
+            se="jackknife" if len(body.treated) > 1 else "placebo", seed=body.seed,
+            unit=unit, time=time, outcome=outcome,
+        )
+        return sdid_json(estimate)
+    after = pd.to_numeric(frame[time], errors="coerce") >= body.start
+    marked = frame.assign(_treated=(frame[unit].isin(body.treated) & after).astype(float))
+    return twfe_json(
+        twfe(marked, unit=unit, time=time, outcome=outcome, treatment="_treated")
+    )
 
 
 @router.get("/area")
@@ -152,12 +151,11 @@ def area(
 ) -> dict[str, Any]:
     """Evaluate ``indicator`` for the ``treated`` areas from ``start`` against the other areas of
     their level in the served workspace (optionally without their neighbours)."""
-    with http_errors():
-        evaluation = evaluate_area(
-            served.ws, indicator, treated, start, method=method, exclude=exclude or [],
-            exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
-        )
-        return area_json(evaluation)
+    evaluation = evaluate_area(
+        served.ws, indicator, treated, start, method=method, exclude=exclude or [],
+        exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
+    )
+    return area_json(evaluation)
 
 
 @router.get("/programme/{programme_id}")
@@ -178,14 +176,13 @@ def programme(
 ) -> dict[str, Any]:
     """Evaluate ``indicator`` for a registered programme: its places, treated from its start date,
     against the other areas of their level (as ``levelscope evaluate programme``)."""
-    with http_errors():
-        programme_for(session, user, programme_id)  # 404 / 403 as the programmes API
-        evaluation = evaluate_programme(
-            served.ws, session, programme_id, indicator, method=method,
-            exclude_other_programmes=exclude_other_programmes, exclude=exclude or [],
-            exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
-        )
-        return area_json(evaluation) | {"programme_id": programme_id}
+    programme_for(session, user, programme_id)  # 404 / 403 as the programmes API
+    evaluation = evaluate_programme(
+        served.ws, session, programme_id, indicator, method=method,
+        exclude_other_programmes=exclude_other_programmes, exclude=exclude or [],
+        exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
+    )
+    return area_json(evaluation) | {"programme_id": programme_id}
 
 
 # -- results as JSON --------------------------------------------------------------------------------

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from levelscope.compare.comparison import MAX_CHOSEN_AREAS, AreaComparison
@@ -35,11 +34,12 @@ from levelscope.compare.regions import DEFAULT_MEASURES, RegionalInequality
 from levelscope.compare.trends import Trend
 from levelscope.errors import NotFoundError
 from levelscope.formatting import level_name
+from levelscope.measures import parse_measure
 from levelscope.results import Provenance
 from levelscope.spatial.clusters import ClusterAnalysis
 from levelscope.spatial.plot import CLUSTER_COLOURS
 from levelscope.web.app import explorer
-from levelscope.web.security import http_errors
+from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api", tags=["explorer"])
@@ -224,17 +224,6 @@ class ClustersOut(BaseModel):
 
 
 # -- translation helpers -------------------------------------------------------------------------
-@contextmanager
-def answers() -> Iterator[None]:
-    """levelscope errors as HTTP answers, and a plain ``ValueError`` (bad argument) as 422."""
-    try:
-        with http_errors():
-            yield
-    except (ValueError, TypeError) as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            [{"loc": ["query"], "msg": str(error), "type": "value_error"}]) from None
-
-
 def json_value(value: Any) -> Any:
     """One cell as JSON: NaN and missing become null, dates ISO text, numpy scalars Python."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -451,10 +440,9 @@ def areas(
 
     Exact matches come first, then names starting with ``q``, then other matches.
     """
-    with answers():
-        if level is not None:
-            check_level(ex, level)
-        found = ex.area_search(q or "", level)
+    if level is not None:
+        check_level(ex, level)
+    found = ex.area_search(q or "", level)
     if format == "csv":
         return csv_response(found, "areas")
     shown = found.head(limit)
@@ -477,14 +465,13 @@ def area_profile(
 ) -> Any:
     """Where the area stands on every indicator: value, confidence interval, median, gap, rank and
     flag (see ``rule``), against the chosen comparison, with a plain-language summary."""
-    with answers():
-        result = comparison_of(ex, code, compare, areas, k, context)
-        if format == "csv":
-            return csv_response(result.to_frame(), f"{code}-profile-{result.comparison}")
-        key = ("profile", code, result.comparison, result.comparator_codes, k, tuple(context or ()))
-        body = ex.answer(key, lambda: ProfileOut.model_validate(profile_payload(ex, result)).model_dump_json()
-                         .encode())
-        return Response(body, media_type="application/json")
+    result = comparison_of(ex, code, compare, areas, k, context)
+    if format == "csv":
+        return csv_response(result.to_frame(), f"{code}-profile-{result.comparison}")
+    key = ("profile", code, result.comparison, result.comparator_codes, k, tuple(context or ()))
+    body = ex.answer(key, lambda: ProfileOut.model_validate(profile_payload(ex, result)).model_dump_json()
+                     .encode())
+    return Response(body, media_type="application/json")
 
 
 @router.get("/areas/{code}/peers", response_model=PeersOut, responses=CSV_RESPONSE)
@@ -492,11 +479,10 @@ def area_peers(ex: Served, code: Code, k: PeerCount = 10, context: Context = Non
                format: Format = "json") -> Any:
     """The area's ``k`` statistical nearest neighbours: Euclidean distance between z-scores of the
     context indicators over the areas of its level."""
-    with answers():
-        result = ex.peers(place_code(ex, code), k, context_ids(ex, context))
-        if format == "csv":
-            return csv_response(result.to_frame(), f"{code}-peers")
-        return peers_payload(result)
+    result = ex.peers(place_code(ex, code), k, context_ids(ex, context))
+    if format == "csv":
+        return csv_response(result.to_frame(), f"{code}-peers")
+    return peers_payload(result)
 
 
 @router.get("/areas/{code}/trends/{indicator}", response_model=TrendOut, responses=CSV_RESPONSE)
@@ -510,17 +496,16 @@ def area_trend(
     format: Format = "json",
 ) -> Any:
     """The area's series against the median (and its peers), and whether the gap is closing."""
-    with answers():
-        place_code(ex, code)
-        ex.ws.indicator(indicator)
-        codes = trend_peers(ex, code, peers, k, context)
-        result = ex.trend(code, indicator, codes)
-        if result.series.empty:
-            raise NotFoundError(f"{result.name} ({code}) has no figures on {indicator!r}; see "
-                                f"/api/areas/{code} for the indicators it has")
-        if format == "csv":
-            return csv_response(result.to_frame(), f"{code}-{indicator}-trend")
-        return trend_payload(ex, result, codes)
+    place_code(ex, code)
+    ex.ws.indicator(indicator)
+    codes = trend_peers(ex, code, peers, k, context)
+    result = ex.trend(code, indicator, codes)
+    if result.series.empty:
+        raise NotFoundError(f"{result.name} ({code}) has no figures on {indicator!r}; see "
+                            f"/api/areas/{code} for the indicators it has")
+    if format == "csv":
+        return csv_response(result.to_frame(), f"{code}-{indicator}-trend")
+    return trend_payload(ex, result, codes)
 
 
 @router.get("/indicators", response_model=IndicatorList, responses=CSV_RESPONSE)
@@ -532,13 +517,12 @@ def indicators(
     format: Format = "json",
 ) -> Any:
     """Every indicator with its unit, polarity, source and the levels it has figures at, by theme."""
-    with answers():
-        if level is not None:
-            check_level(ex, level)
-        table = indicator_table(ex, theme, level)
-        if theme is not None and table.empty:
-            known = ", ".join(ex.ws.indicators()["theme"].unique())
-            raise NotFoundError(f"no indicators in theme {theme!r}; themes: {known}")
+    if level is not None:
+        check_level(ex, level)
+    table = indicator_table(ex, theme, level)
+    if theme is not None and table.empty:
+        known = ", ".join(ex.ws.indicators()["theme"].unique())
+        raise NotFoundError(f"no indicators in theme {theme!r}; themes: {known}")
     if format == "csv":
         return csv_response(table, "indicators")
     coverage = ex.indicator_levels()
@@ -552,8 +536,7 @@ def indicators(
 @router.get("/indicators/{indicator}", response_model=IndicatorOut)
 def indicator(ex: Served, indicator: IndicatorId) -> Any:
     """One indicator's definition and the levels it has figures at."""
-    with answers():
-        ex.ws.indicator(indicator)
+    ex.ws.indicator(indicator)
     table = ex.ws.indicators()
     row = table[table["id"] == indicator].iloc[0]
     return indicator_out(row, ex.indicator_levels())
@@ -573,9 +556,11 @@ def inequality(
 ) -> Any:
     """Inequality across the areas of ``level`` in every period, with the Theil index split between
     and within broad regions (ITL1 / English regions and nations)."""
-    with answers():
-        check_level(ex, level)
-        result = ex.inequality(indicator, level, tuple(measures or DEFAULT_MEASURES))
+    check_level(ex, level)
+    with invalid_argument("query", "measures"):
+        for name in measures or DEFAULT_MEASURES:
+            parse_measure(name)
+    result = ex.inequality(indicator, level, tuple(measures or DEFAULT_MEASURES))
     if format == "csv":
         frame = result.decomposition if table == "decomposition" else result.to_frame()
         return csv_response(frame, f"{indicator}-{level}-inequality-{table}")
@@ -594,9 +579,8 @@ def map_values(
     format: Format = "json",
 ) -> Any:
     """Each area's value for one period with its class (quantiles or Fisher–Jenks natural breaks)."""
-    with answers():
-        check_level(ex, level)
-        result = ex.map(indicator, level, period, scheme, k)
+    check_level(ex, level)
+    result = ex.map(indicator, level, period, scheme, k)
     if format == "csv":
         return csv_response(result.to_frame(), f"{indicator}-{level}-{result.period}-map")
     return map_payload(ex, result)
@@ -614,12 +598,11 @@ def map_clusters(
 ) -> Any:
     """LISA clusters of one period: local Moran's I with conditional permutations, as
     ``levelscope clusters`` and ``/api/space/clusters`` (the same function and defaults)."""
-    with answers():
-        check_level(ex, level)
-        if level not in ex.levels_with_shapes():
-            raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
-                                f"{', '.join(sorted(ex.levels_with_shapes()))}")
-        result = ex.clusters(indicator, level, period, permutations, alpha)
+    check_level(ex, level)
+    if level not in ex.levels_with_shapes():
+        raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
+                            f"{', '.join(sorted(ex.levels_with_shapes()))}")
+    result = ex.clusters(indicator, level, period, permutations, alpha)
     table = cluster_table(result)
     if format == "csv":
         return csv_response(table, f"{indicator}-{level}-{result.period}-clusters")
@@ -634,10 +617,9 @@ def map_clusters(
 @router.get("/boundaries/{level}", responses={200: {"content": {"application/geo+json": {}}}})
 def boundaries(ex: Served, level: Annotated[str, Path(max_length=40)]) -> Response:
     """The level's shapes as GeoJSON (longitude / latitude, simplified), each feature's id its code."""
-    with answers():
-        if level not in ex.levels_with_shapes():
-            raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
-                                f"{', '.join(sorted(ex.levels_with_shapes()))}")
-        text = ex.geojson(level)
+    if level not in ex.levels_with_shapes():
+        raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
+                            f"{', '.join(sorted(ex.levels_with_shapes()))}")
+    text = ex.geojson(level)
     return Response(text, media_type="application/geo+json",
                     headers={"Cache-Control": "public, max-age=3600"})

@@ -17,12 +17,11 @@ indicator, weight indicator or level gives 404 naming what exists.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from levelscope.measures import parse_measure
@@ -36,13 +35,12 @@ from levelscope.web.api.explorer import (
     Level,
     Served,
     SourceOut,
-    answers,
     check_indicator_at,
     csv_response,
     records,
     sources,
 )
-from levelscope.web.security import http_errors
+from levelscope.web.errors import invalid_argument
 
 router = APIRouter(prefix="/api/measures", tags=["measures"])
 
@@ -90,20 +88,10 @@ class ComputeOut(BaseModel):
     results: list[MeasureValueOut]
 
 
-@contextmanager
-def body_errors() -> Iterator[None]:
-    """As :func:`~levelscope.web.api.explorer.answers`, pointing a bad argument at the body."""
-    try:
-        with http_errors():
-            yield
-    except (ValueError, TypeError) as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT,
-                            [{"loc": ["body"], "msg": str(error), "type": "value_error"}]) from None
-
-
-def measure_specs(names: Sequence[str]) -> list[MeasureSpec]:
-    """Parsed measures (a ``ValueError`` listing the known ones for an unknown name)."""
-    return [parse_measure(name) for name in names]
+def measure_specs(names: Sequence[str], *loc: str) -> list[MeasureSpec]:
+    """Parsed measures; an unknown name is a 422 on ``loc`` listing the known ones."""
+    with invalid_argument(*loc):
+        return [parse_measure(name) for name in names]
 
 
 def as_array(numbers: Sequence[float | None]) -> np.ndarray:
@@ -131,14 +119,13 @@ def inequality(
     """Inequality of an indicator across the areas of a level, period by period: the table of
     ``levelscope inequality`` (``Workspace.inequality``)."""
     chosen = [p.strip() for item in periods or () for p in item.split(",") if p.strip()]
-    with answers():
-        check_indicator_at(ex, indicator, level)
-        if weight is not None:
-            check_indicator_at(ex, weight, level)
-        labels = [spec.label for spec in measure_specs(measures or DEFAULT_MEASURES)]
-        result = inequality_over_time(ex.ws, indicator, level, periods=chosen or None, weight=weight,
-                                      measures=measures or DEFAULT_MEASURES,
-                                      missing_weights=missing_weights)
+    check_indicator_at(ex, indicator, level)
+    if weight is not None:
+        check_indicator_at(ex, weight, level)
+    labels = [spec.label for spec in measure_specs(measures or DEFAULT_MEASURES, "query", "measures")]
+    result = inequality_over_time(ex.ws, indicator, level, periods=chosen or None, weight=weight,
+                                  measures=measures or DEFAULT_MEASURES,
+                                  missing_weights=missing_weights)
     if format == "csv":
         return csv_response(result.to_frame(), f"{indicator}-{level}-inequality")
     return {
@@ -152,10 +139,10 @@ def inequality(
 def compute(body: ComputeIn) -> dict[str, Any]:
     """Each measure's value on the values given (weights are frequency weights). A measure that is
     undefined on them refuses the whole request with its reason (422)."""
-    with body_errors():
-        specs = measure_specs(body.measures)
-        values = as_array(body.values)
-        weights = None if body.weights is None else as_array(body.weights)
+    specs = measure_specs(body.measures, "body", "measures")
+    values = as_array(body.values)
+    weights = None if body.weights is None else as_array(body.weights)
+    with invalid_argument("body"):
         results = [
             {"measure": spec.label, "name": spec.measure.title,
              "value": spec.measure(values, weights, **spec.params)}

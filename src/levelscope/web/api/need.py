@@ -26,7 +26,6 @@ from levelscope.need.definition import IndexDefinition
 from levelscope.need.funding import analyse_funding
 from levelscope.need.index import build_index, pivot_observations
 from levelscope.need.uncertainty import run_uncertainty
-from levelscope.web.security import http_errors
 
 router = APIRouter(prefix="/api/need", tags=["need"])
 
@@ -96,74 +95,69 @@ def _json(value: Any) -> Any:
 @router.post("/definition")
 def validate_definition(body: DefinitionIn) -> dict[str, Any]:
     """Validate a definition; return it with every default filled in."""
-    with http_errors():
-        return definition_of(body.definition).model_dump(mode="json")
+    return definition_of(body.definition).model_dump(mode="json")
 
 
 @router.post("/index")
 def index(body: IndexIn) -> dict[str, Any]:
     """Build the index: scores, ranks, categories, pillar scores, weights and treatments."""
-    with http_errors():
-        result = build_index(frame_of(body.data), definition_of(body.definition))
-        return {
-            "name": result.name,
-            "areas": records(result.to_frame()),
-            "weights": {str(k): float(v) for k, v in result.weights.items()},
-            "pillar_weights": {str(k): float(v) for k, v in result.pillar_weights.items()},
-            "excluded": {str(k): float(v) for k, v in result.excluded.items()},
-            "treatments": records(result.treatments),
-        }
+    result = build_index(frame_of(body.data), definition_of(body.definition))
+    return {
+        "name": result.name,
+        "areas": records(result.to_frame()),
+        "weights": {str(k): float(v) for k, v in result.weights.items()},
+        "pillar_weights": {str(k): float(v) for k, v in result.pillar_weights.items()},
+        "excluded": {str(k): float(v) for k, v in result.excluded.items()},
+        "treatments": records(result.treatments),
+    }
 
 
 @router.post("/coherence")
 def coherence(body: IndexIn) -> dict[str, Any]:
     """Correlations with pillar and index, Cronbach's alpha and first-component shares."""
-    with http_errors():
-        report = build_index(frame_of(body.data), definition_of(body.definition)).coherence()
-        return {
-            "pillars": records(report.pillars.reset_index()),
-            "indicators": records(report.to_frame()),
-            "weak_indicators": report.weak_indicators(),
-        }
+    report = build_index(frame_of(body.data), definition_of(body.definition)).coherence()
+    return {
+        "pillars": records(report.pillars.reset_index()),
+        "indicators": records(report.to_frame()),
+        "weak_indicators": report.weak_indicators(),
+    }
 
 
 @router.post("/uncertainty")
 def uncertainty(body: UncertaintyIn) -> dict[str, Any]:
     """Each area's median rank and 90% rank interval, and the Sobol indices."""
-    with http_errors():
-        result = run_uncertainty(
-            frame_of(body.data), definition_of(body.definition), n=body.n, seed=body.seed
-        )
-        return {
-            "n": result.n,
-            "seed": result.seed,
-            "n_runs": result.n_runs,
-            "areas": records(result.to_frame()),
-            "sobol": records(result.sobol.reset_index(names="factor")),
-        }
+    result = run_uncertainty(
+        frame_of(body.data), definition_of(body.definition), n=body.n, seed=body.seed
+    )
+    return {
+        "n": result.n,
+        "seed": result.seed,
+        "n_runs": result.n_runs,
+        "areas": records(result.to_frame()),
+        "sobol": records(result.sobol.reset_index(names="factor")),
+    }
 
 
 @router.post("/funding")
 def funding(body: FundingIn) -> dict[str, Any]:
     """Funding per head against need: concentration, need-group shares, finding, rounds."""
-    with http_errors():
-        result = analyse_funding(
-            read_allocations(pd.DataFrame(body.allocations), name="allocations"),
-            pd.Series(body.need, dtype=float),
-            pd.Series(body.population, dtype=float),
-            n_groups=body.n_groups,
-            n_boot=body.n_boot,
-            seed=body.seed,
-        )
-        finding = result.finding
-        return {
-            "finding": finding.text if finding else result.note,
-            "ratio": finding.ratio if finding else None,
-            "ratio_interval": [finding.ratio_low, finding.ratio_high] if finding else None,
-            "concentration_index": result.concentration.index,
-            "concentration_index_areas": result.concentration_by_area.index,
-            "curve": records(result.concentration.curve),
-            "groups": records(result.groups.reset_index()),
-            "rounds": records(result.rounds),
-            "areas": records(result.funding.reset_index()),
-        }
+    result = analyse_funding(
+        read_allocations(pd.DataFrame(body.allocations), name="allocations"),
+        pd.Series(body.need, dtype=float),
+        pd.Series(body.population, dtype=float),
+        n_groups=body.n_groups,
+        n_boot=body.n_boot,
+        seed=body.seed,
+    )
+    finding = result.finding
+    return {
+        "finding": finding.text if finding else result.note,
+        "ratio": finding.ratio if finding else None,
+        "ratio_interval": [finding.ratio_low, finding.ratio_high] if finding else None,
+        "concentration_index": result.concentration.index,
+        "concentration_index_areas": result.concentration_by_area.index,
+        "curve": records(result.concentration.curve),
+        "groups": records(result.groups.reset_index()),
+        "rounds": records(result.rounds),
+        "areas": records(result.funding.reset_index()),
+    }

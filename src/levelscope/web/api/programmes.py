@@ -32,7 +32,7 @@ from levelscope.monitor.vfm import programme_value_for_money
 from levelscope.records.accounts import Role, User
 from levelscope.records.audit import audit_trail
 from levelscope.records.db import soft_delete
-from levelscope.web.security import Records, api_user, geography_check, http_errors
+from levelscope.web.security import Records, api_user, geography_check
 
 router = APIRouter(prefix="/api/programmes", tags=["programmes"])
 
@@ -252,19 +252,17 @@ def list_visible(user: CurrentUser, session: Records) -> list[ProgrammeOut]:
 @router.post("", response_model=ProgrammeOut, status_code=status.HTTP_201_CREATED)
 def create(body: ProgrammeIn, user: CurrentUser, session: Records, exists: GeographyExists) -> ProgrammeOut:
     """Register a programme for your organisation (editor or admin)."""
-    with http_errors():
-        require_role(user, Role.EDITOR)
-        programme = register.create_programme(
-            session, user.organisation_id, geography_exists=exists, **body.model_dump()
-        )
-        session.commit()
-        return _out(programme)
+    require_role(user, Role.EDITOR)
+    programme = register.create_programme(
+        session, user.organisation_id, geography_exists=exists, **body.model_dump()
+    )
+    session.commit()
+    return _out(programme)
 
 
 @router.get("/{programme_id}", response_model=ProgrammeOut)
 def show(programme_id: int, user: CurrentUser, session: Records) -> ProgrammeOut:
-    with http_errors():
-        return _out(programme_for(session, user, programme_id))
+    return _out(programme_for(session, user, programme_id))
 
 
 @router.patch("/{programme_id}", response_model=ProgrammeOut)
@@ -276,65 +274,59 @@ def change(
     exists: GeographyExists,
 ) -> ProgrammeOut:
     """Change fields; send the ``version`` you read so concurrent edits are detected (409)."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        changes = body.model_dump(exclude_unset=True, exclude={"version"})
-        register.update_programme(
-            session, programme, changes, expected_version=body.version, geography_exists=exists
-        )
-        session.commit()
-        return _out(programme)
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    changes = body.model_dump(exclude_unset=True, exclude={"version"})
+    register.update_programme(
+        session, programme, changes, expected_version=body.version, geography_exists=exists
+    )
+    session.commit()
+    return _out(programme)
 
 
 @router.delete("/{programme_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete(programme_id: int, user: CurrentUser, session: Records) -> None:
     """Soft-delete (admin); ``POST .../restore`` brings it back."""
-    with http_errors():
-        soft_delete(session, programme_for(session, user, programme_id, Role.ADMIN))
-        session.commit()
+    soft_delete(session, programme_for(session, user, programme_id, Role.ADMIN))
+    session.commit()
 
 
 @router.post("/{programme_id}/restore", response_model=ProgrammeOut)
 def undelete(programme_id: int, user: CurrentUser, session: Records) -> ProgrammeOut:
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.ADMIN, include_deleted=True)
-        programme = register.restore_programme(session, programme.id)
-        session.commit()
-        return _out(programme)
+    programme = programme_for(session, user, programme_id, Role.ADMIN, include_deleted=True)
+    programme = register.restore_programme(session, programme.id)
+    session.commit()
+    return _out(programme)
 
 
 @router.post("/{programme_id}/spend", status_code=status.HTTP_201_CREATED)
 def add_spend(
     programme_id: int, body: SpendIn, user: CurrentUser, session: Records, exists: GeographyExists
 ) -> dict[str, Any]:
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        spend = register.add_spend(session, programme, geography_exists=exists, **body.model_dump())
-        session.commit()
-        return {"id": spend.id, **body.model_dump()}
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    spend = register.add_spend(session, programme, geography_exists=exists, **body.model_dump())
+    session.commit()
+    return {"id": spend.id, **body.model_dump()}
 
 
 @router.post("/{programme_id}/logic-items", status_code=status.HTTP_201_CREATED)
 def add_logic_item(
     programme_id: int, body: LogicItemIn, user: CurrentUser, session: Records
 ) -> dict[str, Any]:
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        item = register.add_logic_item(session, programme, body.stage, body.description)
-        session.commit()
-        return {"id": item.id, **body.model_dump()}
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    item = register.add_logic_item(session, programme, body.stage, body.description)
+    session.commit()
+    return {"id": item.id, **body.model_dump()}
 
 
 @router.post("/{programme_id}/cash-flows", status_code=status.HTTP_201_CREATED)
 def add_cash_flow(programme_id: int, body: CashFlowIn, user: CurrentUser, session: Records) -> dict[str, Any]:
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        data = body.model_dump()
-        flow = register.add_cash_flow(
-            session, programme, data.pop("year"), data.pop("category"), data.pop("amount"), **data
-        )
-        session.commit()
-        return {"id": flow.id, **body.model_dump()}
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    data = body.model_dump()
+    flow = register.add_cash_flow(
+        session, programme, data.pop("year"), data.pop("category"), data.pop("amount"), **data
+    )
+    session.commit()
+    return {"id": flow.id, **body.model_dump()}
 
 
 @router.post("/{programme_id}/indicators", status_code=status.HTTP_201_CREATED)
@@ -345,29 +337,28 @@ def add_indicator(
     session: Records,
     exists: GeographyExists,
 ) -> dict[str, Any]:
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        data = body.model_dump()
-        factors = AdditionalityFactors(
-            **{
-                k: data.pop(k)
-                for k in ("deadweight", "displacement", "leakage", "substitution", "multiplier")
-            }
-        )
-        rule = StatusRule(data.pop("on_track_within"), data.pop("at_risk_within"))
-        milestones = [(m["date"], m["value"]) for m in data.pop("milestones")]
-        indicator = tracking.add_indicator(
-            session,
-            programme,
-            data.pop("name"),
-            rule=rule,
-            milestones=milestones,
-            additionality=factors,
-            geography_exists=exists,
-            **data,
-        )
-        session.commit()
-        return {"id": indicator.id, **body.model_dump()}
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    data = body.model_dump()
+    factors = AdditionalityFactors(
+        **{
+            k: data.pop(k)
+            for k in ("deadweight", "displacement", "leakage", "substitution", "multiplier")
+        }
+    )
+    rule = StatusRule(data.pop("on_track_within"), data.pop("at_risk_within"))
+    milestones = [(m["date"], m["value"]) for m in data.pop("milestones")]
+    indicator = tracking.add_indicator(
+        session,
+        programme,
+        data.pop("name"),
+        rule=rule,
+        milestones=milestones,
+        additionality=factors,
+        geography_exists=exists,
+        **data,
+    )
+    session.commit()
+    return {"id": indicator.id, **body.model_dump()}
 
 
 @router.post("/{programme_id}/indicators/{indicator_id}/actuals", status_code=status.HTTP_201_CREATED)
@@ -375,13 +366,12 @@ def record_actual(
     programme_id: int, indicator_id: int, body: ActualIn, user: CurrentUser, session: Records
 ) -> dict[str, Any]:
     """Record (or correct) the indicator's value on a date; returns the status after it."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        indicator = _indicator(programme, indicator_id)
-        actual = tracking.record_actual(session, indicator, body.date, body.value, note=body.note)
-        state = tracking.current_status(session, indicator)
-        session.commit()
-        return {"id": actual.id, "status": state.value if state else None, **body.model_dump()}
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    indicator = _indicator(programme, indicator_id)
+    actual = tracking.record_actual(session, indicator, body.date, body.value, note=body.note)
+    state = tracking.current_status(session, indicator)
+    session.commit()
+    return {"id": actual.id, "status": state.value if state else None, **body.model_dump()}
 
 
 @router.post("/{programme_id}/actuals/import", status_code=status.HTTP_201_CREATED)
@@ -393,11 +383,10 @@ def import_actuals(
     Any invalid row gets 422 listing every problem by row and column, and nothing is written.
     Uploading the same file again changes nothing.
     """
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        summary = imports.import_actuals(session, file.file, programme, name=file.filename or "upload")
-        session.commit()
-        return asdict(summary)
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    summary = imports.import_actuals(session, file.file, programme, name=file.filename or "upload")
+    session.commit()
+    return asdict(summary)
 
 
 @router.post(
@@ -409,35 +398,33 @@ def actuals_from_workspace(
 ) -> dict[str, Any]:
     """Copy the indicator's linked series (``workspace_indicator_id`` at ``geography_code``) from
     the served workspace into its actuals; returns how many and the status after."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id, Role.EDITOR)
-        indicator = _indicator(programme, indicator_id)
-        explorer = getattr(request.app.state, "explorer", None)
-        if explorer is None:
-            raise UndefinedMeasureError("this server has no workspace to read actuals from")
-        if indicator.workspace_indicator_id is None or indicator.geography_code is None:
-            raise ValidationError(
-                Problem(
-                    column="workspace_indicator_id",
-                    reason=f"indicator {indicator.name!r} is not linked to a workspace series and place",
-                )
+    programme = programme_for(session, user, programme_id, Role.EDITOR)
+    indicator = _indicator(programme, indicator_id)
+    explorer = getattr(request.app.state, "explorer", None)
+    if explorer is None:
+        raise UndefinedMeasureError("this server has no workspace to read actuals from")
+    if indicator.workspace_indicator_id is None or indicator.geography_code is None:
+        raise ValidationError(
+            Problem(
+                column="workspace_indicator_id",
+                reason=f"indicator {indicator.name!r} is not linked to a workspace series and place",
             )
-        observations = explorer.ws.observations(
-            indicator.workspace_indicator_id, geographies=[indicator.geography_code]
         )
-        count = tracking.actuals_from_observations(session, indicator, observations)
-        state = tracking.current_status(session, indicator)
-        session.commit()
-        return {"actuals": count, "status": state.value if state else None}
+    observations = explorer.ws.observations(
+        indicator.workspace_indicator_id, geographies=[indicator.geography_code]
+    )
+    count = tracking.actuals_from_observations(session, indicator, observations)
+    state = tracking.current_status(session, indicator)
+    session.commit()
+    return {"actuals": count, "status": state.value if state else None}
 
 
 @router.get("/{programme_id}/status")
 def statuses(programme_id: int, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
     """Each indicator's status under its rule (the rule included), latest actual and projection."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id)
-        board = programme_dashboard(session, programme)
-        return dashboard_json(board)["indicators"]
+    programme = programme_for(session, user, programme_id)
+    board = programme_dashboard(session, programme)
+    return dashboard_json(board)["indicators"]
 
 
 @router.get("/{programme_id}/indicators/{indicator_id}/history")
@@ -445,15 +432,13 @@ def history(
     programme_id: int, indicator_id: int, user: CurrentUser, session: Records
 ) -> list[dict[str, Any]]:
     """Every status change of the indicator."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id)
-        return records_of(tracking.status_history(session, _indicator(programme, indicator_id)))
+    programme = programme_for(session, user, programme_id)
+    return records_of(tracking.status_history(session, _indicator(programme, indicator_id)))
 
 
 @router.get("/{programme_id}/dashboard")
 def dashboard(programme_id: int, user: CurrentUser, session: Records) -> dict[str, Any]:
-    with http_errors():
-        return dashboard_json(programme_dashboard(session, programme_for(session, user, programme_id)))
+    return dashboard_json(programme_dashboard(session, programme_for(session, user, programme_id)))
 
 
 @router.get("/{programme_id}/appraisal")
@@ -464,38 +449,35 @@ def appraisal(
     optimism_bias: Annotated[float, Query(ge=0, le=5)] = 0.0,
 ) -> dict[str, Any]:
     """Green Book appraisal of the programme's recorded costs and benefits."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id)
-        flows = pd.DataFrame(
-            [
-                {"year": f.year, "category": f.category.value, "amount": f.amount, "kind": f.kind}
-                for f in programme.cash_flows
-            ],
-            columns=["year", "category", "amount", "kind"],
-        )
-        result = appraisal_module.appraise(flows, optimism_bias=optimism_bias)
-        return {
-            "pv_costs": result.pv_costs,
-            "pv_optimism_bias": result.pv_optimism_bias,
-            "pv_benefits": result.pv_benefits,
-            "npsv": result.npsv,
-            "bcr": result.bcr,
-            "by_year": records_of(result.by_year),
-            "switching_values": records_of(appraisal_module.switching_values(result).table),
-        }
+    programme = programme_for(session, user, programme_id)
+    flows = pd.DataFrame(
+        [
+            {"year": f.year, "category": f.category.value, "amount": f.amount, "kind": f.kind}
+            for f in programme.cash_flows
+        ],
+        columns=["year", "category", "amount", "kind"],
+    )
+    result = appraisal_module.appraise(flows, optimism_bias=optimism_bias)
+    return {
+        "pv_costs": result.pv_costs,
+        "pv_optimism_bias": result.pv_optimism_bias,
+        "pv_benefits": result.pv_benefits,
+        "npsv": result.npsv,
+        "bcr": result.bcr,
+        "by_year": records_of(result.by_year),
+        "switching_values": records_of(appraisal_module.switching_values(result).table),
+    }
 
 
 @router.get("/{programme_id}/vfm")
 def value_for_money(programme_id: int, user: CurrentUser, session: Records) -> dict[str, Any]:
-    with http_errors():
-        programme = programme_for(session, user, programme_id)
-        result = programme_value_for_money(session, programme)
-        return {"headlines": records_of(result.to_frame()), "notes": list(result.notes)}
+    programme = programme_for(session, user, programme_id)
+    result = programme_value_for_money(session, programme)
+    return {"headlines": records_of(result.to_frame()), "notes": list(result.notes)}
 
 
 @router.get("/{programme_id}/audit")
 def audit(programme_id: int, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
     """The programme record's audit trail (who, when, field, old → new)."""
-    with http_errors():
-        programme = programme_for(session, user, programme_id)
-        return records_of(audit_trail(session, "programmes", [programme.id]))
+    programme = programme_for(session, user, programme_id)
+    return records_of(audit_trail(session, "programmes", [programme.id]))

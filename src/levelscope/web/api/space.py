@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 from levelscope.convergence.analysis import ConvergenceReport, workspace_convergence
 from levelscope.convergence.markov import MobilityIndex
 from levelscope.errors import NotFoundError, UndefinedMeasureError
+from levelscope.measures import parse_measure
 from levelscope.spatial.clusters import ClusterAnalysis, workspace_clusters
 from levelscope.spatial.local_autocorrelation import QUADRANT_LABELS
 from levelscope.web.api.explorer import (
@@ -38,13 +39,13 @@ from levelscope.web.api.explorer import (
     Level,
     Served,
     SourceOut,
-    answers,
     check_indicator_at,
     csv_response,
     json_value,
     records,
     sources,
 )
+from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api/space", tags=["space"])
@@ -277,11 +278,10 @@ def clusters(
 ) -> Any:
     """Global Moran's I and the LISA of every area (local Moran's I with conditional permutation),
     as ``levelscope clusters``. Weights are row-standardised."""
-    with answers():
-        check_indicator_at(ex, indicator, level)
-        check_boundaries(ex, level)
-        result = workspace_clusters(ex.ws, indicator, level, period, neighbours=weights, k=k,
-                                n_resamples=permutations, alpha=alpha, fdr=fdr, seed=seed)
+    check_indicator_at(ex, indicator, level)
+    check_boundaries(ex, level)
+    result = workspace_clusters(ex.ws, indicator, level, period, neighbours=weights, k=k,
+                            n_resamples=permutations, alpha=alpha, fdr=fdr, seed=seed)
     table = area_table(ex, result, level)
     if format == "csv":
         return csv_response(table, f"{indicator}-{level}-{result.period}-lisa")
@@ -321,11 +321,13 @@ def convergence(
     its steady state and mobility indices, and rank mobility, as ``levelscope convergence``.
 
     Areas are weighted equally: the analyses behind this endpoint take no area weights."""
-    with answers():
-        check_indicator_at(ex, indicator, level)
-        report = workspace_convergence(ex.ws, indicator, level, start, end, measure=measure, k=classes,
-                                   spatial=spatial, neighbours=weights)
-        body = convergence_payload(report)
+    check_indicator_at(ex, indicator, level)
+    if measure != "std_log":
+        with invalid_argument("query", "measure"):
+            parse_measure(measure)
+    report = workspace_convergence(ex.ws, indicator, level, start, end, measure=measure, k=classes,
+                               spatial=spatial, neighbours=weights)
+    body = convergence_payload(report)
     if format == "csv":
         frame = {"sigma": sigma_table, "transitions": transitions_table,
                  "mobility": lambda r: r.mobility.to_frame()}[table](report)
