@@ -74,3 +74,24 @@ def test_unknown_command_suggests_the_nearest() -> None:
     assert result.exit_code == 2
     assert "Did you mean 'show'?" in result.output
 
+
+
+def test_help_examples_name_indicators_that_exist() -> None:
+    """``inequality --help`` once cited ``gva_per_head``, which no workspace has."""
+    import re
+
+    from levelscope.data.catalogue import catalogue
+
+    known = set(catalogue())
+    for module in sorted({entry.module for entry in COMMANDS.values()}):
+        for name, command in module_commands(module).items():
+            texts = [command.help or ""]
+            stack = [command]
+            while stack:
+                current = stack.pop()
+                texts += [getattr(p, "help", None) or "" for p in current.params]
+                texts.append(current.help or "")
+                stack += list(getattr(current, "commands", {}).values())
+            for text in texts:
+                for example in re.findall(r"e\.g\. ([a-z][a-z0-9]*_[a-z0-9_]+)", text):
+                    assert example in known, f"{name}: help cites {example!r}, not an indicator id"

@@ -131,7 +131,21 @@ JsonOption = Annotated[
                  "output).", show_default=False),
 ]
 
+SeedOption = Annotated[
+    int,
+    typer.Option("--seed", help="Random seed: 0 by default, so the same command gives the same "
+                 "answer; another integer gives another, equally valid, set of draws."),
+]
+
 CellFormat = Callable[[Any], str]
+
+
+def print_seed(seed: int | None) -> None:
+    """Say which seed the random draws used, and how to change it."""
+    if seed is None:
+        console.print("random draws: fresh (not reproducible)", highlight=False)
+    else:
+        console.print(f"random draws: seed {seed} (--seed changes it)", highlight=False)
 
 
 def print_frame(
@@ -167,7 +181,7 @@ def print_frame(
 
 
 def _is_identifier(name: str) -> bool:
-    return name in ("id", "code", "area") or name.endswith(("_id", "_code"))
+    return name in ("id", "code") or name.endswith(("_id", "_code"))
 
 
 def _writer(column: pd.Series) -> CellFormat:
@@ -199,7 +213,8 @@ def cell(value: Any) -> str:
     if isinstance(value, numbers.Integral) or (hasattr(value, "dtype") and value.dtype.kind in "iu"):
         return f"{int(value):,}"
     if isinstance(value, numbers.Real):
-        return formatting.number(value)
+        # statistics keep four significant figures; large figures are written whole
+        return formatting.significant(value) if abs(float(value)) < 1000 else formatting.number(value)
     if isinstance(value, dt.date):
         return formatting.date(value)
     return str(value)

@@ -1,7 +1,7 @@
 """The ``levelscope inequality`` command: a table of inequality measures per period or group.
 
 By default it reads the indicator from the workspace at one geography level
-(``levelscope inequality gva_per_head --level ITL2 --by year --weight population``); with
+(``levelscope inequality weekly_pay --level lad --by year --weight population``); with
 ``--input`` it reads tidy observations from a CSV instead.
 """
 
@@ -31,9 +31,9 @@ def register(app: typer.Typer) -> None:
     @app.command("inequality")
     @handle_errors
     def inequality(
-        indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_head.")],
+        indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_hour_worked.")],
         level: Annotated[
-            str | None, typer.Option("--level", "-l", help="Geography level, e.g. ITL2 or lad.")
+            str | None, typer.Option("--level", "-l", help="Geographic level, e.g. itl3 or lad.")
         ] = None,
         by: Annotated[
             list[str] | None,
@@ -90,7 +90,7 @@ def _from_workspace(
     from levelscope.data.weighting import weighted_panel
 
     if level is None:
-        raise ValueError("--level is required with a workspace (e.g. --level ITL2)")
+        raise ValueError("--level is required with a workspace (e.g. --level itl3)")
     with open_workspace(workspace, read_only=True) as ws:
         panel = weighted_panel(
             ws, indicator, level.lower(), weight=weight,

@@ -18,12 +18,14 @@ import plotly.graph_objects as go
 import typer
 
 from levelscope.cli.common import (
+    SeedOption,
     WorkspaceOption,
     analysis_errors,
     console,
     handle_errors,
     open_workspace,
     print_frame,
+    print_seed,
     write_frame,
 )
 from levelscope.convergence.analysis import workspace_convergence
@@ -93,7 +95,7 @@ def register(app: typer.Typer) -> None:
         permutations: Annotated[int, typer.Option(help="Random permutations.")] = 999,
         alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
         fdr: Annotated[bool, typer.Option(help="Control the false discovery rate.")] = False,
-        seed: Annotated[int, typer.Option(help="Random seed (fixed by default, so runs repeat exactly).")] = 0,
+        seed: SeedOption = 0,
         map_file: Annotated[
             Path | None, typer.Option("--map", help="Write the LISA cluster map (.html or .png).")
         ] = None,
@@ -106,11 +108,17 @@ def register(app: typer.Typer) -> None:
                 ws, indicator, level, period, neighbours=_neighbours(neighbours), k=k,
                 n_resamples=permutations, alpha=alpha, fdr=fdr, seed=seed,
             )
-        console.print(result.summary())
-        significant = result.to_frame().query("significant")
+            names = ws.geographies(level).set_index("code")["name"]
+        console.print(result.summary(), highlight=False)
+        print_seed(result.provenance.seed)
+        table = result.to_frame()
+        significant = table[table["significant"]].assign(
+            area=lambda t: t["geography_code"].map(names).fillna("")
+        )
         if len(significant):
-            print_frame(significant[["geography_code", "value", "local_i", "p_sim", "cluster"]],
-                        title="Significant areas", limit=50)
+            shown = significant[["area", "geography_code", "value", "local_i", "p_sim", "cluster"]]
+            print_frame(shown.rename(columns={"geography_code": "code"}), title="Significant areas",
+                        limit=50)
         if csv is not None:
             write_frame(result.to_frame(), csv)
         if map_file is not None:

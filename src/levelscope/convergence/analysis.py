@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -21,6 +21,8 @@ from levelscope.results import Result
 from levelscope.spatial.weights import Neighbours, Weights
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
     from levelscope.data.store import Workspace
 
 
@@ -70,6 +72,14 @@ class ConvergenceReport(Result):
                 head += f" ({len(self.dropped)} areas with gaps left out)"
             parts.insert(0, head)
         return "\n\n".join(parts)
+
+    def plot(self, kind: Literal["sigma", "transitions"] = "sigma") -> go.Figure:
+        """The dispersion over time with its trend (``"sigma"``), or the heat map of the Markov
+        chain's transition probabilities (``"transitions"``)."""
+        what = f" of {self.indicator} across {self.level} areas" if self.indicator else ""
+        if kind == "transitions":
+            return self.markov.plot(title=f"Transitions{what}")
+        return self.sigma.plot(title=f"Dispersion{what}")
 
 
 def assess_convergence(
