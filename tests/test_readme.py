@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from readme_examples import command_templates, files, python_snippets, shell_commands
 from typer.testing import CliRunner
 
 from levelscope.cli import app
+from readme_examples import command_templates, files, python_snippets, shell_commands
 
 NOT_RUN = ("make run", "make test")  # CI runs these itself
 BIN = Path(sys.executable).parent
