@@ -200,7 +200,7 @@ def area_codes(workspace: Path | None, areas: Sequence[str]) -> list[str]:
                 codes.append(find_area(ws, area).code)
             except NotFoundError:
                 # a code the workspace does not hold yet is taken as given; a name must match
-                if not re.fullmatch(r"[A-Z][A-Z0-9]{2,}", area.strip()):
+                if not re.fullmatch(r"[A-Z][A-Z0-9]+", area.strip()):
                     raise
                 codes.append(area.strip())
     return codes
