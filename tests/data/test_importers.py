@@ -230,7 +230,8 @@ def test_bad_excel_value_names_sheet_row_and_column(ws: Workspace, tmp_path: Pat
     with pytest.raises(ValidationError) as caught:
         ws.import_file(path, layout, vintage="2024-01-01")
     assert str(caught.value.problems[0]) == (
-        "typo.xlsx, row 2, column 'Pay': value '12O': not a number: a value must be numeric"
+        "typo.xlsx, sheet 'Sheet', row 2, column 'Pay': value '12O': not a number: a value must "
+        "be numeric"
     )
 
 

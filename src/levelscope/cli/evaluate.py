@@ -25,7 +25,6 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from levelscope.cli.common import (
     EXIT_INVALID,
-    RecordsUrlOption,
     WorkspaceOption,
     console,
     errors,
@@ -297,7 +296,7 @@ def register(app: typer.Typer) -> None:
         exclude_neighbours: Neighbours = False,
         balance: BalanceOption = AreaBalance.drop_donors,
         placebos: Placebos = True,
-        db: RecordsUrlOption = None,
+        db: Annotated[str | None, typer.Option("--db", help="records database URL")] = None,
         workspace: WorkspaceOption = None,
         plot: Plot = None,
         csv: Csv = None,

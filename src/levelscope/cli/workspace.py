@@ -83,7 +83,7 @@ def demo(
         f"indicators, {report.values_written:,} values written in {report.seconds:.1f} s"
     )
     skipped = sum(r.values_skipped for r in report.imports)
-    excluded = sum(len(r.excluded_rows) for r in report.imports)
+    excluded = sum(r.rows_excluded for r in report.imports)
     console.print(f"{skipped:,} values skipped (missing-value markers, duplicates) and "
                   f"{excluded:,} rows excluded (notes, other industries, obsolete codes); "
                   "see `levelscope overview --imports` for the reasons")
@@ -100,11 +100,12 @@ def _progress() -> Progress:
 def import_(
     file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx/.xls) or Parquet file.")],
     workspace: WorkspaceOption = None,
-    layout: Annotated[Path | None, typer.Option(help="YAML file declaring the layout.")] = None,
+    layout: Annotated[Path | None, typer.Option(help="Layout file (YAML; `levelscope layout suggest FILE` drafts one). The options below override its fields.")] = None,
     form: Annotated[str | None, typer.Option(help="'long' or 'wide' (one column per period).")] = None,
     sheet: Annotated[str | None, typer.Option(help="Workbook sheet.")] = None,
     header_row: Annotated[int | None, typer.Option(help="Row number of the headers.")] = None,
     geography: Annotated[str | None, typer.Option(help="Column of area codes.")] = None,
+    name: Annotated[str | None, typer.Option(help="Column of place names: places new to the workspace are registered from it (or matched by name when there is no code column).")] = None,
     indicator: Annotated[str | None, typer.Option(help="Indicator id of the whole file.")] = None,
     indicator_column: Annotated[str | None, typer.Option(help="Column of indicator ids.")] = None,
     period: Annotated[str | None, typer.Option(help="Column of periods (long form).")] = None,
@@ -113,32 +114,33 @@ def import_(
     lower: Annotated[str | None, typer.Option(help="Column of lower confidence bounds.")] = None,
     upper: Annotated[str | None, typer.Option(help="Column of upper confidence bounds.")] = None,
     unit: Annotated[str | None, typer.Option(help="Unit of the file's values (checked).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file (detected if omitted: UTF-8, UTF-16, cp1252).")] = None,
     vintage: Annotated[str | None, typer.Option(help="Release date, YYYY-MM-DD.")] = None,
-    source: Annotated[str | None, typer.Option(help="Publisher / dataset.")] = None,
+    source: Annotated[str | None, typer.Option(help="Publisher / dataset (a source column in the file is read instead).")] = None,
     dry_run: Annotated[bool, typer.Option(help="Validate only; write nothing.")] = False,
 ) -> None:
     """Validate a file and import its observations (all or nothing; re-importing changes
     nothing; a new --vintage keeps the earlier release)."""
-    import yaml
-
     from levelscope.data.layout import Layout
 
-    fields: dict[str, Any] = yaml.safe_load(layout.read_text()) if layout else {}
+    fields: dict[str, Any] = Layout.load(layout).model_dump(exclude_defaults=True) if layout else {}
     given = {
         "form": form, "sheet": sheet, "header_row": header_row, "geography": geography,
-        "indicator_id": indicator, "indicator": indicator_column, "period": period,
+        "name": name, "indicator_id": indicator, "indicator": indicator_column, "period": period,
         "period_label": period_label, "value": value, "lower": lower, "upper": upper,
-        "unit": unit,
+        "unit": unit, "encoding": encoding,
     }
     fields.update({k: v for k, v in given.items() if v is not None})
     if "indicator_id" in fields and "indicator" not in fields:
         fields["indicator"] = None
     if "period_label" in fields and "period" not in fields:
         fields["period"] = None
-    shape = Layout(**fields) if fields else None
+    shape = Layout.from_fields(fields, layout.name if layout else "options") if fields else None
     with open_workspace(workspace) as ws, console.status(f"validating {file.name} …"):
         report = ws.import_file(file, shape, vintage=vintage, source=source, dry_run=dry_run)
     console.print(str(report), highlight=False)
+    for warning in report.warnings:
+        errors.print(f"[yellow]Warning[/yellow]: {warning}", highlight=False)
     if dry_run:
         console.print("[bold]dry run[/bold]: the file is valid; nothing written")
 

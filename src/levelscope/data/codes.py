@@ -47,6 +47,9 @@ _ITL = re.compile(r"^TL[A-Z](?:[0-9A-Z](?:[0-9A-Z])?)?$")
 _ITL_SPECIAL = {"UK": Level.COUNTRY, "UKX": Level.COUNTRY, "TLB": Level.NATION, "TLZ": Level.EXTRA_REGIO}
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{0,3}$")
 
+#: Every form :func:`is_known_form` accepts, as one regular expression (Python and DuckDB alike).
+KNOWN_FORM = r"(?:[EKNSW]\d{8}|[A-Z]{2}[0-9A-Z]{0,3})"
+
 
 def level_of(code: str) -> Level | None:
     """The level a code's own form implies, or None when the form says nothing.

@@ -1,33 +1,62 @@
 """Validated, all-or-nothing, idempotent imports of observations into a workspace.
 
-Every import goes through :func:`import_frame`: values are checked first (codes known and in use,
-indicator known, units agree, periods possible, numbers numeric, bounds around the value, keys
-unique), and only if nothing is wrong are they written, in one transaction. Importing the same
-values again writes nothing; a new release (a later vintage) is kept beside the earlier one.
-Nothing is dropped silently: the :class:`ImportReport` accounts for every value read.
+Every import goes the same way. The file's table is read a batch at a time into DuckDB
+(:mod:`~levelscope.data.staging`), so memory stays flat however large the file; every value is
+checked there (:mod:`~levelscope.data.validation`: codes known and in use, indicator known, units
+agree, periods possible, numbers numeric, bounds around the value, keys unique); and only if
+nothing is wrong are the values written, in one transaction. Importing the same values again writes
+nothing; a new release (a later vintage) is kept beside the earlier one. Nothing is dropped
+silently: the :class:`ImportReport` accounts for every value read.
+
+Places the workspace does not know yet are registered from the file when it names them (a
+``name`` column beside the codes). A file with names and no codes has its names matched to the
+workspace's places by :func:`match_names`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from levelscope.data.layout import MISSING_MARKERS, Layout, extract
-from levelscope.data.periods import PeriodError, parse_period
-from levelscope.data.readers import RawRow, read_rows
+from levelscope.data import codes
+from levelscope.data.layout import MISSING_MARKERS, Layout, Located, locate
+from levelscope.data.model import Geography
+from levelscope.data.readers import RawRow, TableFile, cell_text
+from levelscope.data.staging import EXAMPLES, number_sql, sql_list, sql_text, stage, staging_area
 from levelscope.data.store import Workspace, _as_date
+from levelscope.data.validation import (
+    EMPTY_CODE,
+    Checks,
+    check_codes,
+    check_indicators,
+    check_numbers,
+    check_periods,
+    check_shifted_rows,
+    compare_with_store,
+    find_duplicates,
+    parse_periods,
+    survey,
+)
 from levelscope.errors import Problem, ValidationError
 
-_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_KEY = ["geography_code", "indicator_id", "period"]
+#: DuckDB's memory while it imports into a workspace file; beyond it, it spills to disk.
+IMPORT_MEMORY = "96MB"
+HEAD_ROWS = 200  # rows read to find a table's header
+_SKIPPED, _EXCLUDED = "skipped value", "excluded row"
+_REPEAT = "exact duplicate of an earlier row"
+#: Text levelscope's CSV export escaped so a spreadsheet does not run it as a formula
+#: (:mod:`levelscope.data.exports`): the apostrophe is taken off again, so an export re-imports
+#: unchanged.
+FORMULA_ESCAPED = r"^'[=+\-@\t\r]"
 
 
 @dataclass(frozen=True)
@@ -35,6 +64,8 @@ class ImportReport:
     """What an import read, wrote, left unchanged and skipped, and why.
 
     ``values_read == values_written + values_unchanged + values_skipped`` always holds.
+    ``skipped`` and ``excluded_rows`` list examples (up to 100 for each reason, in row order);
+    :meth:`reasons` counts them all.
     """
 
     file: str
@@ -43,22 +74,20 @@ class ImportReport:
     values_read: int
     values_written: int
     values_unchanged: int
+    values_skipped: int = 0
+    rows_excluded: int = 0
     skipped: tuple[Problem, ...] = ()
     excluded_rows: tuple[Problem, ...] = ()
+    counts: tuple[tuple[str, str, int], ...] = ()
     indicators: tuple[str, ...] = ()
+    places_registered: tuple[str, ...] = ()
     vintage_assumed: bool = False
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def values_skipped(self) -> int:
-        return len(self.skipped)
+    notes: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     def reasons(self) -> pd.DataFrame:
         """Skipped values and excluded rows counted by reason."""
-        items = [("skipped value", p.reason) for p in self.skipped]
-        items += [("excluded row", p.reason) for p in self.excluded_rows]
-        frame = pd.DataFrame(items, columns=["what", "reason"])
-        return frame.value_counts().rename("count").reset_index()
+        return pd.DataFrame(list(self.counts), columns=["what", "reason", "count"])
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -68,7 +97,8 @@ class ImportReport:
                     "values_read": self.values_read, "values_written": self.values_written,
                     "values_unchanged": self.values_unchanged,
                     "values_skipped": self.values_skipped,
-                    "rows_excluded": len(self.excluded_rows),
+                    "rows_excluded": self.rows_excluded,
+                    "places_registered": len(self.places_registered),
                 }
             ]
         )
@@ -77,15 +107,18 @@ class ImportReport:
         lines = [
             f"{self.file} (vintage {self.vintage}"
             + (", assumed: none given" if self.vintage_assumed else "") + ")",
-            f"  rows read {self.rows_read}, values read {self.values_read}: "
-            f"written {self.values_written}, unchanged {self.values_unchanged}, "
-            f"skipped {self.values_skipped}",
+            f"  rows read {self.rows_read:,}, values read {self.values_read:,}: "
+            f"written {self.values_written:,}, unchanged {self.values_unchanged:,}, "
+            f"skipped {self.values_skipped:,}",
         ]
-        if self.excluded_rows:
-            lines.append(f"  rows excluded {len(self.excluded_rows)}")
-        for _, row in self.reasons().iterrows():
-            lines.append(f"    {row['count']:>6} {row['what']}: {row['reason']}")
+        if self.rows_excluded:
+            lines.append(f"  rows excluded {self.rows_excluded:,}")
+        if self.places_registered:
+            lines.append(f"  places registered {len(self.places_registered):,}")
+        for what, reason, count in self.counts:
+            lines.append(f"    {count:>6,} {what}: {reason}")
         lines += [f"  note: {n}" for n in self.notes]
+        lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
 
@@ -96,9 +129,13 @@ def import_file(
     *,
     vintage: dt.date | str | None = None,
     source: str | None = None,
+    encoding: str | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
     """Read a CSV, Excel or Parquet file with a declared layout and import its observations.
+
+    The file is read a batch at a time and checked in the workspace's database engine, so a
+    file of millions of rows imports in flat memory.
 
     Parameters
     ----------
@@ -109,12 +146,15 @@ def import_file(
     layout:
         A :class:`~levelscope.data.layout.Layout` (or a dict of its fields); the default is the
         long form levelscope exports (geography_code, indicator_id, period, value, lower,
-        upper).
+        upper, vintage, source).
     vintage:
-        The release date of the figures. If omitted, a ``vintage`` column in the file is used,
-        else today's date (the report says so).
+        The release date of the figures. If omitted, the file's vintage column is used, else
+        today's date (the report says so). A vintage column that disagrees is refused.
     source:
-        Who published the figures, kept with each value.
+        Who published the figures, kept with each value (default: the file name). A file with
+        its own source column keeps it; giving a different source as well is refused.
+    encoding:
+        CSV: the text encoding, if detection (UTF-8, UTF-16, cp1252) is not enough.
     dry_run:
         Validate and report, but write nothing.
 
@@ -126,53 +166,38 @@ def import_file(
     ------
     ValidationError
         Listing every problem found (file, row, column, value, reason); nothing is written.
+
+    Examples
+    --------
+    >>> report = import_file(ws, "pay.csv", Layout(form="wide", geography="Code",
+    ...                      indicator=None, indicator_id="weekly_pay"))  # doctest: +SKIP
     """
     file = Path(path)
-    if layout is None:
-        rows = read_rows(file)
-        shape = _default_layout(rows)
-    else:
-        shape = layout if isinstance(layout, Layout) else Layout(**layout)
-        rows = read_rows(file, shape.sheet)
-    table = extract(rows, shape, file.name)
-    notes: list[str] = []
-    if vintage is None and layout is None:
-        vintage = _vintage_column(rows, shape, file.name)
-    return import_frame(
-        workspace,
-        table.values,
-        vintage=vintage,
-        source=source or file.name,
-        file=file.name,
-        unit=shape.unit,
-        missing=shape.missing,
-        rows_read=table.rows_read,
-        excluded_rows=table.excluded,
-        sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
-        notes=notes,
-        dry_run=dry_run,
+    shape = layout if isinstance(layout, Layout) or layout is None else Layout.from_fields(layout)
+    table = TableFile(
+        file,
+        shape.sheet if shape else None,
+        encoding=encoding or (shape.encoding if shape else None),
+        delimiter=shape.delimiter if shape else None,
     )
-
-
-def _default_layout(rows: list[RawRow]) -> Layout:
-    header = [str(c).strip() for c in rows[0].cells] if rows else []
-    bounds = "lower" in header and "upper" in header
-    return Layout(lower="lower", upper="upper") if bounds else Layout()
-
-
-def _vintage_column(rows: Any, layout: Layout, file: str) -> dt.date | None:
-    header = [str(c).strip() for c in rows[0].cells] if rows else []
-    if "vintage" not in header:
-        return None
-    position = header.index("vintage")
-    found = {str(r.cells[position]).strip() for r in rows[1:] if len(r.cells) > position}
-    found.discard("")
-    if len(found) > 1:
-        raise ValidationError(
-            Problem(file=file, column="vintage", value=sorted(found),
-                    reason="the file holds several vintages; import each release separately")
+    head = table.head(max(HEAD_ROWS, (shape.header_row or 0) + 1) if shape else HEAD_ROWS)
+    shape = shape or _default_layout(head)
+    located = locate(head, shape, file.name)
+    notes = list(table.notes)
+    located = _honour_file_columns(located, notes)
+    sheet = str(table.sheet) if table.sheet is not None else None
+    con = workspace.con
+    with _bounded_memory(workspace), staging_area(con, workspace.path):
+        staged = stage(con, table.batches(located.header_row, located.width), located, sheet=sheet)
+        return _validate_and_write(
+            workspace, _Import(
+                file=file.name, label=table.name, sheet=sheet, layout=located.layout,
+                rows_read=staged.rows_read, excluded=staged.excluded,
+                excluded_examples=staged.examples, notes=notes + staged.notes,
+                sha256=table.sha256,
+            ),
+            vintage=vintage, source=source, dry_run=dry_run,
         )
-    return pd.Timestamp(found.pop()).date() if found else None
 
 
 def import_frame(
@@ -193,293 +218,395 @@ def import_frame(
     """Validate tidy observations and write them in one transaction.
 
     ``frame`` has columns ``geography_code, indicator_id, period, value`` and optionally
-    ``lower, upper`` (confidence bounds), ``_row`` and ``_column`` (where each value sits in the
-    source, for error messages). See :func:`import_file` for the rest.
+    ``lower, upper`` (confidence bounds), ``source``, ``_row`` and ``_column`` (where each
+    value sits in the source, for error messages). The same rules as :func:`import_file` apply.
     """
-    frame = frame.reset_index(drop=True).copy()
-    if "_row" not in frame:
-        frame["_row"] = np.arange(2, len(frame) + 2)  # as if row 1 were a header
-    if "_column" not in frame:
-        frame["_column"] = "value"
-    for bound in ("lower", "upper"):
-        if bound not in frame:
-            frame[bound] = None
-    release = _as_date(vintage) or dt.date.today()
-    checker = _Checker(workspace, file, release, set(missing), unit)
-    clean, skipped = checker.check(frame)
-    if checker.problems:
-        raise ValidationError(checker.problems)
+    excluded = list(excluded_rows or ())
+    counted: dict[str, int] = {}
+    for problem in excluded:
+        counted[problem.reason] = counted.get(problem.reason, 0) + 1
+    layout = Layout(unit=unit, missing=missing, lower="lower", upper="upper")
+    con = workspace.con
+    with _bounded_memory(workspace), staging_area(con, workspace.path):
+        _stage_frame(con, frame)
+        return _validate_and_write(
+            workspace, _Import(
+                file=file, label=file, sheet=None, layout=layout,
+                rows_read=rows_read if rows_read is not None else len(frame),
+                excluded=counted, excluded_examples=excluded, notes=list(notes or ()),
+                sha256=sha256,
+            ),
+            vintage=vintage, source=source or None, dry_run=dry_run, default_source=source,
+        )
 
-    clean, unchanged = _against_store(workspace, clean, release, file, checker.problems)
-    if checker.problems:
-        raise ValidationError(checker.problems)
 
-    report = ImportReport(
-        file=file,
-        vintage=release,
-        rows_read=rows_read if rows_read is not None else len(frame),
-        values_read=len(frame),
-        values_written=len(clean),
-        values_unchanged=unchanged,
-        skipped=tuple(skipped),
-        excluded_rows=tuple(excluded_rows or ()),
-        indicators=tuple(sorted(frame["indicator_id"].astype(str).unique())),
-        vintage_assumed=vintage is None,
-        notes=tuple(notes or ()),
+def match_names(ws: Workspace, names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Area codes for place names: the codes found, and why each other name has none.
+
+    Names match the workspace's places exactly, ignoring case and surrounding spaces; a name two
+    places share is ambiguous and matches neither. Never a guess.
+
+    Returns
+    -------
+    (matched, unmatched)
+        ``{name: code}`` and ``{name: reason}``.
+    """
+    places = ws.con.execute("SELECT code, name FROM geography").fetchall()
+    by_name: dict[str, list[str]] = {}
+    for code, name in places:
+        by_name.setdefault(str(name).strip().lower(), []).append(code)
+    matched, unmatched = {}, {}
+    for name in names:
+        found = by_name.get(name.strip().lower(), [])
+        if len(found) == 1:
+            matched[name] = found[0]
+        elif found:
+            unmatched[name] = (f"ambiguous place name: {len(found)} places are called this "
+                               f"({', '.join(sorted(found))})")
+        else:
+            unmatched[name] = "no place of this name in the workspace"
+    return matched, unmatched
+
+
+# -- the steps -------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Import:
+    """What the read step hands to validation: where the values came from and what was set aside."""
+
+    file: str
+    label: str
+    sheet: str | None
+    layout: Layout
+    rows_read: int
+    excluded: dict[str, int]
+    excluded_examples: list[Problem]
+    notes: list[str]
+    sha256: str
+    places: list[Geography] = field(default_factory=list)
+
+
+def _default_layout(head: list[RawRow]) -> Layout:
+    header = next((r for r in head if any(cell_text(c) for c in r.cells)), None)
+    labels = {cell_text(c) for c in header.cells} if header else set()
+    bounds = "lower" in labels and "upper" in labels
+    return Layout(lower="lower", upper="upper") if bounds else Layout()
+
+
+def _honour_file_columns(located: Located, notes: list[str]) -> Located:
+    """A file's own ``source`` and ``vintage`` columns are read, never silently ignored."""
+    layout = located.layout
+    update: dict[str, str] = {}
+    lowered = {h.strip().lower(): h for h in located.header}
+    for key, field_name in (("source", "source_column"), ("vintage", "vintage_column")):
+        column = lowered.get(key)
+        if column and getattr(layout, field_name) is None and column not in _roles(layout):
+            update[field_name] = column
+            notes.append(f"the file's {column!r} column gives each value's {key}")
+    if not update:
+        return located
+    relocated = locate([RawRow(located.header_row, tuple(located.header))],
+                       layout.model_copy(update=update), located.file)
+    return relocated
+
+
+def _roles(layout: Layout) -> set[str]:
+    return {c for c in (layout.geography, *layout.names, layout.indicator, layout.period,
+                        layout.value, layout.lower, layout.upper, *layout.keep) if c}
+
+
+@contextmanager
+def _bounded_memory(ws: Workspace) -> Iterator[None]:
+    """Cap DuckDB's memory while importing into a file (it spills to disk beyond the cap)."""
+    if ws.path is None:
+        yield
+        return
+    before = ws.scalar("SELECT current_setting('memory_limit')")
+    ws.con.execute(f"SET memory_limit = {sql_text(IMPORT_MEMORY)}")
+    try:
+        yield
+    finally:
+        ws.con.execute(f"SET memory_limit = {sql_text(str(before))}")
+
+
+def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+    """A tidy frame as the staged table ``_ls_read`` (text cells, as if read from a file)."""
+    count = len(frame)
+    rows = frame["_row"] if "_row" in frame else pd.Series(range(2, count + 2))
+    columns = {
+        "_row": pa.array(rows.astype("int64").to_numpy()),
+        "_column": _text_array(frame["_column"]) if "_column" in frame else pa.array(["value"] * count),
+        "_extra": pa.nulls(count, pa.string()),
+        "geography_name": pa.nulls(count, pa.string()),
+        "vintage": pa.nulls(count, pa.string()),
+    }
+    for name, column in (("geography_code", "geography_code"), ("indicator_id", "indicator_id"),
+                         ("raw_period", "period"), ("raw_value", "value"), ("raw_lower", "lower"),
+                         ("raw_upper", "upper"), ("source", "source")):
+        columns[name] = _text_array(frame[column]) if column in frame else pa.nulls(count, pa.string())
+    con.register("_ls_frame", pa.table(columns))
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TABLE _ls_stage._ls_read AS SELECT *, {number_sql('raw_value')} AS number, "
+            f"{number_sql('raw_lower')} AS lower_number, {number_sql('raw_upper')} AS upper_number "
+            "FROM _ls_frame"
+        )
+    finally:
+        con.unregister("_ls_frame")
+
+
+def _text_array(series: pd.Series) -> pa.Array:
+    """Cells as text the way :func:`~levelscope.data.readers.cell_text` writes them."""
+    distinct = series.drop_duplicates()
+    lookup = dict(zip(distinct, [cell_text(v) for v in distinct], strict=True))
+    return pa.array([lookup[v] for v in series], pa.string())
+
+
+def _validate_and_write(
+    ws: Workspace, read: _Import, *, vintage: dt.date | str | None, source: str | None,
+    dry_run: bool, default_source: str | None = None,
+) -> ImportReport:
+    con = ws.con
+    layout = read.layout
+    markers = tuple(m for m in layout.missing if m)
+    problems: list[Problem] = []
+    if layout.geography is None:
+        problems += _codes_from_names(ws, read)
+    release, assumed = _release_date(con, read, vintage)
+    file_source = _file_source(con, read, source)
+    parse_periods(con)
+    code, names = "r.geography_code", ""
+    if layout.geography is None:
+        code, names = "n.code", "LEFT JOIN _ls_stage._ls_names n ON n.name = r.geography_name"
+    in_markers = f"IN {sql_list(markers)}"
+    # a view: each rule reads the values once, with their periods and numbers, never a copy
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP VIEW _ls_values AS
+        SELECT r._row, r._column, {code} AS geography_code, r.geography_name, r.indicator_id,
+               r.raw_period, p.label AS period, p.period_start, p.period_end,
+               r.raw_value, r.raw_lower, r.raw_upper,
+               (r.raw_value IS NULL OR r.raw_value {in_markers}) AS missing,
+               CASE WHEN r.raw_value {in_markers} THEN NULL ELSE r.number END AS value,
+               CASE WHEN r.raw_lower {in_markers} THEN NULL ELSE r.lower_number END AS lower,
+               CASE WHEN r.raw_upper {in_markers} THEN NULL ELSE r.upper_number END AS upper,
+               CASE WHEN regexp_matches(r.source, {sql_text(FORMULA_ESCAPED)})
+                    THEN substr(r.source, 2) ELSE r.source END AS source,
+               r._extra
+        FROM _ls_stage._ls_read r
+        LEFT JOIN _ls_stage._ls_periods p ON p.raw IS NOT DISTINCT FROM r.raw_period {names}
+        """
     )
-    if len(clean) and not dry_run:
-        _write(workspace, clean, report, source, sha256)
+    checks = Checks(con, read.file, release, markers, sheet=read.sheet, problems=problems)
+    survey(checks)
+    indicators = check_indicators(checks, ws.indicators(), layout.unit)
+    check_periods(checks)
+    _check_codes(ws, checks, read)
+    check_numbers(checks, layout.lower, layout.upper)
+    check_shifted_rows(checks)
+    find_duplicates(checks)
+    if checks.problems:
+        raise ValidationError(checks.problems)
+    con.execute(
+        "CREATE OR REPLACE TEMP VIEW _ls_kept AS SELECT v.* FROM _ls_values v "
+        "ANTI JOIN _ls_stage._ls_repeats r ON r._row = v._row AND r._column = v._column WHERE NOT v.missing"
+    )
+    unchanged = compare_with_store(checks)
+    if checks.problems:
+        raise ValidationError(checks.problems)
+
+    skipped, skip_counts = _skipped(con, read)
+    values_read = int(con.execute("SELECT count(*) FROM _ls_values").fetchone()[0])  # type: ignore[index]
+    values_skipped = sum(n for _, _, n in skip_counts)
+    counts = skip_counts + [(_EXCLUDED, reason, n) for reason, n in read.excluded.items()]
+    report = ImportReport(
+        file=read.label,
+        vintage=release,
+        rows_read=read.rows_read,
+        values_read=values_read,
+        values_written=values_read - values_skipped - unchanged,
+        values_unchanged=unchanged,
+        values_skipped=values_skipped,
+        rows_excluded=sum(read.excluded.values()),
+        skipped=tuple(skipped),
+        excluded_rows=tuple(read.excluded_examples),
+        counts=tuple(counts),
+        indicators=tuple(i for i in indicators if i),
+        places_registered=tuple(p.code for p in read.places),
+        vintage_assumed=assumed,
+        notes=tuple(read.notes),
+        warnings=tuple(_warnings(read, values_read)),
+    )
+    if not dry_run and (report.values_written or read.places):
+        _write(ws, report, read, file_source or default_source or read.file, unchanged > 0)
     return report
 
 
-class _Checker:
-    """Applies every validation rule, collecting problems rather than stopping at the first."""
-
-    def __init__(
-        self, workspace: Workspace, file: str, vintage: dt.date, missing: set[str], unit: str | None
-    ) -> None:
-        self.ws = workspace
-        self.file = file
-        self.vintage = vintage
-        self.missing = missing
-        self.unit = unit
-        self.problems: list[Problem] = []
-
-    def problem(self, row: Any, column: str, value: Any, reason: str) -> None:
-        self.problems.append(
-            Problem(file=self.file, row=int(row), column=str(column), value=value, reason=reason)
-        )
-
-    def check(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-        frame["geography_code"] = _texts(frame["geography_code"])
-        frame["indicator_id"] = _texts(frame["indicator_id"])
-        self._indicators(frame)
-        periods = self._periods(frame)
-        frame = frame.join(periods)
-        self._geographies(frame)
-        values, skipped_mask = self._numbers(frame, "value", frame["_column"])
-        lower, _ = self._numbers(frame, "lower", pd.Series("lower", index=frame.index))
-        upper, _ = self._numbers(frame, "upper", pd.Series("upper", index=frame.index))
-        frame["value"], frame["lower"], frame["upper"] = values, lower, upper
-        skipped = [
-            Problem(file=self.file, row=int(str(r.row)), column=str(r.col), value=r.raw,
-                    reason=f"missing-value marker {_text(r.raw)!r}")
-            for r in pd.DataFrame(
-                {"row": frame["_row"], "col": frame["_column"], "raw": frame["_raw_value"]}
-            )[skipped_mask].itertuples()
-        ]
-        kept = frame[~skipped_mask]
-        self._bounds(kept)
-        kept, duplicates = self._duplicates(kept)
-        return kept, skipped + duplicates
-
-    def _indicators(self, frame: pd.DataFrame) -> None:
-        known = self.ws.indicators().set_index("id")
-        for ident, rows in frame.groupby("indicator_id")["_row"]:
-            if ident not in known.index:
-                hint = _close(str(ident), list(known.index))
-                self.problem(rows.iloc[0], "indicator_id", ident,
-                             f"unknown indicator{hint}; add it to the catalogue first "
-                             f"({len(rows)} rows)")
-            elif self.unit is not None and _unit_key(self.unit) != _unit_key(str(known.at[ident, "unit"])):
-                self.problem(rows.iloc[0], "unit", self.unit,
-                             f"the file's unit clashes with indicator {ident!r}, which is in "
-                             f"{known.at[ident, 'unit']!r}")
-
-    def _periods(self, frame: pd.DataFrame) -> pd.DataFrame:
-        labels: dict[Any, tuple[str, dt.date, dt.date] | None] = {}
-        for raw in frame["period"].unique():
-            try:
-                p = parse_period(raw)
-                labels[raw] = (p.label, p.start, p.end)
-            except PeriodError as exc:
-                labels[raw] = None
-                first = frame.loc[frame["period"] == raw, "_row"].iloc[0]
-                self.problem(first, "period", raw, f"impossible period: {exc}")
-        parsed = frame["period"].map(labels)
-        out = pd.DataFrame(
-            {
-                "period_label": parsed.map(lambda t: t[0] if t else None),
-                "period_start": parsed.map(lambda t: t[1] if t else None),
-                "period_end": parsed.map(lambda t: t[2] if t else None),
-            },
-            index=frame.index,
-        )
-        future = out["period_start"].map(lambda d: d is not None and d > self.vintage)
-        for row, raw in zip(frame.loc[future, "_row"], frame.loc[future, "period"], strict=True):
-            self.problem(row, "period", raw,
-                         f"impossible period: it starts after the release date {self.vintage}")
-        return out
-
-    def _geographies(self, frame: pd.DataFrame) -> None:
-        geo = self.ws.con.execute("SELECT code, valid_to FROM geography").df().set_index("code")
-        codes = frame["geography_code"]
-        blank = codes == ""
-        for row in frame.loc[blank, "_row"]:
-            self.problem(row, "geography_code", "", "empty geography code")
-        unknown = ~codes.isin(geo.index) & ~blank
-        for code, rows in frame[unknown].groupby("geography_code")["_row"]:
-            self.problem(rows.iloc[0], "geography_code", code,
-                         f"unknown geography code{_close(str(code), list(geo.index))} "
-                         f"({len(rows)} rows); register it first")
-        # a plain dict: mapping through an empty date-typed Series fails in pandas
-        ends = {code: end for code, end in geo["valid_to"].items() if pd.notna(end)}
-        retired_on = pd.to_datetime(codes.map(ends).where(~unknown))
-        late_mask = pd.to_datetime(frame["period_start"]) > retired_on
-        late = zip(frame.loc[late_mask, "_row"], codes[late_mask], retired_on[late_mask], strict=True)
-        for row, code, end in late:
-            self.problem(row, "geography_code", code,
-                         f"retired geography code: it ceased on {pd.Timestamp(end).date()}, "
-                         "before this period starts; use its successor")
-
-    def _numbers(
-        self, frame: pd.DataFrame, column: str, where: pd.Series
-    ) -> tuple[pd.Series, pd.Series]:
-        """Read a column as numbers; missing-value markers become NaN (and are flagged)."""
-        raw = frame[column]
-        if column == "value":
-            frame["_raw_value"] = raw
-        # fast path: most cells already are numbers or plain numeric text
-        numbers = pd.to_numeric(raw, errors="coerce").astype("float64")
-        is_missing = raw.isna()
-        unread = numbers.isna() & ~is_missing
-        if unread.any():
-            text = _texts(raw[unread])
-            marker = text.isin(self.missing)
-            grouped = text.str.match(_THOUSANDS)
-            cleaned = text.where(~grouped, text.str.replace(",", "", regex=False))
-            numbers[unread] = pd.to_numeric(cleaned.where(~marker), errors="coerce")
-            is_missing = is_missing | marker.reindex(raw.index, fill_value=False)
-        bad = numbers.isna() & ~is_missing
-        bad |= np.isinf(numbers.fillna(0.0))
-        for row, col, value in zip(frame.loc[bad, "_row"], where[bad], raw[bad], strict=True):
-            what = "a confidence bound" if column in ("lower", "upper") else "a value"
-            self.problem(row, col, value, f"not a number: {what} must be numeric")
-        return numbers, is_missing
-
-    def _bounds(self, frame: pd.DataFrame) -> None:
-        low = frame["lower"].notna() & (frame["lower"] > frame["value"])
-        high = frame["upper"].notna() & (frame["upper"] < frame["value"])
-        for row, v, b in zip(frame.loc[low, "_row"], frame.loc[low, "value"],
-                             frame.loc[low, "lower"], strict=True):
-            self.problem(row, "lower", b, f"lower confidence bound is above the value {v}")
-        for row, v, b in zip(frame.loc[high, "_row"], frame.loc[high, "value"],
-                             frame.loc[high, "upper"], strict=True):
-            self.problem(row, "upper", b, f"upper confidence bound is below the value {v}")
-
-    def _duplicates(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
-        keyed = frame.assign(period=frame["period_label"])
-        dupe = keyed.duplicated(_KEY, keep=False)
-        if not dupe.any():
-            return keyed, []
-        skipped: list[Problem] = []
-        drop: list[Any] = []
-        for _, group in keyed[dupe].groupby(_KEY):
-            first = group.iloc[0]
-            same = group[["value", "lower", "upper"]].fillna(np.inf).nunique().max() == 1
-            if not same:
-                self.problem(group["_row"].iloc[1], "value", group["value"].iloc[1],
-                             f"duplicate key ({first.geography_code}, {first.indicator_id}, "
-                             f"{first.period}) with a different value from row {first._row}")
-                continue
-            for index, later in group.iloc[1:].iterrows():
-                drop.append(index)
-                skipped.append(Problem(file=self.file, row=int(later["_row"]), column="value",
-                                       value=later["value"],
-                                       reason=f"exact duplicate of row {first._row}"))
-        return keyed.drop(index=drop), skipped
-
-
-def _against_store(
-    ws: Workspace, clean: pd.DataFrame, vintage: dt.date, file: str, problems: list[Problem]
-) -> tuple[pd.DataFrame, int]:
-    """Drop values the store already holds for this vintage; flag ones it holds differently."""
-    keys = clean[[*_KEY, "value", "lower", "upper", "_row"]].copy()
-    ws.con.register("_incoming", keys)
+def _codes_from_names(ws: Workspace, read: _Import) -> list[Problem]:
+    """A file with place names and no codes: match the names (see :func:`match_names`) into
+    ``_ls_names``; every name without a match is a problem."""
+    con = ws.con
+    names = [r[0] for r in con.execute(
+        "SELECT DISTINCT geography_name FROM _ls_stage._ls_read WHERE geography_name IS NOT NULL").fetchall()]
+    matched, unmatched = match_names(ws, names)
+    frame = pd.DataFrame({"name": list(matched), "code": list(matched.values())}, dtype="object")
+    con.register("_ls_name_frame", frame)
     try:
-        held = ws.con.execute(
-            """
-            SELECT i._row, i.value AS new_value, o.value AS old_value,
-                   (o.value = i.value OR (o.value IS NULL AND i.value IS NULL))
-                   AND (o.lower IS NOT DISTINCT FROM i.lower)
-                   AND (o.upper IS NOT DISTINCT FROM i.upper) AS same
-            FROM _incoming i JOIN observation o
-              ON o.geography_code = i.geography_code AND o.indicator_id = i.indicator_id
-             AND o.period = i.period AND o.vintage = ?
-            """,
-            [vintage],
-        ).df()
+        con.execute("CREATE OR REPLACE TABLE _ls_stage._ls_names AS "
+                    "SELECT CAST(name AS VARCHAR) AS name, CAST(code AS VARCHAR) AS code FROM _ls_name_frame")
     finally:
-        ws.con.unregister("_incoming")
-    for row in held[~held["same"]].itertuples():
-        problems.append(
-            Problem(file=file, row=int(str(row._1)), column="value", value=row.new_value,
-                    reason=f"the workspace already holds {row.old_value} for this area, indicator "
-                    f"and period in the {vintage} release; import a revision with a new vintage")
-        )
-    already = set(held.loc[held["same"], "_row"])
-    return clean[~clean["_row"].isin(already)], len(already)
+        con.unregister("_ls_name_frame")
+    column = read.layout.names[0]
+    first = dict(con.execute(
+        "SELECT geography_name, min(_row) FROM _ls_stage._ls_read GROUP BY 1").fetchall())
+    return [
+        Problem(file=read.file, sheet=read.sheet, row=first.get(name), column=column, value=name,
+                reason=reason)
+        for name, reason in sorted(unmatched.items(), key=lambda item: first.get(item[0]) or 0)
+    ]
 
 
-def _write(ws: Workspace, clean: pd.DataFrame, report: ImportReport, source: str, sha: str) -> None:
-    rows = pd.DataFrame(
-        {
-            "geography_code": clean["geography_code"],
-            "indicator_id": clean["indicator_id"],
-            "period": clean["period_label"],
-            "period_start": pd.to_datetime(clean["period_start"]),
-            "period_end": pd.to_datetime(clean["period_end"]),
-            "value": clean["value"].astype("float64"),
-            "lower": clean["lower"].astype("float64"),
-            "upper": clean["upper"].astype("float64"),
-            "vintage": report.vintage,
-            "source": source,
-        }
-    )
+def _release_date(
+    con: duckdb.DuckDBPyConnection, read: _Import, vintage: dt.date | str | None
+) -> tuple[dt.date, bool]:
+    """The vintage: given, or the file's single vintage; several, or a clash, are refused."""
+    column = read.layout.vintage_column or "vintage"
+    found = con.execute(
+        "SELECT vintage, min(_row) FROM _ls_stage._ls_read WHERE vintage IS NOT NULL "
+        "GROUP BY 1 ORDER BY 2 LIMIT 10"
+    ).fetchall()
+    dates = []
+    for text, row in found:
+        try:
+            dates.append(pd.Timestamp(text).date())
+        except ValueError:
+            raise ValidationError(Problem(file=read.file, sheet=read.sheet, row=row, column=column,
+                                          value=text, reason="not a date")) from None
+    if len(set(dates)) > 1:
+        raise ValidationError(Problem(file=read.file, sheet=read.sheet, column=column,
+                                      value=sorted({d.isoformat() for d in dates}),
+                                      reason="the file holds several vintages; import each "
+                                      "release separately"))
+    given = _as_date(vintage)
+    if given is not None and dates and dates[0] != given:
+        raise ValidationError(Problem(file=read.file, sheet=read.sheet, row=found[0][1], column=column,
+                                      value=found[0][0], reason=f"the file says its vintage is "
+                                      f"{dates[0]}, not the {given} given; give the file's date "
+                                      "or none"))
+    release = given or (dates[0] if dates else None)
+    return (release or dt.date.today()), release is None
+
+
+def _file_source(con: duckdb.DuckDBPyConnection, read: _Import, source: str | None) -> str | None:
+    """A source given for the import must agree with the file's own source column, if it has one."""
+    if read.layout.source_column is None or source is None:
+        return source
+    other = con.execute(
+        "SELECT source, min(_row) FROM _ls_stage._ls_read WHERE source IS NOT NULL AND source <> ? "
+        "GROUP BY 1 ORDER BY 2 LIMIT 1", [source]
+    ).fetchone()
+    if other:
+        raise ValidationError(Problem(
+            file=read.file, sheet=read.sheet, row=other[1], column=read.layout.source_column,
+            value=other[0], reason=f"the file's own source differs from the source given "
+            f"({source!r}); import without a source to keep the file's, or remove its column",
+        ))
+    return source
+
+
+def _check_codes(ws: Workspace, checks: Checks, read: _Import) -> None:
+    """Blank codes, places the file registers, then the area-code rule itself."""
+    if read.layout.geography is not None:
+        for row, in checks.rows(EMPTY_CODE, "_row", "empty geography code"):
+            checks.add(row, "geography_code", "", "empty geography code")
+    known = {r[0] for r in ws.con.execute("SELECT code FROM geography").fetchall()}
+    named = checks.con.execute(
+        "SELECT geography_code, arg_min(geography_name, _row) FROM _ls_values "
+        "WHERE geography_code IS NOT NULL AND geography_name IS NOT NULL GROUP BY 1"
+    ).fetchall()
+    read.places = [
+        Geography(code=code, name=name, level=level, parents=_parents(code))
+        for code, name in sorted(named)
+        if code not in known and (level := codes.level_of(code)) is not None
+    ]
+    used = checks.con.execute(
+        "SELECT geography_code, period_start, min(_row) AS first_row, count(*) AS rows "
+        "FROM _ls_values WHERE geography_code IS NOT NULL GROUP BY 1, 2"
+    ).df()
+    checks.problems += check_codes(ws, used, read.file, sheet=read.sheet,
+                                   registering={p.code for p in read.places})
+
+
+def _parents(code: str) -> tuple[str, ...]:
+    return tuple(p for p in (codes.itl_parent(code), codes.nation_of(code)) if p)
+
+
+def _skipped(
+    con: duckdb.DuckDBPyConnection, read: _Import
+) -> tuple[list[Problem], list[tuple[str, str, int]]]:
+    """Missing-value markers and exact repeats: examples (in row order) and counts by reason."""
+    examples = [
+        Problem(file=read.file, sheet=read.sheet, row=int(row), column=str(column), value=raw or "",
+                reason=f"missing-value marker {raw or ''!r}")
+        for row, column, raw in con.execute(
+            "SELECT _row, _column, raw_value FROM _ls_values WHERE missing QUALIFY row_number() "
+            f"OVER (PARTITION BY raw_value ORDER BY _row, _column) <= {EXAMPLES} ORDER BY _row, _column"
+        ).fetchall()
+    ]
+    counts = [
+        (_SKIPPED, f"missing-value marker {raw or ''!r}", int(n))
+        for raw, n in con.execute(
+            "SELECT raw_value, count(*) FROM _ls_values WHERE missing GROUP BY 1 ORDER BY min(_row)"
+        ).fetchall()
+    ]
+    repeats = con.execute(
+        f"SELECT _row, value, first_row FROM _ls_stage._ls_repeats ORDER BY _row LIMIT {EXAMPLES}"
+    ).fetchall()
+    examples += [
+        Problem(file=read.file, sheet=read.sheet, row=int(row), column="value", value=value,
+                reason=f"exact duplicate of row {first}")
+        for row, value, first in repeats
+    ]
+    repeated = int(con.execute("SELECT count(*) FROM _ls_stage._ls_repeats").fetchone()[0])  # type: ignore[index]
+    if repeated:
+        counts.append((_SKIPPED, _REPEAT, repeated))
+    return sorted(examples, key=lambda p: (p.row or 0, p.column or "")), counts
+
+
+def _warnings(read: _Import, values_read: int) -> list[str]:
+    if values_read:
+        return []
+    if read.rows_read == 0:
+        return ["the file has no data rows under its header: nothing was imported"]
+    return ["no values: every row was set aside (see the reasons above)"]
+
+
+def _write(ws: Workspace, report: ImportReport, read: _Import, source: str, anti_join: bool) -> None:
     summary = {
         "reasons": report.reasons().to_dict(orient="records"),
         "indicators": list(report.indicators),
+        "places_registered": len(report.places_registered),
+        "notes": list(report.notes),
     }
+    # values held already (the same, or it would have been refused) are left as they are
+    held = (
+        "ANTI JOIN observation o ON o.geography_code = k.geography_code AND o.indicator_id = "
+        "k.indicator_id AND o.period = k.period AND o.vintage = $vintage" if anti_join else ""
+    )
     with ws.transaction():
+        if read.places:
+            ws.add_geographies(read.places)
         import_id = int(ws.scalar("SELECT coalesce(max(id), 0) + 1 FROM import_log"))
         ws.con.execute(
             "INSERT INTO import_log VALUES (?, ?, ?, now(), ?, ?, ?, ?, ?, ?)",
-            [import_id, report.file, sha, report.vintage, report.rows_read,
+            [import_id, report.file, read.sha256, report.vintage, report.rows_read,
              report.values_written, report.values_unchanged, report.values_skipped,
              json.dumps(summary, default=str)],
         )
-        ws.con.register("_rows", rows)
-        try:
-            ws.con.execute(
-                "INSERT INTO observation SELECT geography_code, indicator_id, period, "
-                "CAST(period_start AS DATE), CAST(period_end AS DATE), value, lower, upper, "
-                "vintage, source, ? FROM _rows",
-                [import_id],
-            )
-        finally:
-            ws.con.unregister("_rows")
-
-
-def _texts(series: pd.Series) -> pd.Series:
-    """``_text`` of every cell, computed once per distinct value."""
-    distinct = series.drop_duplicates()
-    return series.map(dict(zip(distinct, distinct.map(_text), strict=True)))
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value).strip()
-
-
-def _unit_key(unit: str) -> str:
-    return re.sub(r"[^a-z0-9£%]+", "", unit.lower())
-
-
-def _close(value: str, known: list[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(value, known, n=3)
-    return f" (did you mean {', '.join(close)}?)" if close else ""
+        ws.con.execute(
+            "INSERT INTO observation SELECT k.geography_code, k.indicator_id, k.period, "
+            "k.period_start, k.period_end, k.value, k.lower, k.upper, $vintage, "
+            f"coalesce(k.source, $source), $import_id FROM _ls_kept k {held}",
+            {"vintage": report.vintage, "source": source, "import_id": import_id},
+        )

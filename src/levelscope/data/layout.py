@@ -1,22 +1,28 @@
-"""Declared column mappings: where the table is in a file and what its columns mean.
+r"""Declared column mappings: where the table is in a file and what its columns mean.
 
 A :class:`Layout` turns a publisher's table — tidy (one row per value) or wide (one column per
 period) — into tidy rows of ``geography_code, indicator_id, period, value, lower, upper``, keeping
-each value's source row and column so that a later error can point at the cell.
+each value's source row and column so that a later error can point at the cell. Layouts are
+written as YAML files (``levelscope layout suggest FILE`` drafts one; docs/layouts.md describes
+every field with worked examples).
+
+:func:`locate` finds the table a layout describes in the first rows of a file: its header row and
+the position of every column the layout names. :mod:`levelscope.data.staging` then reads the
+table's rows through it.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
+import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from levelscope.data import codes
 from levelscope.data.periods import PeriodError, parse_period
-from levelscope.data.readers import RawRow
+from levelscope.data.readers import RawRow, cell_text
 from levelscope.errors import Problem, ValidationError
 
 #: Cell contents that mean "no value" in official tables: Nomis '-', ONS '[x]' / '[c]' / '..',
@@ -25,6 +31,10 @@ MISSING_MARKERS: tuple[str, ...] = (
     "", "-", "–", "..", ".", ":", "*", "x", "[x]", "c", "[c]", "z", "[z]", "u", "[u]",
     "na", "n/a", "NA", "N/A", "nan", "NaN", "#N/A", "suppressed", "[low]",
 )
+
+#: The columns levelscope itself writes (``levelscope export``) and reads by default.
+STANDARD_COLUMNS = ("geography_code", "indicator_id", "period", "value", "lower", "upper",
+                    "vintage", "source")
 
 
 class Layout(BaseModel):
@@ -39,11 +49,22 @@ class Layout(BaseModel):
         Workbook sheet name or 0-based number; the first sheet if omitted.
     header_row:
         Row number (as a spreadsheet shows it) of the column headers. If omitted, the first row
-        holding a cell equal to ``geography`` is taken as the header.
-    geography, indicator, period, value, lower, upper:
+        holding a cell equal to the geography column's name (or the name column's) is taken.
+    geography:
+        Column of area codes. May be None when ``name`` is given: the names are then matched to
+        the workspace's places.
+    name:
+        Column of place names, or a list of columns (the first filled one names the place, as in
+        ONS tables with one name column per level). Places the workspace does not know yet are
+        registered from the file's codes and names; a place it knows keeps its name.
+    indicator, period, value, lower, upper:
         Column names. ``indicator`` may be omitted when ``indicator_id`` names the indicator of
         the whole table; ``period`` may be omitted in long form when ``period_label`` gives the
         period of the whole table. ``lower`` / ``upper`` are optional confidence bounds.
+    source_column, vintage_column:
+        Columns giving each row's source (publisher / dataset) and release date. A file's
+        ``source`` and ``vintage`` columns are read even when not named here; several vintages
+        in one file are refused (import each release separately).
     period_columns:
         Wide form: a regular expression that picks the period columns; its first group is the
         period label (``^Pounds_(\d{4})$`` takes ``Pounds_2004`` as ``2004``). By default a
@@ -61,6 +82,9 @@ class Layout(BaseModel):
         (footnotes) is counted in the report, not read.
     missing:
         Cell contents that mean "no value".
+    encoding, delimiter:
+        CSV only: the text encoding (detected if omitted: UTF-8, UTF-16, cp1252) and the cell
+        separator (detected if omitted).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -68,7 +92,8 @@ class Layout(BaseModel):
     form: Literal["long", "wide"] = "long"
     sheet: str | int | None = None
     header_row: int | None = None
-    geography: str = "geography_code"
+    geography: str | None = "geography_code"
+    name: str | list[str] | None = None
     indicator: str | None = "indicator_id"
     indicator_id: str | None = None
     period: str | None = "period"
@@ -76,11 +101,15 @@ class Layout(BaseModel):
     value: str = "value"
     lower: str | None = None
     upper: str | None = None
+    source_column: str | None = None
+    vintage_column: str | None = None
     period_columns: str | None = None
     unit: str | None = None
     keep: dict[str, list[str]] = {}
     ends_at_blank_row: bool = False
     missing: tuple[str, ...] = MISSING_MARKERS
+    encoding: str | None = None
+    delimiter: str | None = None
 
     @model_validator(mode="after")
     def _indicator_named(self) -> Layout:
@@ -88,7 +117,72 @@ class Layout(BaseModel):
             raise ValueError("say which column holds the indicator, or give indicator_id")
         if self.form == "long" and self.period is None and self.period_label is None:
             raise ValueError("long form needs a period column or a period_label")
+        if self.geography is None and not self.name:
+            raise ValueError("say which column holds the area codes (geography) or names (name)")
         return self
+
+    @property
+    def names(self) -> list[str]:
+        """The name columns, in the order they are tried."""
+        if self.name is None:
+            return []
+        return [self.name] if isinstance(self.name, str) else list(self.name)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Layout:
+        """Read a layout file (YAML); a field the layout does not have is an error, not ignored."""
+        file = Path(path)
+        try:
+            fields = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ValidationError(Problem(file=file.name, reason=f"cannot read the layout: {exc}")) from None
+        return cls.from_fields(fields, file.name)
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, Any], file: str = "layout") -> Layout:
+        """A layout from a dict (as read from YAML), with errors that name the field."""
+        from pydantic import ValidationError as FieldError
+
+        if not isinstance(fields, dict):
+            raise ValidationError(Problem(file=file, reason="a layout is a mapping of fields"))
+        try:
+            return cls(**fields)
+        except FieldError as exc:
+            raise ValidationError(
+                [Problem(file=file, column=".".join(str(p) for p in e["loc"]) or None,
+                         value=e.get("input"), reason=e["msg"]) for e in exc.errors()]
+            ) from None
+
+    def to_yaml(self) -> str:
+        """The fields that differ from the defaults, as YAML (a layout file)."""
+        fields = self.model_dump(exclude_defaults=True)
+        # fields whose default is a column name must be written when cleared, or they come back
+        for key in ("geography", "indicator", "period"):
+            if getattr(self, key) is None:
+                fields[key] = None
+        if "missing" in fields:
+            fields["missing"] = list(fields["missing"])
+        return yaml.safe_dump(fields, sort_keys=False, allow_unicode=True, width=100)
+
+
+@dataclass
+class Located:
+    """The table a layout describes, found in a file: its header and its columns' positions."""
+
+    file: str
+    header_row: int
+    header: list[str]
+    layout: Layout
+    periods: dict[int, str] = field(default_factory=dict)  # wide form: position → period label
+    notes: list[str] = field(default_factory=list)
+
+    def position(self, column: str) -> int:
+        """The 0-based position of a column by its header."""
+        return self.header.index(column)
+
+    @property
+    def width(self) -> int:
+        return len(self.header)
 
 
 @dataclass
@@ -100,172 +194,131 @@ class Extract:
     excluded: list[Problem] = field(default_factory=list)
 
 
-def _is_blank(cells: tuple[Any, ...]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+def locate(head: list[RawRow], layout: Layout, file: str) -> Located:
+    """Find the table's header row among a file's first rows and check the columns it names.
+
+    Raises
+    ------
+    ValidationError
+        If there is no such header row, or a column the layout names is not in it.
+    """
+    row = _find_header(head, layout, file)
+    header = _labels(row.cells)
+    located = Located(file=file, header_row=row.number, header=header, layout=layout)
+    _require_columns(located)
+    if layout.form == "wide":
+        located.periods = _candidate_periods(located)
+        _drop_text_columns(located, [r for r in head if r.number > row.number])
+    return located
 
 
-def _label(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
+def _labels(cells: tuple[Any, ...]) -> list[str]:
+    labels: list[str] = []
+    for i, cell in enumerate(cells):
+        label = cell_text(cell) or f"column {i + 1}"
+        labels.append(label if label not in labels else f"{label} (column {i + 1})")
+    while labels and labels[-1] == f"column {len(labels)}":  # trailing empty cells
+        labels.pop()
+    return labels
 
 
-def _labels(series: pd.Series) -> pd.Series:
-    """``_label`` of every cell, computed once per distinct value."""
-    distinct = series.drop_duplicates()
-    return series.map(dict(zip(distinct, distinct.map(_label), strict=True)))
-
-
-def _find_header(rows: list[RawRow], layout: Layout, file: str) -> int:
+def _find_header(rows: list[RawRow], layout: Layout, file: str) -> RawRow:
     if layout.header_row is not None:
-        for i, row in enumerate(rows):
+        for row in rows:
             if row.number == layout.header_row:
-                return i
+                return row
         raise ValidationError(Problem(file=file, row=layout.header_row, reason="no such row"))
-    wanted = layout.geography.strip().lower()
-    for i, row in enumerate(rows):
-        if any(_label(c).lower() == wanted for c in row.cells):
-            return i
+    wanted = (layout.geography or layout.names[0]).strip().lower()
+    for row in rows:
+        if any((cell_text(c) or "").lower() == wanted for c in row.cells):
+            return row
     raise ValidationError(
         Problem(
             file=file,
-            column=layout.geography,
-            reason="no header row with this geography column was found; give header_row or "
-            "the right column name",
+            column=layout.geography or layout.names[0],
+            reason=f"no header row with this column was found in the first {len(rows)} rows; "
+            "give header_row or the right column name (`levelscope layout suggest FILE` drafts "
+            "a layout)",
         )
     )
 
 
-def extract(rows: list[RawRow], layout: Layout, file: str) -> Extract:
-    """Apply a layout to a file's raw rows. Raises ValidationError if the table is not there."""
-    start = _find_header(rows, layout, file)
-    header = [_label(c) or f"column {i + 1}" for i, c in enumerate(rows[start].cells)]
-    body = rows[start + 1 :]
-    excluded: list[Problem] = []
-    if layout.ends_at_blank_row:
-        seen_data = False
-        for i, row in enumerate(body):
-            blank = _is_blank(row.cells)
-            seen_data |= not blank
-            if blank and seen_data:
-                after = [r for r in body[i:] if not _is_blank(r.cells)]
-                excluded += [
-                    Problem(file=file, row=r.number, reason="after the end of the table (notes)")
-                    for r in after
-                ]
-                body = body[:i]
-                break
-    data = [r for r in body if not _is_blank(r.cells)]
-    width = len(header)
-    frame = pd.DataFrame(
-        [list(r.cells[:width]) + [None] * (width - len(r.cells)) for r in data],
-        columns=header,
-        dtype="object",
-    )
-    frame["_row"] = [r.number for r in data]
-    _require_columns(frame, layout, file, rows[start].number)
-    for column, allowed in layout.keep.items():
-        keep = _labels(frame[column]).isin([str(a) for a in allowed])
-        excluded += [
-            Problem(file=file, row=int(n), column=column, value=v,
-                    reason=f"excluded by the layout (keeps {column} in {allowed})")
-            for n, v in zip(frame.loc[~keep, "_row"], frame.loc[~keep, column], strict=True)
-        ]
-        frame = frame[keep]
-    no_code = _labels(frame[layout.geography]).isin([m for m in layout.missing if m])
-    excluded += [
-        Problem(file=file, row=int(n), column=layout.geography, value=v,
-                reason="no geography code in the source")
-        for n, v in zip(frame.loc[no_code, "_row"], frame.loc[no_code, layout.geography], strict=True)
-    ]
-    frame = frame[~no_code]
-    if layout.form == "wide":
-        tidy, noted = _wide_to_tidy(frame, layout, file)
-        excluded += noted
-    else:
-        notes = _single_cell_notes(frame, layout)
-        excluded += [
-            Problem(file=file, row=int(n), reason="a note: one cell of text, not data")
-            for n in frame.loc[notes, "_row"]
-        ]
-        tidy = _tidy(frame[~notes], layout)
-    return Extract(tidy, rows_read=len(data), excluded=excluded)
-
-
-def _single_cell_notes(frame: pd.DataFrame, layout: Layout) -> pd.Series:
-    """Rows holding one cell of text that is not an area code: titles and footnotes."""
-    cells = frame.drop(columns="_row")
-    filled = cells.notna() & ~cells.map(lambda c: isinstance(c, str) and not c.strip())
-    alone = filled.sum(axis="columns") == 1
-    code_shaped = _labels(frame[layout.geography]).map(codes.is_known_form)
-    return alone & ~code_shaped
-
-
-def _require_columns(frame: pd.DataFrame, layout: Layout, file: str, header_row: int) -> None:
-    named = [layout.geography, *layout.keep]
+def _require_columns(located: Located) -> None:
+    layout = located.layout
+    named = [c for c in (layout.geography, *layout.names, *layout.keep) if c]
     if layout.indicator_id is None and layout.indicator:
         named.append(layout.indicator)
     if layout.form == "long":
         named.append(layout.value)
         if layout.period_label is None and layout.period:
             named.append(layout.period)
-    named += [c for c in (layout.lower, layout.upper) if c]
-    missing = [c for c in named if c not in frame.columns]
+    named += [c for c in (layout.lower, layout.upper, layout.source_column, layout.vintage_column)
+              if c]
+    missing = [c for c in named if c not in located.header]
     if missing:
-        have = [c for c in frame.columns if c != "_row"]
         raise ValidationError(
-            [Problem(file=file, row=header_row, column=c,
-                     reason=f"column not found; the header has {have}") for c in missing]
+            [Problem(file=located.file, row=located.header_row, column=c,
+                     reason=f"column not found; the header has {located.header}") for c in missing]
         )
 
 
-def _tidy(frame: pd.DataFrame, layout: Layout) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "geography_code": _labels(frame[layout.geography]),
-            "indicator_id": (
-                layout.indicator_id if layout.indicator_id
-                else _labels(frame[layout.indicator])
-            ),
-            "period": (
-                layout.period_label if layout.period_label
-                else _labels(frame[layout.period])
-            ),
-            "value": frame[layout.value],
-            "lower": frame[layout.lower] if layout.lower else None,
-            "upper": frame[layout.upper] if layout.upper else None,
-            "_row": frame["_row"],
-            "_column": layout.value,
-        }
-    )
-    return out.reset_index(drop=True)
+def _candidate_periods(located: Located) -> dict[int, str]:
+    """Wide form: the columns whose header marks them as periods, with their period labels.
 
+    The staging step then drops any of them that holds only text.
+    """
+    import re
 
-def _period_columns(frame: pd.DataFrame, layout: Layout, file: str) -> dict[str, str]:
-    """Each wide-form period column with its period label; text columns are never periods."""
-    if layout.period_columns is None:
-        periods = {c: c for c in frame.columns if c != "_row" and _reads_as_period(c)}
-    else:
-        pattern = re.compile(layout.period_columns)
-        periods = {c: m.group(1) for c in frame.columns if (m := pattern.match(c))}
-    missing = set(layout.missing)
-    for column in list(periods):
-        cells = _labels(frame[column])
-        filled = cells[~cells.isin(missing)]
-        if len(filled) and pd.to_numeric(filled.str.replace(",", ""), errors="coerce").isna().all():
-            del periods[column]  # names, notes: a column of text holds no values
+    layout = located.layout
+    taken = {layout.geography, *layout.names, layout.indicator, *layout.keep,
+             layout.source_column, layout.vintage_column}
+    periods: dict[int, str] = {}
+    pattern = re.compile(layout.period_columns) if layout.period_columns else None
+    for i, header in enumerate(located.header):
+        if header in taken:
+            continue
+        if pattern is None:
+            if reads_as_period(header):
+                periods[i] = header
+        elif match := pattern.match(header):
+            periods[i] = match.group(1) if pattern.groups else header
     if not periods:
         wanted = layout.period_columns or "headers that read as periods (2021, 2022/23, …)"
         raise ValidationError(
-            Problem(file=file, reason=f"no period columns: none of {_shown(frame)} matches "
-                    f"{wanted} and holds numbers")
+            Problem(file=located.file, row=located.header_row,
+                    reason=f"no period columns: none of {located.header} matches {wanted}")
         )
     return periods
 
 
-def _reads_as_period(header: str) -> bool:
+def _drop_text_columns(located: Located, rows: list[RawRow]) -> None:
+    """A candidate period column whose cells in the table's first rows are all text (names,
+    notes) holds no values: it is not a period column."""
+    markers = set(located.layout.missing)
+    for i in list(located.periods):
+        cells = [cell_text(r.cells[i]) for r in rows if i < len(r.cells)]
+        filled = [c for c in cells if c and c not in markers]
+        if filled and not any(_is_number(c) for c in filled):
+            located.notes.append(f"column {located.header[i]!r} holds text, not values: not read "
+                                 "as a period")
+            del located.periods[i]
+    if not located.periods:
+        raise ValidationError(
+            Problem(file=located.file, row=located.header_row,
+                    reason="no period column holds values (each holds only text)")
+        )
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def reads_as_period(header: str) -> bool:
+    """Whether a column header, as a whole, is a period label (``2021`` yes, ``Area 2021`` no)."""
     try:
         parse_period(header)
     except PeriodError:
@@ -273,38 +326,24 @@ def _reads_as_period(header: str) -> bool:
     return True
 
 
-def _shown(frame: pd.DataFrame) -> list[str]:
-    return [str(c) for c in frame.columns if c != "_row"]
+def extract(rows: list[RawRow], layout: Layout, file: str) -> Extract:
+    """Apply a layout to rows already read (a publisher's small table) and return tidy values.
 
+    The same staging as :func:`levelscope.data.importers.import_file` applies; the values are
+    then validated and written with :func:`levelscope.data.importers.import_frame`.
+    """
+    import duckdb
 
-def _wide_to_tidy(frame: pd.DataFrame, layout: Layout, file: str) -> tuple[pd.DataFrame, list[Problem]]:
-    periods = _period_columns(frame, layout, file)
-    cells = frame[list(periods)]
-    empty = cells.isna() | cells.map(lambda c: isinstance(c, str) and not c.strip())
-    notes = empty.all(axis="columns")
-    excluded = [
-        Problem(file=file, row=int(n), column=layout.geography, value=v,
-                reason="no value in any period column (a note or title, not data)")
-        for n, v in zip(frame.loc[notes, "_row"], frame.loc[notes, layout.geography], strict=True)
-    ]
-    frame = frame[~notes]
-    ids = [layout.geography, "_row"]
-    if layout.indicator_id is None and layout.indicator:
-        ids.append(layout.indicator)
-    long = frame[ids + list(periods)].melt(id_vars=ids, var_name="_column", value_name="value")
-    tidy = pd.DataFrame(
-        {
-            "geography_code": _labels(long[layout.geography]),
-            "indicator_id": (
-                layout.indicator_id if layout.indicator_id
-                else _labels(long[layout.indicator])
-            ),
-            "period": long["_column"].map(periods),
-            "value": long["value"],
-            "lower": None,
-            "upper": None,
-            "_row": long["_row"],
-            "_column": long["_column"],
-        }
-    )
-    return tidy, excluded
+    from levelscope.data.readers import batch_of
+    from levelscope.data.staging import stage, staging_area
+
+    located = locate(rows, layout, file)
+    body = [r for r in rows if r.number > located.header_row]
+    batches = iter([batch_of(body, located.width)] if body else [])
+    with duckdb.connect(":memory:") as con, staging_area(con, None):
+        staged = stage(con, batches, located, examples=None)
+        values = con.execute(
+            "SELECT geography_code, indicator_id, raw_period AS period, raw_value AS value, "
+            "raw_lower AS lower, raw_upper AS upper, _row, _column FROM _ls_stage._ls_read"
+        ).df()
+    return Extract(values, rows_read=staged.rows_read, excluded=staged.examples)

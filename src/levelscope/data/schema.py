@@ -101,4 +101,34 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        3,
+        "observation keys are kept unique by the importer, not by an index",
+        # An index on the key cost 4 s per million rows written and had to fit in memory, so a
+        # large import could not stay in bounded memory. Every write goes through the importer,
+        # which refuses a key that is already held (tests/data/test_importers.py).
+        [
+            """
+            CREATE TABLE observation_v2 (
+                geography_code VARCHAR NOT NULL,
+                indicator_id   VARCHAR NOT NULL,
+                period         VARCHAR NOT NULL,
+                period_start   DATE NOT NULL,
+                period_end     DATE NOT NULL,
+                value          DOUBLE NOT NULL,
+                lower          DOUBLE,
+                upper          DOUBLE,
+                vintage        DATE NOT NULL,
+                source         VARCHAR NOT NULL,
+                import_id      INTEGER NOT NULL
+            )
+            """,
+            "INSERT INTO observation_v2 SELECT * FROM observation",
+            "DROP TABLE observation",
+            "ALTER TABLE observation_v2 RENAME TO observation",
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

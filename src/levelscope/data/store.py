@@ -73,6 +73,7 @@ class Workspace:
     def __init__(self, connection: duckdb.DuckDBPyConnection, path: Path | None) -> None:
         self.con = connection
         self.path = path
+        self._in_transaction = False
 
     @functools.cached_property
     def engine(self) -> ibis.backends.duckdb.Backend:
@@ -170,13 +171,22 @@ class Workspace:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All-or-nothing: every write inside commits together or not at all."""
+        """All-or-nothing: every write inside commits together or not at all.
+
+        Transactions nest: an inner one joins the outer, which alone commits or rolls back.
+        """
+        if self._in_transaction:
+            yield
+            return
         self.con.execute("BEGIN TRANSACTION")
+        self._in_transaction = True
         try:
             yield
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+        finally:
+            self._in_transaction = False
         self.con.execute("COMMIT")
 
     # -- reference data ------------------------------------------------------------------------
@@ -458,24 +468,13 @@ class Workspace:
     def export(self, path: str | Path, **filters: Any) -> int:
         """Write observations (filtered as in :meth:`observations`) to CSV or Parquet.
 
-        The format follows the file suffix. The file re-imports with the default long layout.
-        Returns the number of rows written.
+        The format follows the file suffix. The file re-imports unchanged with the default
+        layout (see :func:`levelscope.data.exports.export_observations`). Returns the number
+        of rows written.
         """
-        target = Path(path)
-        frame = self.observations(**filters)
-        columns = [
-            "geography_code", "indicator_id", "period", "value", "lower", "upper", "vintage",
-            "source",
-        ]
-        out = frame[columns].assign(vintage=pd.to_datetime(frame["vintage"]).dt.date)
-        if target.suffix.lower() == ".parquet":
-            out.to_parquet(target, index=False)
-        elif target.suffix.lower() == ".csv":
-            # Python's float repr is the shortest decimal that reads back to the same number
-            out.to_csv(target, index=False)
-        else:
-            raise ValueError(f"cannot export to {target.name}: use a .csv or .parquet file name")
-        return len(out)
+        from levelscope.data.exports import export_observations
+
+        return export_observations(self, path, **filters)
 
     def imports(self) -> pd.DataFrame:
         """The import log: every import that wrote something, newest last."""
