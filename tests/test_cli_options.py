@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -21,3 +22,24 @@ def test_clusters_say_which_seed_and_repeat_exactly(demo_workspace_path: Path) -
     other = runner.invoke(app, [*args, "--seed", "7"])
     assert "random draws: seed 7" in other.output
     assert "Calderdale and Kirklees" in first.output  # areas by name, codes alongside
+
+
+def test_records_url_everywhere_and_places_by_name(demo_workspace_path: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    ws = ["-w", str(demo_workspace_path)]
+    created = runner.invoke(app, ["programme", "create", "Skills", "--start", "2024-04-01", "--end",
+                                  "2027-03-31", "--place", "leeds", "--place", "E08000025",
+                                  "--records-url", url, *ws])
+    assert created.exit_code == 0, created.output
+    out = tmp_path / "programmes.json"
+    listing = runner.invoke(app, ["programme", "list", "--db", url, "--json", str(out), *ws])
+    assert listing.exit_code == 0, listing.output  # --db, the old name, still works
+    row = json.loads(out.read_text())[0]
+    assert row["places"] == "Birmingham (E08000025), Leeds (E08000035)"
+    assert row["place_codes"] == "E08000025;E08000035"
+    shown = runner.invoke(app, ["programme", "show", "1", "--records-url", url, *ws])
+    assert "places: Birmingham (E08000025), Leeds (E08000035)" in shown.output
+    for command in (["programme", "list"], ["design", "history"], ["evaluate", "programme"],
+                    ["serve"]):
+        help_text = runner.invoke(app, [*command, "--help"], terminal_width=200).output
+        assert "--records-url" in help_text, command

@@ -22,6 +22,8 @@ import contextlib
 import datetime as dt
 import math
 import numbers
+import re
+from collections.abc import Mapping
 from typing import Any
 
 #: Every geographic level's name as a person writes it: (singular, plural).
@@ -267,3 +269,23 @@ def plain(x: Any) -> str:
     if isinstance(x, dt.date):
         return date(x)
     return repr(x)
+
+
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
+
+
+def area_label(code: str, names: Mapping[str, str]) -> str:
+    """``"Birmingham (E08000025)"`` where the name is known, else the code."""
+    name = names.get(code)
+    return f"{name} ({code})" if name else code
+
+
+def with_area_names(text: str, names: Mapping[str, str]) -> str:
+    """``text`` with every area code it mentions preceded by the area's name.
+
+    >>> with_area_names("places: E08000035, XX1", {"E08000035": "Leeds"})
+    'places: Leeds (E08000035), XX1'
+    """
+    if not names:
+        return text
+    return _CODE.sub(lambda m: area_label(m.group(0), names), text)

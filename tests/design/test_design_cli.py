@@ -46,9 +46,9 @@ def test_framework_and_cases_listings() -> None:
     assert result.exit_code == 0 and "transferable_learning" in result.output
     result = runner.invoke(app(), ["design", "cases"])
     assert result.exit_code == 0 and "tees_valley" in result.output
-    result = runner.invoke(app(), ["design", "cases", "dudley"])
+    result = runner.invoke(app(), ["design", "cases", "--case", "dudley"])
     assert result.exit_code == 0 and "pf2024_dudley" in result.output
-    result = runner.invoke(app(), ["design", "cases", "atlantis"])
+    result = runner.invoke(app(), ["design", "cases", "--case", "atlantis"])
     assert result.exit_code == 3 and "atlantis" in result.output
     result = runner.invoke(app(), ["design", "framework", "--json-schema"])
     assert result.exit_code == 0 and '"properties"' in result.output
@@ -78,15 +78,15 @@ def test_assess_rejects_a_malformed_file_with_named_problems(tmp_path: Path) -> 
 def test_save_history_and_compare_saved(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'records.sqlite'}"
     first, second = fill(tmp_path, "2025.yaml", 1), fill(tmp_path, "2026.yaml", 3)
-    result = runner.invoke(app(), ["design", "save", str(first), "--db", db, "--note", "baseline"])
+    result = runner.invoke(app(), ["design", "save", str(first), "--records-url", db, "--note", "baseline"])
     assert result.exit_code == 0, result.output
     assert "revision 1, overall 25.0" in result.output  # every criterion 1 of 4
-    result = runner.invoke(app(), ["design", "save", str(second), "--db", db])
+    result = runner.invoke(app(), ["design", "save", str(second), "--records-url", db])
     assert "revision 2, overall 75.0" in result.output
-    result = runner.invoke(app(), ["design", "history", "E1", "--db", db])
+    result = runner.invoke(app(), ["design", "history", "--place", "E1", "--records-url", db])
     assert result.exit_code == 0 and "25.0" in result.output and "75.0" in result.output
-    result = runner.invoke(app(), ["design", "compare-saved", "1", "2", "--db", db])
+    result = runner.invoke(app(), ["design", "compare-saved", "1", "2", "--records-url", db])
     assert result.exit_code == 0, result.output
     assert "improved (+50.0)" in result.output
-    result = runner.invoke(app(), ["design", "compare-saved", "1", "9", "--db", db])
+    result = runner.invoke(app(), ["design", "compare-saved", "1", "9", "--records-url", db])
     assert result.exit_code == 3 and "no saved assessment with id 9" in result.output

@@ -27,12 +27,12 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     runner = CliRunner()
 
     def invoke(*args: str) -> str:
-        result = runner.invoke(app, [*args, "--db", url])
+        result = runner.invoke(app, [*args, "--records-url", url])
         assert result.exit_code == 0, result.output
         return result.output
 
     invoke.url = url  # type: ignore[attr-defined]
-    invoke.fail = lambda *args: runner.invoke(app, [*args, "--db", url])  # type: ignore[attr-defined]
+    invoke.fail = lambda *args: runner.invoke(app, [*args, "--records-url", url])  # type: ignore[attr-defined]
     invoke.raw = lambda *args: runner.invoke(app, list(args))  # type: ignore[attr-defined]
     return invoke
 
@@ -81,7 +81,7 @@ def test_programme_commands(run, tmp_path: Path) -> None:  # type: ignore[no-unt
         programmes.add_cash_flow(session, programme, 2025, "benefit", 1242.0)
     appraisal = run("programme", "appraise", "1", "--optimism-bias", "0.2")
     # PV costs 1,200; PV benefits 1,242 / 1.035 = 1,200: NPSV 0 and BCR 1.00.
-    assert "BCR         1.00" in appraisal and "PV costs    1,200" in appraisal
+    assert "BCR         1.00" in appraisal and "PV costs    £1,200" in appraisal
     assert "Value for money" in run("programme", "vfm", "1")
     assert "Skills programme" in run("programme", "show", "1")
     bad = run.fail("programme", "create", "Backwards", "--start", "2024-04-01", "--end", "2023-01-01")
@@ -96,7 +96,7 @@ def _create(run) -> None:  # type: ignore[no-untyped-def]
 
 def test_filling_in_a_programme_from_the_shell(run) -> None:  # type: ignore[no-untyped-def]
     _create(run)
-    assert "added spend 1: actual 250,000 in 2024" in run(
+    assert "added spend 1: actual £250,000 in 2024" in run(
         "programme", "add-spend", "1", "2024", "UKSPF", "250000", "--place", "E08000035"
     )
     assert "planned" in run("programme", "add-spend", "1", "2025", "UKSPF", "300000", "--planned")
@@ -109,7 +109,7 @@ def test_filling_in_a_programme_from_the_shell(run) -> None:  # type: ignore[no-
     run("programme", "add-cash-flow", "1", "2026", "benefit", "2142.45")
     # 2,142.45 / 1.035^2 = 2,000: NPSV 0 and BCR 1.00.
     appraisal = run("programme", "appraise", "1")
-    assert "BCR         1.00" in appraisal and "PV benefits 2,000" in appraisal
+    assert "BCR         1.00" in appraisal and "PV benefits £2,000" in appraisal
     assert "is published" in run("programme", "publish", "1")
     with connect(run.url)() as session:
         programme = programmes.get_programme(session, 1)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
@@ -63,6 +64,19 @@ def for_the_command_line(message: str) -> str:
         message = message.replace(python, cli)
     return message
 
+
+RecordsUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--records-url",
+        "--db",
+        help="Records database (programmes, users, saved assessments): a SQLAlchemy URL such as "
+        "postgresql+psycopg://user@host/levelscope (default: $LEVELSCOPE_RECORDS_URL, else "
+        "levelscope-records.sqlite beside the workspace). --db is the old name.",
+        envvar="LEVELSCOPE_RECORDS_URL",
+        show_default=False,
+    ),
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -146,6 +160,50 @@ def print_seed(seed: int | None) -> None:
         console.print("random draws: fresh (not reproducible)", highlight=False)
     else:
         console.print(f"random draws: seed {seed} (--seed changes it)", highlight=False)
+
+
+def area_names(workspace: Path | None) -> dict[str, str]:
+    """Every place's name by code, from the workspace if there is one (else nothing).
+
+    For commands that work from the records database alone (programmes, assessments): they name
+    places when a workspace is at hand, and show codes otherwise.
+    """
+    from levelscope.data.store import Workspace, default_workspace_path
+
+    path = workspace or default_workspace_path()
+    if not path.exists():
+        return {}
+    try:
+        with Workspace.open(path, read_only=True) as ws:
+            places = ws.geographies()
+    except WorkspaceError:
+        return {}
+    return dict(zip(places["code"].astype(str), places["name"].astype(str), strict=True))
+
+
+def area_codes(workspace: Path | None, areas: Sequence[str]) -> list[str]:
+    """Codes for areas given by name or code.
+
+    Names are looked up in the workspace (:func:`~levelscope.data.area_search.find_area`); codes
+    are taken as given when there is no workspace or it does not hold them.
+    """
+    from levelscope.data.area_search import find_area
+    from levelscope.data.store import Workspace, default_workspace_path
+
+    path = workspace or default_workspace_path()
+    if not areas or not path.exists():
+        return list(areas)
+    codes = []
+    with Workspace.open(path, read_only=True) as ws:
+        for area in areas:
+            try:
+                codes.append(find_area(ws, area).code)
+            except NotFoundError:
+                # a code the workspace does not hold yet is taken as given; a name must match
+                if not re.fullmatch(r"[A-Z][A-Z0-9]+", area.strip()):
+                    raise
+                codes.append(area.strip())
+    return codes
 
 
 def print_frame(

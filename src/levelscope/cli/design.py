@@ -3,16 +3,16 @@
 Commands
 --------
 framework            list the factors, weights and criteria (``--json-schema`` for the file schema)
-cases [CASE]         list the case-study places, or show one with its cited facts
+cases [--case ID]    list the case-study places, or show one with its cited facts
 template             print (or ``--out``) a blank questionnaire
 assess FILE          score a filled-in questionnaire; ``--html`` writes the report
 compare A B          did the score improve from assessment A to assessment B?
 save FILE            score a questionnaire and save it as the next revision (``--evidence`` reads
                      the programme records for evidenced monitoring and funding scores)
-history [PLACE]      saved assessments, oldest first, with their overall scores
+history [--place P]  saved assessments, oldest first, with their overall scores
 compare-saved A B    compare two saved assessments by id, factor by factor
 
-Saved assessments live in the records database: ``--db`` or ``LEVELSCOPE_RECORDS_URL`` or the
+Saved assessments live in the records database: ``--records-url`` or ``LEVELSCOPE_RECORDS_URL`` or the
 default SQLite file (see :func:`levelscope.records.db.default_url`).
 """
 
@@ -24,12 +24,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, TypeVar
 
+import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from levelscope import design
-from levelscope.cli.common import EXIT_INVALID, EXIT_NOT_FOUND
+from levelscope.cli.common import (
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    CsvOption,
+    JsonOption,
+    RecordsUrlOption,
+    WorkspaceOption,
+    area_codes,
+    area_names,
+    show_table,
+)
 from levelscope.design import saved as saved_assessments
 from levelscope.design.case_studies import Citation
 from levelscope.design.evidence import evidence_from_records
@@ -37,7 +47,7 @@ from levelscope.errors import LevelscopeError, NotFoundError
 from levelscope.records.db import connect, transaction
 
 T = TypeVar("T")
-Db = Annotated[str | None, typer.Option("--db", help="Records database URL.")]
+Db = RecordsUrlOption
 console = Console()
 design_app = typer.Typer(
     help="Success factors, case studies and strategy assessments.", no_args_is_help=True
@@ -54,34 +64,38 @@ def show_framework(
     json_schema: Annotated[
         bool, typer.Option("--json-schema", help="Print the file's JSON Schema.")
     ] = False,
+    csv: CsvOption = None,
+    json_file: JsonOption = None,
 ) -> None:
     """List the success factors with their weights and criteria."""
     if json_schema:
         typer.echo(json.dumps(design.framework_json_schema(), indent=2))
         return
     fw = design.load_framework()
-    table = Table(title=f"{fw.title} (v{fw.version}, {fw.date})")
-    for column in ("id", "factor", "weight", "criteria"):
-        table.add_column(column)
-    for f in fw.factors:
-        table.add_row(f.id, f.name, f"{f.weight:g}", str(len(f.criteria)))
-    console.print(table)
+    frame = pd.DataFrame(
+        [{"id": f.id, "factor": f.name, "weight": f.weight, "criteria": len(f.criteria)}
+         for f in fw.factors]
+    )
+    show_table(frame, f"{fw.title} (v{fw.version}, {fw.date})", csv=csv, json=json_file)
 
 
 @design_app.command("cases")
 def show_cases(
-    case_id: Annotated[str | None, typer.Argument(help="Show one case in full.")] = None,
+    case_id: Annotated[
+        str | None, typer.Option("--case", help="Show this case in full (its id, e.g. leipzig).")
+    ] = None,
+    csv: CsvOption = None,
+    json_file: JsonOption = None,
 ) -> None:
     """List the case-study places, or show one with its facts and citations."""
     fw = design.load_framework()
     library = design.load_case_studies(framework=fw)
     if case_id is None:
-        table = Table(title=f"Case-study library v{library.version}")
-        for column in ("id", "place", "country", "study", "practices"):
-            table.add_column(column)
-        for c in library.cases:
-            table.add_row(c.id, c.name, c.country, c.study, str(len(c.practices)))
-        console.print(table)
+        frame = pd.DataFrame(
+            [{"id": c.id, "place": c.name, "country": c.country, "study": c.study,
+              "practices": len(c.practices)} for c in library.cases]
+        )
+        show_table(frame, f"Case-study library v{library.version}", csv=csv, json=json_file)
         return
     case = _or_exit(lambda: library.case(case_id))
     console.print(f"[bold]{case.name}[/bold] ({case.country}, {case.study})")
@@ -108,9 +122,14 @@ def show_cases(
 def template(
     out: Annotated[Path | None, typer.Option("--out", help="Write to this file.")] = None,
     strategy: Annotated[str, typer.Option(help="Strategy name to prefill.")] = "",
-    place_code: Annotated[str, typer.Option(help="Place code to prefill.")] = "",
+    place: Annotated[
+        str, typer.Option("--place", "--place-code", help="Place to prefill, by code or (with a "
+                          "workspace) by name. --place-code is the old name.")
+    ] = "",
+    workspace: WorkspaceOption = None,
 ) -> None:
     """Print a blank questionnaire (YAML) to fill in."""
+    place_code = area_codes(workspace, [place])[0] if place else ""
     text = design.blank_template(design.load_framework(), strategy=strategy, place_code=place_code)
     if out is None:
         typer.echo(text, nl=False)
@@ -189,29 +208,29 @@ def save(
 
 @design_app.command("history")
 def history(
-    place_code: Annotated[str | None, typer.Argument(help="Only this place.")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="Only this place, by code or (with a workspace) by name.")
+    ] = None,
     strategy: Annotated[str | None, typer.Option(help="Only this strategy.")] = None,
     db: Db = None,
+    workspace: WorkspaceOption = None,
+    csv: CsvOption = None,
+    json_file: JsonOption = None,
 ) -> None:
     """List saved assessments, oldest first, with their overall scores."""
+    place_code = area_codes(workspace, [place])[0] if place else None
     with transaction(connect(db), actor=_actor()) as session:
-        rows = saved_assessments.history_rows(saved_assessments.assessment_history(session, place_code, strategy))
+        rows = saved_assessments.history_rows(
+            saved_assessments.assessment_history(session, place_code, strategy)
+        )
     if not rows:
         console.print("no saved assessments")
         return
-    table = Table(title="Saved assessments")
-    for column in ("id", "place_code", "strategy", "revision", "assessed_on", "overall"):
-        table.add_column(column)
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            row["place_code"],
-            row["strategy"],
-            str(row["revision"]),
-            row["assessed_on"],
-            f"{row['overall']:.1f}",
-        )
-    console.print(table)
+    names = area_names(workspace)
+    frame = pd.DataFrame(rows)[["id", "place_code", "strategy", "revision", "assessed_on", "overall"]]
+    frame.insert(1, "place", [names.get(code, "") for code in frame["place_code"]])
+    show_table(frame, "Saved assessments", csv=csv, json=json_file,
+               formats={"overall": lambda v: f"{v:.1f}"})
 
 
 @design_app.command("compare-saved")

@@ -25,6 +25,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from levelscope.cli.common import (
     EXIT_INVALID,
+    RecordsUrlOption,
     WorkspaceOption,
     console,
     errors,
@@ -296,7 +297,7 @@ def register(app: typer.Typer) -> None:
         exclude_neighbours: Neighbours = False,
         balance: BalanceOption = AreaBalance.drop_donors,
         placebos: Placebos = True,
-        db: Annotated[str | None, typer.Option("--db", help="records database URL")] = None,
+        db: RecordsUrlOption = None,
         workspace: WorkspaceOption = None,
         plot: Plot = None,
         csv: Csv = None,

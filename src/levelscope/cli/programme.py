@@ -1,6 +1,6 @@
 """``levelscope programme ...``: the programme register, tracking, appraisal and VfM from a shell.
 
-The records database is ``--db`` or ``LEVELSCOPE_RECORDS_URL`` or the default SQLite file (see
+The records database is ``--records-url`` or ``LEVELSCOPE_RECORDS_URL`` or the default SQLite file (see
 :func:`levelscope.records.db.default_url`). Changes are audited as ``cli:<login name>``. Working
 locally, programmes belong to the organisation named by ``--org`` (created on first use).
 
@@ -19,11 +19,22 @@ from typing import Annotated, TypeVar
 import pandas as pd
 import typer
 from rich.console import Console
-from rich.table import Table
 from sqlalchemy import select
 
-from levelscope.cli.common import EXIT_INVALID, EXIT_NOT_FOUND, errors
+from levelscope.cli.common import (
+    EXIT_INVALID,
+    EXIT_NOT_FOUND,
+    CsvOption,
+    JsonOption,
+    RecordsUrlOption,
+    WorkspaceOption,
+    area_codes,
+    area_names,
+    errors,
+    show_table,
+)
 from levelscope.errors import LevelscopeError, NotFoundError
+from levelscope.formatting import area_label, money, with_area_names
 from levelscope.monitor import appraisal, programmes, tracking
 from levelscope.monitor.dashboard import programme_dashboard
 from levelscope.monitor.imports import import_actuals
@@ -32,7 +43,7 @@ from levelscope.records import accounts
 from levelscope.records.accounts import Organisation, create_organisation
 from levelscope.records.db import RecordsSession, connect, transaction, utcnow
 
-Db = Annotated[str | None, typer.Option("--db", help="records database URL")]
+Db = RecordsUrlOption
 Org = Annotated[str, typer.Option("--org", help="organisation name")]
 DEFAULT_ORG = "local"
 E = TypeVar("E", bound=StrEnum)
@@ -83,14 +94,18 @@ def register(app: typer.Typer) -> None:
         name: str,
         start: Annotated[str, typer.Option(help="start date, e.g. 2024-04-01")],
         end: Annotated[str, typer.Option(help="end date")],
-        place: Annotated[list[str] | None, typer.Option(help="geography code; repeat for more")] = None,
+        place: Annotated[
+            list[str] | None, typer.Option(help="place, by name or code; repeat for more")
+        ] = None,
         funder: Annotated[list[str] | None, typer.Option(help="funder; repeat for more")] = None,
         description: str = "",
         org: Org = DEFAULT_ORG,
         db: Db = None,
+        workspace: WorkspaceOption = None,
     ) -> None:
         """Register a programme."""
         try:
+            place = area_codes(workspace, place or [])
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.create_programme(
                     session,
@@ -107,22 +122,35 @@ def register(app: typer.Typer) -> None:
             raise _fail(error) from None
 
     @group.command("list")
-    def list_(org: Annotated[str | None, typer.Option("--org")] = None, db: Db = None) -> None:
+    def list_(
+        org: Annotated[str | None, typer.Option("--org", help="only this organisation's")] = None,
+        db: Db = None,
+        workspace: WorkspaceOption = None,
+        csv: CsvOption = None,
+        json: JsonOption = None,
+    ) -> None:
         """List programmes."""
+        names = area_names(workspace)
         with transaction(connect(db), _actor()) as session:
             organisation_id = _organisation(session, org).id if org else None
-            table = Table("id", "name", "start", "end", "places")
-            for p in programmes.list_programmes(session, organisation_id):
-                table.add_row(str(p.id), p.name, str(p.start_date), str(p.end_date), ", ".join(p.place_codes))
-            console.print(table)
+            rows = [
+                {"id": p.id, "name": p.name, "start": p.start_date, "end": p.end_date,
+                 "places": ", ".join(area_label(code, names) for code in p.place_codes),
+                 "place_codes": ";".join(p.place_codes)}
+                for p in programmes.list_programmes(session, organisation_id)
+            ]
+        frame = pd.DataFrame(rows, columns=["id", "name", "start", "end", "places", "place_codes"])
+        shown = frame if csv or json else frame.drop(columns="place_codes")
+        show_table(shown, f"Programmes ({len(frame)})", csv=csv, json=json)
 
     @group.command("show")
-    def show(programme_id: int, db: Db = None) -> None:
+    def show(programme_id: int, db: Db = None, workspace: WorkspaceOption = None) -> None:
         """Show a programme's dashboard: logic model, spend, indicator status, appraisal."""
         try:
             with transaction(connect(db), _actor()) as session:
                 board = programme_dashboard(session, programmes.get_programme(session, programme_id))
-                console.print(board.summary())
+                console.print(with_area_names(board.summary(), area_names(workspace)),
+                              highlight=False)
         except LevelscopeError as error:
             raise _fail(error) from None
 
@@ -277,7 +305,7 @@ def register_editing(group: typer.Typer) -> None:
                     kind="planned" if planned else "actual",
                     geography_code=place,
                 )
-                console.print(f"added spend {spend.id}: {spend.kind.value} {spend.amount:,.0f} in {year}")
+                console.print(f"added spend {spend.id}: {spend.kind.value} {money(spend.amount)} in {year}")
         except LevelscopeError as error:
             raise _fail(error) from None
 
@@ -322,7 +350,7 @@ def register_editing(group: typer.Typer) -> None:
                     kind=kind,
                     income_group=income_group,
                 )
-                console.print(f"added {flow.category.value} {flow.id}: {flow.amount:,.0f} in {year}")
+                console.print(f"added {flow.category.value} {flow.id}: {money(flow.amount)} in {year}")
         except LevelscopeError as error:
             raise _fail(error) from None
 

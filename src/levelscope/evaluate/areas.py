@@ -13,7 +13,6 @@ The workspace keeps observations in one long layout (``geography_code``, ``indic
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,7 +33,7 @@ from levelscope.evaluate.synth import (
     synthetic_control,
 )
 from levelscope.evaluate.verdict import estimate_verdict, synth_verdict
-from levelscope.formatting import level_name
+from levelscope.formatting import area_label, level_name, with_area_names
 from levelscope.results import Provenance, Result
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ AreaBalance = Literal["drop_donors", "drop_periods", "error"]
 GAPS = "gaps in the series"
 METHOD_NAMES = {"synth": "synthetic control", "sdid": "synthetic difference-in-differences",
                 "did": "difference-in-differences (two-way fixed effects)"}
-_CODE = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
 METHODS: tuple[str, ...] = ("synth", "did", "sdid")
 COLUMNS = ("geography_code", "indicator_id", "year", "value")
 Estimate = SyntheticControl | TwoWayFixedEffects | SyntheticDiD
@@ -136,15 +134,11 @@ class AreaEvaluation(Result):
         return f"{head}\n{body}"
 
     def _label(self, code: str) -> str:
-        name = self.names.get(code)
-        return f"{name} ({code})" if name else code
+        return area_label(code, self.names)
 
     def _named(self, text: str) -> str:
         """``text`` with each area code the estimator printed preceded by the area's name."""
-        if not self.names:
-            return text
-        return _CODE.sub(lambda m: self._label(m.group(0)) if m.group(0) in self.names else m.group(0),
-                         text)
+        return with_area_names(text, self.names)
 
     def plot(self) -> go.Figure:
         """Placebo spaghetti plot if placebos were run, else the estimator's own figure."""

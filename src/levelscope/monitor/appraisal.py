@@ -29,6 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
+from levelscope.formatting import money
 from levelscope.results import Result
 
 # Social time preference rate: (first year of the band, annual rate). Green Book (2022), table 8.
@@ -192,13 +193,15 @@ class Appraisal(Result):
     def summary(self) -> str:
         lines = [
             f"Green Book appraisal, prices and present values at year {self.base_year}",
-            f"  PV costs    {self.pv_costs:,.0f} (of which optimism bias {self.pv_optimism_bias:,.0f})",
-            f"  PV benefits {self.pv_benefits:,.0f}",
-            f"  NPSV        {self.npsv:,.0f}",
+            f"  PV costs    {money(self.pv_costs, decimals=0)} (of which optimism bias "
+            f"{money(self.pv_optimism_bias, decimals=0)})",
+            f"  PV benefits {money(self.pv_benefits, decimals=0)}",
+            f"  NPSV        {money(self.npsv, decimals=0)}",
             f"  BCR         {self.bcr:.2f}",
         ]
         if self.weighted_npsv is not None and self.weighted_bcr is not None:
-            lines.append(f"  weighted NPSV {self.weighted_npsv:,.0f}, weighted BCR {self.weighted_bcr:.2f}")
+            lines.append(f"  weighted NPSV {money(self.weighted_npsv, decimals=0)}, weighted BCR "
+                         f"{self.weighted_bcr:.2f}")
         return "\n".join(lines)
 
     def plot(self) -> go.Figure:
@@ -355,7 +358,7 @@ class SwitchingValues(Result):
         return self.table.copy()
 
     def summary(self) -> str:
-        return f"Switching values (NPSV {self.npsv:,.0f})\n{self.table.to_string(index=False)}"
+        return f"Switching values (NPSV {money(self.npsv, decimals=0)})\n{self.table.to_string(index=False)}"
 
 
 def switching_values(appraisal: Appraisal) -> SwitchingValues:

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from levelscope.errors import LevelscopeError
+from levelscope.formatting import money
 from levelscope.monitor.appraisal import Appraisal, appraise
 from levelscope.monitor.indicator_track import IndicatorTrack
 from levelscope.monitor.programmes import Programme, SpendKind, Stage
@@ -79,12 +80,13 @@ class ProgrammeDashboard(Result):
         lines = [
             f"{self.name} ({self.organisation}), {self.start_date} to {self.end_date}",
             f"  places: {', '.join(self.places) or 'none'}; funders: {', '.join(self.funders) or 'none'}",
-            f"  spend: {spent:,.0f} actual of {planned:,.0f} planned",
+            f"  spend: {money(spent, decimals=0)} actual of {money(planned, decimals=0)} planned",
             f"  indicators: {counts or 'none'}",
         ]
         lines += ["  " + line for t in self.tracks for line in t.summary().splitlines()]
         if self.appraisal is not None:
-            lines.append(f"  appraisal: NPSV {self.appraisal.npsv:,.0f}, BCR {self.appraisal.bcr:.2f}")
+            lines.append(f"  appraisal: NPSV {money(self.appraisal.npsv, decimals=0)}, BCR "
+                         f"{self.appraisal.bcr:.2f}")
         elif self.appraisal_note:
             lines.append(f"  appraisal: {self.appraisal_note}")
         return "\n".join(lines)
