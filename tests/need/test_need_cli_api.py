@@ -74,7 +74,7 @@ def test_cli_need_build_writes_the_index(cli, files, tmp_path):
     out = tmp_path / "scores.csv"
     result = cli("need", "build", files["definition"], files["data"], "--csv", out)
     assert result.exit_code == 0, result.output
-    written = pd.read_csv(out).set_index("area")
+    written = pd.read_csv(out).set_index("geography_code")
     expected = expected_index()
     assert written["score"].to_dict() == pytest.approx(expected.scores.to_dict())
     assert list(written.index) == list(expected.ranks.sort_values().index)
@@ -89,7 +89,7 @@ def test_cli_need_accepts_long_observations(cli, files, tmp_path):
     long.to_csv(path, index=False)
     out = tmp_path / "scores.csv"
     assert cli("need", "build", files["definition"], path, "--csv", out).exit_code == 0
-    assert pd.read_csv(out).set_index("area")["score"].to_dict() == pytest.approx(
+    assert pd.read_csv(out).set_index("geography_code")["score"].to_dict() == pytest.approx(
         expected_index().scores.to_dict()
     )
 
@@ -160,7 +160,7 @@ def test_api_index_matches_the_python_api(client):
     )
     assert response.status_code == 200, response.text
     body = response.json()
-    scores = {row["area"]: row["score"] for row in body["areas"]}
+    scores = {row["geography_code"]: row["score"] for row in body["areas"]}
     assert scores == pytest.approx(expected_index().scores.to_dict())
     assert body["weights"] == {"jobless": 0.5, "pay": 0.5}
 

@@ -208,7 +208,7 @@ def test_rank_scores_ties_share_the_best_rank():
 def test_result_interfaces():
     index = build_index(SMALL, small_definition())
     table = index.to_frame()
-    assert table["area"].tolist() == ["D", "C", "B", "A"]
+    assert table["geography_code"].tolist() == ["D", "C", "B", "A"]
     assert {"pillar_economy", "pillar_health", "category"} <= set(table.columns)
     assert "CompositeIndex 'small'" in repr(index)
     figure = index.plot()

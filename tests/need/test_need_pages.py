@@ -61,8 +61,8 @@ def test_need_page_shows_the_index_and_rank_intervals_of_the_python_api(
     assert response.status_code == 200
     definition = example_definition()
     index = build_index(workspace_indicators(workspace, definition), definition)
-    intervals = index.uncertainty(n=64, seed=3).to_frame().set_index("area")
-    expected = index.to_frame().set_index("area").join(intervals)
+    intervals = index.uncertainty(n_resamples=64, seed=3).to_frame().set_index("geography_code")
+    expected = index.to_frame().set_index("geography_code").join(intervals)
 
     rows = table_rows(response.text, "need-table")
     assert len(rows) == len(expected) > 300
@@ -71,7 +71,7 @@ def test_need_page_shows_the_index_and_rank_intervals_of_the_python_api(
         assert score == f"{row['score']:.2f}"
         assert int(rank) == row["rank"]
         assert median == f"{row['median_rank']:.1f}"
-        assert interval == f"{row['rank_low']:.1f}–{row['rank_high']:.1f}"
+        assert interval == f"{row['rank_lower']:.1f}–{row['rank_upper']:.1f}"
         assert category == row["category"]
     assert [r[1] for r in rows] == list(expected.sort_values("rank").index)
 

@@ -24,7 +24,7 @@ def test_rank_interval_chart_shows_each_area_interval():
     table = result.to_frame()
     median = figure.data[0]
     np.testing.assert_allclose(median.x, table["median_rank"])
-    np.testing.assert_allclose(median.error_x.array, table["rank_high"] - table["median_rank"])
+    np.testing.assert_allclose(median.error_x.array, table["rank_upper"] - table["median_rank"])
     np.testing.assert_allclose(figure.data[1].x, table["nominal_rank"])
 
 

@@ -204,7 +204,7 @@ def register(app: typer.Typer) -> None:
                     else "not_yet_treated",
                 )
                 with progress_bar("bootstrap") as update:
-                    dynamic = effects.aggregate("dynamic", bootstrap=bootstrap, seed=seed,
+                    dynamic = effects.aggregate("dynamic", n_resamples=bootstrap, seed=seed,
                                                 progress=update if bootstrap else None)
                 console.print(effects.aggregate("simple").summary(), highlight=False)
                 console.print(effects.pretrend_test().summary(), highlight=False)

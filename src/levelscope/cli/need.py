@@ -47,13 +47,14 @@ def read_population(path: Path) -> pd.Series:
 
 
 def read_need(path: Path) -> pd.Series:
-    """Need scores by area from a CSV with ``area`` and ``score`` columns (as ``need build``
-    writes)."""
-    table = pd.read_csv(path, dtype={"area": str})
-    absent = [c for c in ("area", "score") if c not in table.columns]
+    """Need scores by area from a CSV with ``geography_code`` and ``score`` columns (as ``need
+    build`` writes; ``area`` is read as the area column of files written before)."""
+    table = pd.read_csv(path, dtype={"geography_code": str, "area": str})
+    code = "geography_code" if "geography_code" in table.columns or "area" not in table.columns else "area"
+    absent = [c for c in (code, "score") if c not in table.columns]
     if absent:
         raise ValidationError([Problem("column missing", file=path.name, column=c) for c in absent])
-    return table.set_index("area")["score"].astype(float)
+    return table.set_index(code)["score"].astype(float)
 
 
 def register(app: typer.Typer) -> None:
@@ -118,7 +119,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Monte Carlo rank intervals and Sobol indices of the methodological choices."""
         result = run_uncertainty(
-            read_indicator_table(data), IndexDefinition.from_yaml(definition), n=n, seed=seed
+            read_indicator_table(data), IndexDefinition.from_yaml(definition), n_resamples=n, seed=seed
         )
         print_frame(result.sobol.reset_index(names="factor"), title="Sobol indices")
         print_frame(result.to_frame(), title=f"rank intervals ({result.n_runs} runs)", limit=top)
@@ -167,7 +168,7 @@ def register(app: typer.Typer) -> None:
             need_series,
             read_population(population),
             n_groups=groups,
-            n_boot=boot,
+            n_resamples=boot,
             seed=seed,
         )
         console.print(result.finding.text if result.finding else result.note)

@@ -16,6 +16,7 @@ from levelscope.convergence.beta import BetaConvergence, beta_convergence
 from levelscope.convergence.markov import Markov, SpatialMarkov, markov, spatial_markov
 from levelscope.convergence.mobility import RankMobility, rank_mobility
 from levelscope.convergence.sigma import Measure, SigmaConvergence, sigma_convergence
+from levelscope.deprecation import RenamedAttribute
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result
 from levelscope.spatial.weights import Neighbours, Weights
@@ -40,9 +41,10 @@ class ConvergenceReport(Result):
     markov: Markov
     mobility: RankMobility
     spatial_markov: SpatialMarkov | None = None
-    indicator: str | None = None
+    indicator_id: str | None = None
     level: str | None = None
     dropped: tuple[str, ...] = ()
+    indicator = RenamedAttribute("indicator_id")
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
@@ -66,8 +68,8 @@ class ConvergenceReport(Result):
                  self.mobility.summary()]
         if self.spatial_markov is not None:
             parts.append(self.spatial_markov.summary())
-        if self.indicator is not None:
-            head = f"Convergence of {self.indicator} across {self.level} areas"
+        if self.indicator_id is not None:
+            head = f"Convergence of {self.indicator_id} across {self.level} areas"
             if self.dropped:
                 head += f" ({len(self.dropped)} areas with gaps left out)"
             parts.insert(0, head)
@@ -179,7 +181,7 @@ def workspace_convergence(
         markov=result.markov,
         mobility=result.mobility,
         spatial_markov=result.spatial_markov,
-        indicator=indicator,
+        indicator_id=indicator,
         level=level,
         dropped=dropped,
         provenance=ws.provenance(indicator),

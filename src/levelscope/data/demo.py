@@ -107,15 +107,15 @@ def _one(root: Path, name: str) -> Path:
 
 
 def build_demo(
-    workspace: Workspace,
+    ws: Workspace,
     mirror: str | Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> DemoReport:
-    """Load every demo source from the mirror into ``workspace`` (idempotent).
+    """Load every demo source from the mirror into ``ws`` (idempotent).
 
     Parameters
     ----------
-    workspace:
+    ws:
         The workspace to fill (usually a new one).
     mirror:
         Folder holding the official files; ``$LEVELSCOPE_MIRROR`` if omitted.
@@ -125,10 +125,10 @@ def build_demo(
     step = progress or (lambda _msg: None)
     started = time.perf_counter()
     root = find_mirror(mirror)
-    report = DemoReport(workspace.path)
+    report = DemoReport(ws.path)
 
     step("indicator catalogue")
-    report.indicators = workspace.add_indicators(catalogue().values())
+    report.indicators = ws.add_indicators(catalogue().values())
 
     step("boundaries and lookups")
     places = {g.code: g for g in FIXED_PLACES}
@@ -158,18 +158,18 @@ def build_demo(
     for code, place in list(places.items()):
         if place.level == Level.LAD and code not in current_lads and place.valid_to is None:
             places[code] = place.model_copy(update={"valid_to": LAD_2023_CHANGE})
-    report.geographies = workspace.add_geographies(places.values())
-    workspace.add_geographies([places[g.code] for g in lads.geographies],
-                              geometries=lads.shapes, crs=lads.crs)
-    workspace.add_geographies([places[g.code] for g in itl3.geographies],
-                              geometries=itl3.shapes, crs=itl3.crs)
+    report.geographies = ws.add_geographies(places.values())
+    ws.add_geographies([places[g.code] for g in lads.geographies],
+                       geometries=lads.shapes, crs=lads.crs)
+    ws.add_geographies([places[g.code] for g in itl3.geographies],
+                       geometries=itl3.shapes, crs=itl3.crs)
 
     for parsed in sources:
         for release in parsed.releases:
             step(f"importing {release.file}")
             report.imports.append(
                 import_frame(
-                    workspace,
+                    ws,
                     release.values,
                     vintage=release.vintage,
                     source=release.source,

@@ -22,6 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from levelscope.data.periods import Period, parse_period
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.evaluate.did import TwoWayFixedEffects, twfe
 from levelscope.evaluate.panel import Balance, DesignError
 from levelscope.evaluate.sdid import SyntheticDiD, synthetic_did
@@ -61,7 +62,7 @@ class AreaEvaluation(Result):
 
     Attributes
     ----------
-    indicator, level:
+    indicator_id, level:
         What was evaluated, and at which geographic level.
     treated:
         Codes of the treated areas.
@@ -84,7 +85,7 @@ class AreaEvaluation(Result):
         The indicator's name, for the summary.
     """
 
-    indicator: str
+    indicator_id: str
     level: str
     treated: tuple[str, ...]
     start: int
@@ -95,6 +96,7 @@ class AreaEvaluation(Result):
     placebos: PlaceboTest | None = field(default=None, repr=False)
     names: Mapping[str, str] = field(default_factory=dict, repr=False)
     indicator_name: str = ""
+    indicator = RenamedAttribute("indicator_id")
 
     @property
     def effect(self) -> float:
@@ -106,7 +108,8 @@ class AreaEvaluation(Result):
         if isinstance(self.estimate, SyntheticControl):
             return synth_verdict(self.estimate, self.placebos)
         if isinstance(self.estimate, SyntheticDiD):
-            lower, upper = self.estimate.confidence_interval()
+            interval = self.estimate.conf_int().iloc[0]
+            lower, upper = float(interval["lower"]), float(interval["upper"])
             return estimate_verdict(self.effect, lower, upper, self.estimate.p_value)
         return self.estimate.verdict()
 
@@ -120,7 +123,7 @@ class AreaEvaluation(Result):
         if len(self.excluded):
             counts = self.excluded.value_counts()
             dropped = " (left out: " + ", ".join(f"{n} {why}" for why, n in counts.items()) + ")"
-        what = f"{self.indicator_name} ({self.indicator})" if self.indicator_name else self.indicator
+        what = f"{self.indicator_name} ({self.indicator_id})" if self.indicator_name else self.indicator_id
         head = (
             f"Evaluation of {what} for {places} from {self.start} by "
             f"{METHOD_NAMES.get(self.method, self.method)}, against {self.comparisons} other "
@@ -246,12 +249,14 @@ def evaluate_areas(
             unit="geography_code", time="year", outcome=indicator, treatment="treated",
         )
     if provenance is not None:
-        result = replace(result, provenance=provenance)
+        # Keep the seed of the placebo draws (sdid) beside the workspace's sources.
+        result = replace(result, provenance=provenance.with_seed(result.provenance.seed))
     return result
 
 
+@renamed_parameters(workspace="ws")
 def evaluate_area(
-    workspace: Workspace,
+    ws: Workspace,
     indicator: str,
     treated: Sequence[str],
     start: Start,
@@ -265,11 +270,11 @@ def evaluate_area(
     progress: Progress | None = None,
 ) -> AreaEvaluation:
     """Evaluate ``indicator`` for ``treated`` areas from ``start``, against the other areas of the
-    same level in ``workspace``.
+    same level in ``ws``.
 
     Parameters
     ----------
-    workspace:
+    ws:
         An open workspace.
     indicator:
         Indicator id.
@@ -318,18 +323,18 @@ def evaluate_area(
     codes = list(dict.fromkeys(treated))
     if not codes:
         raise DesignError("no treated areas given")
-    levels = {code: str(workspace.geography(code).level) for code in codes}
+    levels = {code: str(ws.geography(code).level) for code in codes}
     if len(set(levels.values())) > 1:
         raise DesignError(f"treated areas must share one level; got {levels}")
     level = levels[codes[0]]
     reasons = {code: "asked" for code in exclude if code not in codes}
     if exclude_neighbours:
-        for code in neighbours(workspace, level, codes):
+        for code in neighbours(ws, level, codes):
             reasons.setdefault(code, "neighbour")
     clash = sorted(set(codes) & set(exclude))
     if clash:
         raise DesignError(f"areas {clash} are both treated and excluded")
-    observations = workspace.observations(indicator, level=level, as_of=as_of)
+    observations = ws.observations(indicator, level=level, as_of=as_of)
     year = _first_year(observations, start)
     rule: Balance = "drop_periods" if balance == "drop_periods" else "error"
     if balance == "drop_donors":
@@ -340,7 +345,7 @@ def evaluate_area(
         raise DesignError(f"balance must be 'drop_donors', 'drop_periods' or 'error', not {balance!r}")
     estimate = evaluate_areas(
         observations, codes, year, method, list(reasons), indicator=indicator, balance=rule,
-        provenance=workspace.provenance(indicator), progress=progress,
+        provenance=ws.provenance(indicator), progress=progress,
     )
     test = None
     if placebos:
@@ -348,9 +353,9 @@ def evaluate_area(
             raise DesignError("in-space placebos are for method='synth'")
         test = placebo_in_space(estimate, progress=progress)
     present = set(observations["geography_code"]) - set(reasons) - set(codes)
-    places = workspace.geographies(level)
+    places = ws.geographies(level)
     return AreaEvaluation(
-        indicator=indicator,
+        indicator_id=indicator,
         level=level,
         treated=tuple(codes),
         start=year,
@@ -361,12 +366,13 @@ def evaluate_area(
         placebos=test,
         provenance=estimate.provenance,
         names=dict(zip(places["code"], places["name"], strict=True)),
-        indicator_name=workspace.indicator(indicator).name,
+        indicator_name=ws.indicator(indicator).name,
     )
 
 
+@renamed_parameters(workspace="ws")
 def evaluate_programme(
-    workspace: Workspace,
+    ws: Workspace,
     session: Session,
     programme_id: int,
     indicator: str,
@@ -401,16 +407,16 @@ def evaluate_programme(
         raise DesignError(f"programme {programme.name!r} has no places to evaluate")
     others: list[str] = []
     if exclude_other_programmes:
-        level = str(workspace.geography(places[0]).level)
+        level = str(ws.geography(places[0]).level)
         for other in list_programmes(session):
             if other.id == programme.id:
                 continue
             others += [
                 c for c in other.place_codes
-                if c not in places and _level_of(workspace, c) == level
+                if c not in places and _level_of(ws, c) == level
             ]
     evaluation = evaluate_area(
-        workspace, indicator, places, programme.start_date, method=method,
+        ws, indicator, places, programme.start_date, method=method,
         exclude=[*exclude, *(c for c in others if c not in exclude)],
         exclude_neighbours=exclude_neighbours, placebos=placebos, balance=balance,
         progress=progress,
@@ -450,7 +456,8 @@ def drop_donors_with_gaps(
     return kept[~kept["geography_code"].isin(gappy)], gappy
 
 
-def neighbours(workspace: Workspace, level: str, codes: Sequence[str]) -> list[str]:
+@renamed_parameters(workspace="ws")
+def neighbours(ws: Workspace, level: str, codes: Sequence[str]) -> list[str]:
     """Areas at ``level`` whose shapes touch or overlap any of ``codes``.
 
     Fuzzy contiguity, as the cluster analysis uses: published generalised boundaries often leave
@@ -461,7 +468,7 @@ def neighbours(workspace: Workspace, level: str, codes: Sequence[str]) -> list[s
     from levelscope.spatial.weights import Weights
 
     try:
-        weights = Weights.from_workspace(workspace, level, "fuzzy")
+        weights = Weights.from_workspace(ws, level, "fuzzy")
     except UndefinedMeasureError as exc:
         raise DesignError(f"cannot find neighbours: {exc}") from None
     ids = list(weights.ids)
@@ -474,11 +481,11 @@ def neighbours(workspace: Workspace, level: str, codes: Sequence[str]) -> list[s
     return [ids[j] for j in touching if ids[j] not in codes]
 
 
-def _level_of(workspace: Workspace, code: str) -> str | None:
+def _level_of(ws: Workspace, code: str) -> str | None:
     from levelscope.errors import NotFoundError
 
     try:
-        return str(workspace.geography(code).level)
+        return str(ws.geography(code).level)
     except NotFoundError:
         return None
 

@@ -32,11 +32,12 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 from scipy import stats
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters, warn_renamed
 from levelscope.errors import Problem, ValidationError
 from levelscope.evaluate.panel import DesignError
 from levelscope.evaluate.synth import Progress
 from levelscope.formatting import significant
-from levelscope.results import Result
+from levelscope.results import Result, check_alpha
 
 FloatArray = NDArray[np.float64]
 Aggregation = Literal["simple", "dynamic", "group", "calendar"]
@@ -67,11 +68,20 @@ class RegressionTable(Result):
             2 * stats.t.sf(np.abs(self.t_stat), self.n_clusters - 1), index=self.estimate.index
         )
 
-    def confidence_interval(self) -> pd.DataFrame:
-        q = stats.t.ppf(1 - self.alpha / 2, self.n_clusters - 1)
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """Each coefficient's interval (t with ``G - 1`` degrees of freedom): columns ``lower``
+        and ``upper``, coverage ``1 - alpha`` (default the table's ``alpha``)."""
+        alpha = self.alpha if alpha is None else alpha
+        check_alpha(alpha)
+        q = stats.t.ppf(1 - alpha / 2, self.n_clusters - 1)
         return pd.DataFrame(
             {"lower": self.estimate - q * self.std_error, "upper": self.estimate + q * self.std_error}
         )
+
+    def confidence_interval(self) -> pd.DataFrame:
+        """Deprecated name of :meth:`conf_int`."""
+        warn_renamed("confidence_interval()", "conf_int()", type(self).__name__)
+        return self.conf_int()
 
     def to_frame(self) -> pd.DataFrame:
         frame = pd.DataFrame(
@@ -81,7 +91,7 @@ class RegressionTable(Result):
                 "t_stat": self.t_stat,
                 "p_value": self.p_value,
             }
-        ).join(self.confidence_interval())
+        ).join(self.conf_int())
         frame.index.name = "term"
         return frame.reset_index()
 
@@ -106,11 +116,10 @@ class TwoWayFixedEffects(RegressionTable):
         """A plain-language reading of the treatment coefficient with its interval."""
         from levelscope.evaluate.verdict import estimate_verdict
 
-        ci = self.confidence_interval().to_dict("index")[self.treatment]
+        ci = self.conf_int().to_dict("index")[self.treatment]
         p_value = self.p_value.to_dict()[self.treatment]
         return estimate_verdict(
-            self.effect, float(ci["lower"]), float(ci["upper"]), float(p_value),
-            level=1 - self.alpha,
+            self.effect, float(ci["lower"]), float(ci["upper"]), float(p_value), alpha=self.alpha,
         )
 
     def summary(self) -> str:
@@ -136,7 +145,7 @@ class EventStudy(RegressionTable):
     def plot(self) -> go.Figure:
         from levelscope.evaluate import plot
 
-        ci = self.confidence_interval()
+        ci = self.conf_int()
         return plot.event_study(
             self.relative_periods, self.estimate.to_numpy(), ci["lower"].to_numpy(),
             ci["upper"].to_numpy(), reference=self.reference,
@@ -385,12 +394,13 @@ class GroupTimeEffects(Result):
     def to_frame(self) -> pd.DataFrame:
         return self.cells.copy()
 
+    @renamed_parameters(bootstrap="n_resamples")
     def aggregate(
         self,
         kind: Aggregation = "simple",
         *,
-        bootstrap: int = 0,
-        seed: int | None = None,
+        n_resamples: int = 0,
+        seed: int | None = 0,
         progress: Progress | None = None,
     ) -> AggregatedEffects:
         """Average the group-time effects (Callaway & Sant'Anna 2021, section 3).
@@ -398,10 +408,11 @@ class GroupTimeEffects(Result):
         ``simple``: all post-treatment cells weighted by cohort size; ``dynamic``: by event time
         ``e = t - g`` (pre-periods included as placebo leads); ``group``: each cohort's average
         post-treatment effect; ``calendar``: by period. Standard errors come from the influence
-        function, including the estimation of the cohort-size weights; with ``bootstrap > 0``
-        a multiplier bootstrap (Mammen weights) gives standard errors and a simultaneous band.
+        function, including the estimation of the cohort-size weights; with ``n_resamples > 0``
+        draws a multiplier bootstrap (Mammen weights, reproducible with ``seed``) gives standard
+        errors and a simultaneous band.
         """
-        return _aggregate(self, kind, bootstrap, seed, progress)
+        return _aggregate(self, kind, n_resamples, seed, progress)
 
     def pretrend_test(self) -> PretrendTest:
         """Wald χ² test that all pre-treatment ATT(g, t) are zero."""
@@ -430,10 +441,30 @@ class AggregatedEffects(Result):
     estimates: pd.DataFrame  # index: level; att, std_error, lower, upper
     alpha: float = 0.05
     critical_value: float = float("nan")
-    bootstrap: int = 0
+    n_resamples: int = 0
+    bootstrap = RenamedAttribute("n_resamples")
 
     def to_frame(self) -> pd.DataFrame:
         return self.estimates.reset_index()
+
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """The overall effect's interval (row ``"overall"``) and each level's, columns ``lower``
+        and ``upper``. At the aggregation's own ``alpha`` the levels' band is the one it
+        computed (simultaneous after a bootstrap); at another ``alpha`` it is pointwise normal.
+        """
+        z = stats.norm.ppf(1 - (self.alpha if alpha is None else alpha) / 2)
+        if alpha is not None:
+            check_alpha(alpha)
+        overall = pd.DataFrame(
+            {"lower": [self.overall - z * self.overall_se], "upper": [self.overall + z * self.overall_se]},
+            index=["overall"],
+        )
+        if alpha is None or alpha == self.alpha:
+            levels = self.estimates[["lower", "upper"]]
+        else:
+            att, se = self.estimates["att"], self.estimates["std_error"]
+            levels = pd.DataFrame({"lower": att - z * se, "upper": att + z * se})
+        return pd.concat([overall, levels.set_axis(list(levels.index), axis=0)])
 
     def summary(self) -> str:
         from levelscope.evaluate.verdict import estimate_verdict
@@ -568,7 +599,7 @@ def _two_group_did(
 def _aggregate(
     effects: GroupTimeEffects,
     kind: Aggregation,
-    bootstrap: int,
+    n_resamples: int,
     seed: int | None,
     progress: Progress | None,
 ) -> AggregatedEffects:
@@ -625,8 +656,8 @@ def _aggregate(
     se = np.sqrt((matrix**2).mean(axis=0) / n)
     z = stats.norm.ppf(1 - effects.alpha / 2)
     critical = z
-    if bootstrap:
-        se, critical = _multiplier_bootstrap(matrix, bootstrap, effects.alpha, seed, progress)
+    if n_resamples:
+        se, critical = _multiplier_bootstrap(matrix, n_resamples, effects.alpha, seed, progress)
     name = {"dynamic": "event_time", "group": "cohort", "calendar": "time"}.get(kind, "level")
     estimates = pd.DataFrame(
         {
@@ -644,8 +675,8 @@ def _aggregate(
         estimates=estimates,
         alpha=effects.alpha,
         critical_value=float(critical),
-        bootstrap=bootstrap,
-        provenance=effects.provenance,
+        n_resamples=n_resamples,
+        provenance=effects.provenance.with_seed(seed) if n_resamples else effects.provenance,
     )
 
 

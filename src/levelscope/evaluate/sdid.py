@@ -32,12 +32,13 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 from scipy import stats
 
+from levelscope.deprecation import renamed_parameters, warn_renamed
 from levelscope.evaluate._optim import simplex_least_squares
 from levelscope.evaluate._simplex import ridge_simplex
 from levelscope.evaluate.panel import Balance, DesignError, Panel, long_panel
 from levelscope.evaluate.synth import Progress
 from levelscope.formatting import significant
-from levelscope.results import Result
+from levelscope.results import USER_DATA, Result, check_alpha, seeded
 
 FloatArray = NDArray[np.float64]
 
@@ -57,16 +58,32 @@ class SyntheticDiD(Result):
     synthetic_path: pd.Series = field(repr=False)
     alpha: float = 0.05
 
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """The effect's normal interval, coverage ``1 - alpha`` (default the estimate's):
+        one row ``"effect"``, columns ``lower`` and ``upper``."""
+        alpha = self.alpha if alpha is None else alpha
+        check_alpha(alpha)
+        z = stats.norm.ppf(1 - alpha / 2)
+        return pd.DataFrame(
+            {"lower": [self.effect - z * self.std_error], "upper": [self.effect + z * self.std_error]},
+            index=["effect"],
+        )
+
     def confidence_interval(self) -> tuple[float, float]:
-        z = stats.norm.ppf(1 - self.alpha / 2)
-        return self.effect - z * self.std_error, self.effect + z * self.std_error
+        """Deprecated: the ``(lower, upper)`` pair of :meth:`conf_int`."""
+        warn_renamed("confidence_interval()", "conf_int()", type(self).__name__)
+        return self._bounds()
+
+    def _bounds(self) -> tuple[float, float]:
+        row = self.conf_int().iloc[0]
+        return float(row["lower"]), float(row["upper"])
 
     @property
     def p_value(self) -> float:
         return float(2 * stats.norm.sf(abs(self.effect / self.std_error)))
 
     def to_frame(self) -> pd.DataFrame:
-        lo, hi = self.confidence_interval()
+        lo, hi = self._bounds()
         return pd.DataFrame(
             [{"effect": self.effect, "std_error": self.std_error, "lower": lo, "upper": hi,
               "p_value": self.p_value, "se_method": self.se_method}]
@@ -75,7 +92,7 @@ class SyntheticDiD(Result):
     def summary(self) -> str:
         from levelscope.evaluate.verdict import estimate_verdict
 
-        lo, hi = self.confidence_interval()
+        lo, hi = self._bounds()
         top = self.unit_weights.nlargest(5)
         weights = ", ".join(f"{k}: {v:.3f}" for k, v in top.items())
         return (
@@ -93,6 +110,7 @@ class SyntheticDiD(Result):
         )
 
 
+@renamed_parameters(replications="n_resamples")
 def synthetic_did(
     data: pd.DataFrame | Panel,
     *,
@@ -102,8 +120,8 @@ def synthetic_did(
     time: str = "time",
     outcome: str = "outcome",
     se: Literal["placebo", "jackknife", "none"] = "placebo",
-    replications: int = 200,
-    seed: int | None = None,
+    n_resamples: int = 200,
+    seed: int | None = 0,
     balance: Balance = "error",
     progress: Progress | None = None,
     alpha: float = 0.05,
@@ -119,8 +137,10 @@ def synthetic_did(
     se:
         ``"placebo"`` (default; needs more controls than treated units), ``"jackknife"`` (needs
         at least two treated units) or ``"none"``.
-    replications:
-        Placebo draws.
+    n_resamples:
+        Placebo draws for ``se="placebo"``.
+    seed:
+        Seed of the placebo draws (fixed by default, so the standard error repeats exactly).
 
     Returns
     -------
@@ -147,7 +167,7 @@ def synthetic_did(
     if se == "placebo":
         if len(controls) <= len(rows):
             raise DesignError("placebo standard errors need more controls than treated units")
-        std_error = _placebo_se(y[controls], len(rows), pre, replications, seed, progress)
+        std_error = _placebo_se(y[controls], len(rows), pre, n_resamples, seed, progress)
     elif se == "jackknife":
         if len(rows) < 2:
             raise DesignError("jackknife standard errors need at least two treated units; use se='placebo'")
@@ -169,6 +189,7 @@ def synthetic_did(
         treated_path=pd.Series(treated_path, index=times, name="treated"),
         synthetic_path=pd.Series(synthetic + intercept, index=times, name="synthetic"),
         alpha=alpha,
+        provenance=seeded(seed) if se == "placebo" else USER_DATA,
     )
 
 
@@ -217,18 +238,18 @@ def _tau(
 
 
 def _placebo_se(
-    y0: FloatArray, n1: int, pre: NDArray[np.bool_], replications: int, seed: int | None,
+    y0: FloatArray, n1: int, pre: NDArray[np.bool_], n_resamples: int, seed: int | None,
     progress: Progress | None,
 ) -> float:
     rng = np.random.default_rng(seed)
-    taus = np.empty(replications)
-    for r in range(replications):
+    taus = np.empty(n_resamples)
+    for r in range(n_resamples):
         order = rng.permutation(y0.shape[0])
         fake, rest = order[:n1], order[n1:]
         taus[r] = _estimate(y0[rest], y0[fake], pre)[0]
         if progress:
-            progress(r + 1, replications)
-    return float(np.sqrt((replications - 1) / replications) * taus.std(ddof=1))
+            progress(r + 1, n_resamples)
+    return float(np.sqrt((n_resamples - 1) / n_resamples) * taus.std(ddof=1))
 
 
 def _jackknife_se(

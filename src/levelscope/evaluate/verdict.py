@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from levelscope.deprecation import renamed_parameters
 from levelscope.formatting import significant
 
 if TYPE_CHECKING:
@@ -22,7 +23,10 @@ def _g(value: float) -> str:
     return significant(value, 3)
 
 
-def estimate_verdict(effect: float, lower: float, upper: float, p_value: float, level: float = 0.95) -> str:
+@renamed_parameters(level=("alpha", lambda level: 1 - level))
+def estimate_verdict(
+    effect: float, lower: float, upper: float, p_value: float, alpha: float = 0.05
+) -> str:
     """One or two sentences on an estimate with its confidence interval and p-value.
 
     Examples
@@ -30,7 +34,7 @@ def estimate_verdict(effect: float, lower: float, upper: float, p_value: float, 
     >>> estimate_verdict(2.0, 1.0, 3.0, 0.001)[:40]
     'The policy raised the outcome by an esti'
     """
-    interval = f"{level:.0%} interval {_g(lower)} to {_g(upper)}, p = {p_value:.3f}"
+    interval = f"{1 - alpha:.0%} interval {_g(lower)} to {_g(upper)}, p = {p_value:.3f}"
     if lower > 0 or upper < 0:
         direction = "raised" if effect > 0 else "lowered"
         return (

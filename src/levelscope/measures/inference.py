@@ -285,9 +285,9 @@ def between_share_test(
     batch = max(1, BATCH_CELLS // n)
     for start in range(0, n_resamples, batch):
         size = min(batch, n_resamples - start)
-        permutations = random_permutations(rng, n, size)
+        shuffles = random_permutations(rng, n, size)
         between[start : start + size] = permuted_between(
-            sample.values, sample.weights, codes, len(labels), permutations, alpha
+            sample.values, sample.weights, codes, len(labels), shuffles, alpha
         )
     # A tolerance so that a permutation reproducing the observed groups counts as "as extreme".
     extreme = np.sum(between >= observed.between - 1e-12 * observed.total)
@@ -330,14 +330,14 @@ def permuted_between(
     weights: FloatArray,
     codes: NDArray[np.intp],
     n_groups: int,
-    permutations: NDArray[np.int64],
+    shuffles: NDArray[np.int64],
     alpha: float,
 ) -> FloatArray:
-    """Between-group GE(alpha) when position ``i`` holds observation ``permutations[b, i]``.
+    """Between-group GE(alpha) when position ``i`` holds observation ``shuffles[b, i]``.
 
     Labels stay where they are and values move, as in PySAL's ``TheilD(y[perm], partition)``.
     """
-    group_weight, group_income = _permuted_group_totals(values, weights, codes, n_groups, permutations)
+    group_weight, group_income = _permuted_group_totals(values, weights, codes, n_groups, shuffles)
     kernel = MEASURES["ge"].kernel
     return kernel(group_income / group_weight, group_weight, alpha=alpha)
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
+from levelscope.deprecation import RenamedAttribute
 from levelscope.measures.engine import DEFAULT_MEASURES, summarize
 from levelscope.results import Result
 
@@ -27,11 +28,12 @@ class InequalityOverTime(Result):
     ``table`` is tidy: period, year, measure, value, n (areas), total_weight.
     """
 
-    indicator: str
+    indicator_id: str
     level: str
     weight: str | None
     table: pd.DataFrame
     notes: tuple[str, ...] = ()
+    indicator = RenamedAttribute("indicator_id")
 
     def to_frame(self) -> pd.DataFrame:
         return self.table.copy()
@@ -43,7 +45,7 @@ class InequalityOverTime(Result):
 
     def summary(self) -> str:
         weighting = f"weighted by {self.weight}" if self.weight else "unweighted"
-        lines = [f"Inequality of {self.indicator} across {self.level} areas ({weighting})",
+        lines = [f"Inequality of {self.indicator_id} across {self.level} areas ({weighting})",
                  self.wide().to_string(index=False)]
         return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
@@ -52,7 +54,7 @@ class InequalityOverTime(Result):
         import plotly.express as px
 
         figure = px.line(self.table.sort_values("year"), x="year", y="value", color="measure",
-                         markers=True, title=f"Inequality of {self.indicator} across "
+                         markers=True, title=f"Inequality of {self.indicator_id} across "
                          f"{self.level} areas")
         figure.update_layout(yaxis_title="measure value", xaxis_title="year")
         return figure
@@ -100,5 +102,5 @@ def inequality_over_time(
                       measures=list(measures))
     table = table.sort_values(["year", "period"], kind="stable").reset_index(drop=True)
     provenance = ws.provenance([indicator, weight] if weight else [indicator])
-    return InequalityOverTime(indicator=indicator, level=level, weight=weight, table=table,
+    return InequalityOverTime(indicator_id=indicator, level=level, weight=weight, table=table,
                               notes=panel.notes, provenance=provenance)

@@ -62,7 +62,7 @@ class IndicatorTrack(Result):
         if self.projection is not None:
             p = self.projection
             lines.append(
-                f"  projected {figure(p.value)} at {p.date} ({p.level:.0%} interval "
+                f"  projected {figure(p.value)} at {p.date} ({1 - p.alpha:.0%} interval "
                 f"{figure(p.lower)} to {figure(p.upper)})"
             )
         else:
@@ -93,7 +93,7 @@ class IndicatorTrack(Result):
                 y=[p.lower, p.upper],
                 mode="lines",
                 line={"width": 6, "color": "#56B4E9"},
-                name=f"{p.level:.0%} projection interval",
+                name=f"{1 - p.alpha:.0%} projection interval",
             )
             figure.add_scatter(
                 x=[p.date], y=[p.value], mode="markers", name="projection", marker={"color": "#56B4E9"}

@@ -18,25 +18,30 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
+from levelscope.results import check_alpha
 
 DAYS_PER_YEAR = 365.25
 
 
 @dataclass(frozen=True)
 class Projection:
-    """The trend of the actuals carried to a date, with a prediction interval."""
+    """The trend of the actuals carried to a date, with a prediction interval of coverage
+    ``1 - alpha``."""
 
     date: dt.date
     value: float
     lower: float
     upper: float
-    level: float
+    alpha: float
     n_actuals: int
+    level = RenamedAttribute("alpha", lambda alpha: 1 - alpha)
 
 
+@renamed_parameters(level=("alpha", lambda level: 1 - level))
 def project(
-    dates: Iterable[dt.date], values: Iterable[float], at: dt.date, *, level: float = 0.9
+    dates: Iterable[dt.date], values: Iterable[float], at: dt.date, *, alpha: float = 0.1
 ) -> Projection:
     """Project a straight-line trend (OLS of value on time) to ``at`` with a prediction interval.
 
@@ -46,8 +51,8 @@ def project(
         The actuals; at least three, on at least two different dates.
     at:
         The date to project to (usually the target date).
-    level:
-        Coverage of the prediction interval, e.g. 0.9 for 90%.
+    alpha:
+        The prediction interval has coverage ``1 - alpha`` (default 0.1: a 90% interval).
 
     Examples
     --------
@@ -71,6 +76,7 @@ def project(
     residuals = y - (intercept + slope * x)
     s = np.sqrt(float((residuals**2).sum()) / (n - 2))
     fitted = intercept + slope * x0
-    t = float(stats.t.ppf((1 + level) / 2, n - 2))
+    check_alpha(alpha)
+    t = float(stats.t.ppf(1 - alpha / 2, n - 2))
     half = t * s * np.sqrt(1 + 1 / n + (x0 - x.mean()) ** 2 / sxx)
-    return Projection(at, float(fitted), float(fitted - half), float(fitted + half), level, n)
+    return Projection(at, float(fitted), float(fitted - half), float(fitted + half), alpha, n)

@@ -31,6 +31,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from levelscope.data.periods import PeriodError, parse_period
+from levelscope.deprecation import renamed_parameters
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
 from levelscope.monitor.additionality import AdditionalityFactors
 from levelscope.monitor.indicator_records import (
@@ -238,14 +239,16 @@ def actuals_from_observations(
     return len(rows)
 
 
+@renamed_parameters(level=("alpha", lambda level: 1 - level))
 def track(
     session: Session,
     indicator: ProgrammeIndicator,
     *,
     as_of: dt.date | None = None,
-    level: float = 0.9,
+    alpha: float = 0.1,
 ) -> IndicatorTrack:
-    """The indicator's state: status of the latest actual (up to ``as_of``) and projection."""
+    """The indicator's state: status of the latest actual (up to ``as_of``) and the projection to
+    the target date with its interval of coverage ``1 - alpha``."""
     actuals = _actuals(session, indicator, as_of)
     frame = pd.DataFrame(
         {
@@ -268,7 +271,7 @@ def track(
         status = indicator.rule.classify(gap)
     projection, note = None, ""
     try:
-        projection = project(frame["date"], frame["value"], indicator.target_date, level=level)
+        projection = project(frame["date"], frame["value"], indicator.target_date, alpha=alpha)
     except UndefinedMeasureError as reason:
         note = str(reason)
     return IndicatorTrack(

@@ -40,8 +40,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
-from levelscope.results import USER_DATA, Provenance, Result
+from levelscope.results import USER_DATA, Provenance, Result, check_alpha
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -211,7 +212,7 @@ def concentration_index(
         {
             "cumulative_share_areas": np.r_[0.0, np.cumsum(share[order].to_numpy())],
             "cumulative_share_funding": np.r_[0.0, np.cumsum(money.to_numpy()) / money.sum()],
-            "area": [None, *order],
+            "geography_code": [None, *order],
         }
     )
     return Concentration(
@@ -276,27 +277,39 @@ class FundingFinding(Result):
     most_needy_per_head: float
     least_needy_per_head: float
     ratio: float
-    ratio_low: float
-    ratio_high: float
+    ratio_lower: float
+    ratio_upper: float
     most_needy_share: float
-    level: float
-    n_boot: int
+    alpha: float
+    n_resamples: int
     seed: int | None
     group_word: str
     text: str
+    ratio_low = RenamedAttribute("ratio_lower")
+    ratio_high = RenamedAttribute("ratio_upper")
+    level = RenamedAttribute("alpha", lambda alpha: 1 - alpha)
+    n_boot = RenamedAttribute("n_resamples")
+
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """The bootstrap interval of the per-head ratio (row ``"ratio"``), at the ``alpha`` it was
+        computed with (another level needs a new run)."""
+        if alpha is not None and alpha != self.alpha:
+            raise ValueError(f"the interval was drawn at alpha={self.alpha}; run funding_finding(alpha=)")
+        return pd.DataFrame({"lower": [self.ratio_lower], "upper": [self.ratio_upper]}, index=["ratio"])
 
     def summary(self) -> str:
         return self.text
 
 
+@renamed_parameters(n_boot="n_resamples", level=("alpha", lambda level: 1 - level))
 def funding_finding(
     funding: pd.DataFrame,
     need: pd.Series,
     *,
     n_groups: int = 5,
     categories: pd.Series | None = None,
-    n_boot: int = 2000,
-    level: float = 0.95,
+    n_resamples: int = 2000,
+    alpha: float = 0.05,
     seed: int | None = 0,
     provenance: Provenance = USER_DATA,
 ) -> FundingFinding:
@@ -305,9 +318,9 @@ def funding_finding(
 
     The groups are fixed by need (quantile groups, or ``categories`` whose first label is the
     most needy); the bootstrap resamples areas with replacement within each group
-    (``n_boot`` times) and recomputes the ratio of funding per head (total amount over total
-    population) of the first to the last group; the interval is the percentile interval at
-    ``level``.
+    (``n_resamples`` times, reproducibly with ``seed``) and recomputes the ratio of funding per
+    head (total amount over total population) of the first to the last group; the interval is
+    the percentile interval of coverage ``1 - alpha``.
 
     Raises
     ------
@@ -329,32 +342,33 @@ def funding_finding(
         )
     ratio = top["per_head"] / bottom["per_head"]
     rng = np.random.default_rng(seed)
-    sums = [_bootstrap_sums(funding[groups == g], n_boot, rng) for g in (first, last)]
+    sums = [_bootstrap_sums(funding[groups == g], n_resamples, rng) for g in (first, last)]
     with np.errstate(divide="ignore", invalid="ignore"):
         draws = (sums[0][0] / sums[0][1]) / (sums[1][0] / sums[1][1])
     draws = draws[np.isfinite(draws)]
-    tail = (1 - level) / 2
+    check_alpha(alpha)
+    tail = alpha / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
     who = f"most-needy {word} of areas" if word else f"areas in {first!r}"
     whom = f"least-needy {word}" if word else f"those in {last!r}"
     text = (
         f"The {who} received £{top['per_head']:,.2f} per head, {ratio:.0%} of the funding per "
-        f"head of the {whom} (£{bottom['per_head']:,.2f}); {level:.0%} bootstrap interval "
+        f"head of the {whom} (£{bottom['per_head']:,.2f}); {1 - alpha:.0%} bootstrap interval "
         f"{low:.0%} to {high:.0%}. They received {top['share_of_funding']:.1%} of all funding."
     )
     return FundingFinding(
         most_needy_per_head=float(top["per_head"]),
         least_needy_per_head=float(bottom["per_head"]),
         ratio=float(ratio),
-        ratio_low=float(low),
-        ratio_high=float(high),
+        ratio_lower=float(low),
+        ratio_upper=float(high),
         most_needy_share=float(top["share_of_funding"]),
-        level=level,
-        n_boot=n_boot,
+        alpha=alpha,
+        n_resamples=n_resamples,
         seed=seed,
         group_word=word or str(first),
         text=text,
-        provenance=provenance,
+        provenance=provenance.with_seed(seed),
     )
 
 
@@ -371,14 +385,16 @@ def _bootstrap_sums(
 # --- bids and rounds -------------------------------------------------------------------------
 
 
-def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, level: float = 0.95) -> pd.DataFrame:
+@renamed_parameters(level=("alpha", lambda level: 1 - level))
+def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, alpha: float = 0.05) -> pd.DataFrame:
     """Bids, successes and success rate by need category, with Wilson score intervals.
 
     Only rows with a known ``outcome`` count. Wilson (1927): centre
     ``(p + z²/2n) / (1 + z²/n)``, half-width ``z sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n)``, with
-    ``z`` the standard normal quantile of ``(1 + level) / 2``.
+    ``z`` the standard normal quantile of ``1 - alpha / 2`` (coverage ``1 - alpha``).
     """
-    z = NormalDist().inv_cdf((1 + level) / 2)
+    check_alpha(alpha)
+    z = NormalDist().inv_cdf(1 - alpha / 2)
     bids = allocations[allocations["outcome"].notna()]
     if bids.empty:
         raise UndefinedMeasureError("no bids with a known outcome")
@@ -469,13 +485,14 @@ class FundingAnalysis(Result):
         return self.concentration.plot(**kwargs)
 
 
+@renamed_parameters(n_boot="n_resamples")
 def analyse_funding(
     allocations: pd.DataFrame,
     need: pd.Series,
     population: pd.Series,
     *,
     n_groups: int = 5,
-    n_boot: int = 2000,
+    n_resamples: int = 2000,
     seed: int | None = 0,
     provenance: Provenance = USER_DATA,
 ) -> FundingAnalysis:
@@ -484,7 +501,7 @@ def analyse_funding(
     funding["need"] = need
     try:
         finding: FundingFinding | None = funding_finding(
-            funding, need, n_groups=n_groups, n_boot=n_boot, seed=seed, provenance=provenance
+            funding, need, n_groups=n_groups, n_resamples=n_resamples, seed=seed, provenance=provenance
         )
         note = ""
     except UndefinedMeasureError as exc:

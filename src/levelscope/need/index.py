@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from levelscope.deprecation import renamed_parameters
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
 from levelscope.need.aggregate import aggregate_runs
 from levelscope.need.definition import IndexDefinition
@@ -372,11 +373,11 @@ class CompositeIndex(Result):
             ],
             axis=1,
         )
-        table.index.name = "area"
+        table.index.name = "geography_code"
         return table.sort_values("rank").reset_index()
 
     def summary(self) -> str:
-        top = self.to_frame().head(10)[["area", "score", "rank", "category"]]
+        top = self.to_frame().head(10)[["geography_code", "score", "rank", "category"]]
         counts = self.categories.value_counts().reindex(self.categories.cat.categories)
         return (
             f"CompositeIndex {self.name!r}: {len(self.scores)} areas, "
@@ -391,11 +392,14 @@ class CompositeIndex(Result):
 
         return check_coherence(self, method=method)
 
-    def uncertainty(self, *, n: int = 1000, seed: int | None = 0) -> UncertaintyResult:
-        """Monte Carlo uncertainty and Sobol sensitivity analysis of this index."""
+    @renamed_parameters(n="n_resamples")
+    def uncertainty(self, *, n_resamples: int = 1000, seed: int | None = 0) -> UncertaintyResult:
+        """Monte Carlo uncertainty and Sobol sensitivity analysis of this index (see
+        :func:`~levelscope.need.uncertainty.run_uncertainty`)."""
         from levelscope.need.uncertainty import run_uncertainty
 
-        return run_uncertainty(self.raw, self.definition, n=n, seed=seed, groups=self.groups)
+        return run_uncertainty(self.raw, self.definition, n_resamples=n_resamples, seed=seed,
+                               groups=self.groups)
 
     def plot(self, **kwargs: Any) -> go.Figure:
         """Bar chart of the index scores, highest first, coloured by category."""

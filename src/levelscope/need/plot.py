@@ -31,7 +31,7 @@ def index_bar_chart(index: CompositeIndex, *, top: int | None = None) -> go.Figu
     figure = go.Figure()
     for category in index.categories.cat.categories:
         part = table[table["category"] == category]
-        figure.add_bar(x=part["area"], y=part["score"], name=str(category))
+        figure.add_bar(x=part["geography_code"], y=part["score"], name=str(category))
     figure.update_layout(
         title=f"{index.name}: scores by area",
         xaxis_title="area",
@@ -49,19 +49,19 @@ def rank_interval_chart(result: UncertaintyResult, *, top: int | None = None) ->
     figure = go.Figure()
     figure.add_scatter(
         x=table["median_rank"],
-        y=table["area"],
+        y=table["geography_code"],
         mode="markers",
         name="median rank",
         error_x={
             "type": "data",
             "symmetric": False,
-            "array": table["rank_high"] - table["median_rank"],
-            "arrayminus": table["median_rank"] - table["rank_low"],
+            "array": table["rank_upper"] - table["median_rank"],
+            "arrayminus": table["median_rank"] - table["rank_lower"],
         },
     )
     figure.add_scatter(
         x=table["nominal_rank"],
-        y=table["area"],
+        y=table["geography_code"],
         mode="markers",
         marker={"symbol": "x"},
         name="nominal rank",
@@ -85,7 +85,7 @@ def concentration_curve_chart(concentration: Concentration) -> go.Figure:
         y=curve["cumulative_share_funding"],
         mode="lines",
         name=f"concentration curve (C = {concentration.index:.3f})",
-        text=curve["area"],
+        text=curve["geography_code"],
     )
     figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="equal per head", line={"dash": "dash"})
     figure.update_layout(

@@ -24,7 +24,7 @@ intervals use the ``2N`` independent runs of ``A`` and ``B``.
 Example
 -------
 >>> import numpy as np
->>> result = sobol_analysis(lambda u: u[:, 0] + 0.1 * u[:, 1], 2, n=4096, seed=1)
+>>> result = sobol_analysis(lambda u: u[:, 0] + 0.1 * u[:, 1], 2, n_resamples=4096, seed=1)
 >>> bool(result.first_order["x1"] > 0.95)
 True
 """
@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import Problem, ValidationError
 from levelscope.need.definition import IndexDefinition, positive_normalisation
 from levelscope.need.impute import Imputation
@@ -52,7 +53,7 @@ from levelscope.need.index import (
     score_runs,
 )
 from levelscope.need.outliers import OutlierTreatment
-from levelscope.results import Result
+from levelscope.results import Result, seeded
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -109,8 +110,9 @@ class SobolIndices(Result):
 
     first_order: pd.Series
     total: pd.Series
-    n: int
+    n_resamples: int
     seed: int | None
+    n = RenamedAttribute("n_resamples")
 
     def to_frame(self) -> pd.DataFrame:
         table = pd.DataFrame({"first_order": self.first_order, "total": self.total})
@@ -118,19 +120,22 @@ class SobolIndices(Result):
         return table.reset_index()
 
 
+@renamed_parameters(n="n_resamples")
 def sobol_analysis(
     model: Callable[[np.ndarray], np.ndarray],
     n_factors: int,
     *,
-    n: int = 1024,
-    seed: int | None = None,
+    n_resamples: int = 1024,
+    seed: int | None = 0,
     names: Sequence[str] | None = None,
 ) -> SobolIndices:
     """Sobol indices of a vectorised ``model`` of ``n_factors`` inputs uniform on [0, 1).
 
-    ``model`` maps an ``(m, n_factors)`` array to ``m`` outputs. It is run ``n (n_factors + 2)``
-    times. Rescale inputs inside ``model`` for other ranges.
+    ``model`` maps an ``(m, n_factors)`` array to ``m`` outputs. It is run
+    ``n_resamples (n_factors + 2)`` times (``n_resamples`` is the base sample size ``N`` of the
+    Saltelli design). Rescale inputs inside ``model`` for other ranges.
     """
+    n = n_resamples
     rng = np.random.default_rng(seed)
     design = saltelli_design(n, [[i] for i in range(n_factors)], n_factors, rng)
     y = np.asarray(model(design), dtype=float).reshape(n_factors + 2, n)
@@ -139,8 +144,9 @@ def sobol_analysis(
     return SobolIndices(
         first_order=pd.Series(first, index=labels, name="first_order"),
         total=pd.Series(total, index=labels, name="total"),
-        n=n,
+        n_resamples=n,
         seed=seed,
+        provenance=seeded(seed),
     )
 
 
@@ -153,47 +159,50 @@ class UncertaintyResult(Result):
 
     Attributes
     ----------
-    nominal_rank, median_rank, rank_low, rank_high
-        By area; ``rank_low``/``rank_high`` are the 5th and 95th percentiles of the rank.
+    nominal_rank, median_rank, rank_lower, rank_upper
+        By area; ``rank_lower``/``rank_upper`` are the 5th and 95th percentiles of the rank.
     sobol
         Factors by ``first_order``/``total``, for the mean absolute rank shift.
     sobol_area_first, sobol_area_total
         Areas by factors: indices for each area's own rank.
     factors
         What each factor varies and its alternatives.
-    n, seed, n_runs
+    n_resamples, seed, n_runs
         Base sample size, random seed and the number of index rebuilds.
     """
 
     nominal_rank: pd.Series
     median_rank: pd.Series
-    rank_low: pd.Series
-    rank_high: pd.Series
+    rank_lower: pd.Series
+    rank_upper: pd.Series
     sobol: pd.DataFrame
     sobol_area_first: pd.DataFrame
     sobol_area_total: pd.DataFrame
     factors: pd.DataFrame
-    n: int
+    n_resamples: int
     seed: int | None
     n_runs: int
+    rank_low = RenamedAttribute("rank_lower")
+    rank_high = RenamedAttribute("rank_upper")
+    n = RenamedAttribute("n_resamples")
 
     def to_frame(self) -> pd.DataFrame:
         table = pd.concat(
             [
                 self.nominal_rank.rename("nominal_rank"),
                 self.median_rank.rename("median_rank"),
-                self.rank_low.rename("rank_low"),
-                self.rank_high.rename("rank_high"),
+                self.rank_lower.rename("rank_lower"),
+                self.rank_upper.rename("rank_upper"),
             ],
             axis=1,
         )
-        table.index.name = "area"
+        table.index.name = "geography_code"
         return table.sort_values("median_rank").reset_index()
 
     def summary(self) -> str:
-        widest = (self.rank_high - self.rank_low).sort_values(ascending=False).head(5)
+        widest = (self.rank_upper - self.rank_lower).sort_values(ascending=False).head(5)
         return (
-            f"UncertaintyResult: {self.n_runs} runs (N = {self.n}, seed {self.seed})\n"
+            f"UncertaintyResult: {self.n_runs} runs (N = {self.n_resamples}, seed {self.seed})\n"
             f"Sobol indices (mean absolute rank shift):\n{self.sobol.round(3).to_string()}\n"
             f"widest 90% rank intervals: {widest.to_dict()}"
         )
@@ -210,11 +219,12 @@ class _Choice:
     alternatives: tuple[str, ...]
 
 
+@renamed_parameters(n="n_resamples")
 def run_uncertainty(
     frame: pd.DataFrame,
     definition: IndexDefinition,
     *,
-    n: int = 1000,
+    n_resamples: int = 1000,
     seed: int | None = 0,
     groups: pd.Series | None = None,
 ) -> UncertaintyResult:
@@ -226,10 +236,10 @@ def run_uncertainty(
         As for :func:`~levelscope.need.index.build_index`.
     definition
         The nominal definition and, in its ``uncertainty`` section, the alternatives.
-    n
+    n_resamples
         Base sample size ``N``; the index is rebuilt ``N (d + 2)`` times for ``d`` factors.
     seed
-        Seed of the random numbers; the same seed gives the same result.
+        Seed of the random numbers; the same seed gives the same result (fixed by default).
     groups
         Group of each area, for group-mean imputation.
 
@@ -239,6 +249,7 @@ def run_uncertainty(
         When there is nothing to vary, or when an alternative aggregation needs positive
         values that an alternative normalisation does not give.
     """
+    n = n_resamples
     spec = definition.uncertainty
     nominal = {
         "imputation": definition.missing.method,
@@ -354,15 +365,16 @@ def run_uncertainty(
     return UncertaintyResult(
         nominal_rank=pd.Series(nominal_rank, index=index, name="nominal_rank"),
         median_rank=pd.Series(median, index=index, name="median_rank"),
-        rank_low=pd.Series(low, index=index, name="rank_low"),
-        rank_high=pd.Series(high, index=index, name="rank_high"),
+        rank_lower=pd.Series(low, index=index, name="rank_lower"),
+        rank_upper=pd.Series(high, index=index, name="rank_upper"),
         sobol=pd.DataFrame({"first_order": first, "total": total}, index=factor_names),
         sobol_area_first=pd.DataFrame(area_first.T, index=index, columns=factor_names),
         sobol_area_total=pd.DataFrame(area_total.T, index=index, columns=factor_names),
         factors=_factor_table(choices, spec.weight_variation, spec.pillar_weight_variation, factor_names),
-        n=n,
+        n_resamples=n,
         seed=seed,
         n_runs=n_runs,
+        provenance=seeded(seed),
     )
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
-from levelscope.deprecation import renamed_parameters
+from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
 from levelscope.results import Result, seeded
 from levelscope.spatial._common import Alternative
@@ -39,9 +39,10 @@ class ClusterAnalysis(Result):
     weights: Weights
     geometries: tuple[Any, ...]
     crs: str | None
-    indicator: str | None = None
+    indicator_id: str | None = None
     period: str | None = None
     left_out: tuple[str, ...] = ()
+    indicator = RenamedAttribute("indicator_id")
 
     @property
     def n_resamples(self) -> int:
@@ -57,8 +58,8 @@ class ClusterAnalysis(Result):
 
     def summary(self) -> str:
         head = []
-        if self.indicator is not None:
-            head.append(f"{self.indicator}, {self.period}")
+        if self.indicator_id is not None:
+            head.append(f"{self.indicator_id}, {self.period}")
         if self.left_out:
             head.append(f"{len(self.left_out)} areas without a boundary left out")
         return "\n".join(
@@ -183,7 +184,7 @@ def workspace_clusters(
         weights=result.weights,
         geometries=result.geometries,
         crs=crs,
-        indicator=indicator,
+        indicator_id=indicator,
         period=period,
         left_out=left_out,
         provenance=ws.provenance(indicator).with_seed(seed),

@@ -102,7 +102,7 @@ def panel(body: PanelIn) -> dict[str, Any]:
             frame, unit=unit, time=time, outcome=outcome, cohort=body.cohort,
             control_group=body.control_group,
         )
-        dynamic = effects.aggregate("dynamic", bootstrap=body.bootstrap, seed=body.seed)
+        dynamic = effects.aggregate("dynamic", n_resamples=body.bootstrap, seed=body.seed)
         answer = aggregated_json(effects.aggregate("simple"))
         answer.update(
             method="cs",
@@ -195,7 +195,7 @@ def area_json(evaluation: AreaEvaluation) -> dict[str, Any]:
     else:
         body = twfe_json(estimate)
     body.update(
-        indicator=evaluation.indicator,
+        indicator=evaluation.indicator_id,
         level=evaluation.level,
         treated=list(evaluation.treated),
         start=evaluation.start,
@@ -233,7 +233,8 @@ def synth_json(fit: SyntheticControl, test: PlaceboTest | None) -> dict[str, Any
 
 
 def sdid_json(estimate: SyntheticDiD) -> dict[str, Any]:
-    lower, upper = estimate.confidence_interval()
+    interval = estimate.conf_int().iloc[0]
+    lower, upper = float(interval["lower"]), float(interval["upper"])
     return {
         "method": "sdid",
         "effect": _number(estimate.effect),
@@ -269,7 +270,7 @@ def aggregated_json(effects: AggregatedEffects) -> dict[str, Any]:
         "kind": effects.kind,
         "effect": _number(effects.overall),
         "std_error": _number(effects.overall_se),
-        "bootstrap": effects.bootstrap,
+        "bootstrap": effects.n_resamples,
         "critical_value": _number(effects.critical_value),
         "summary": effects.summary(),
         "estimates": records(effects.to_frame()),

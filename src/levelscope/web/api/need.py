@@ -127,7 +127,7 @@ def coherence(body: IndexIn) -> dict[str, Any]:
 def uncertainty(body: UncertaintyIn) -> dict[str, Any]:
     """Each area's median rank and 90% rank interval, and the Sobol indices."""
     result = run_uncertainty(
-        frame_of(body.data), definition_of(body.definition), n=body.n, seed=body.seed
+        frame_of(body.data), definition_of(body.definition), n_resamples=body.n, seed=body.seed
     )
     return {
         "n": result.n,
@@ -146,14 +146,14 @@ def funding(body: FundingIn) -> dict[str, Any]:
         pd.Series(body.need, dtype=float),
         pd.Series(body.population, dtype=float),
         n_groups=body.n_groups,
-        n_boot=body.n_boot,
+        n_resamples=body.n_boot,
         seed=body.seed,
     )
     finding = result.finding
     return {
         "finding": finding.text if finding else result.note,
         "ratio": finding.ratio if finding else None,
-        "ratio_interval": [finding.ratio_low, finding.ratio_high] if finding else None,
+        "ratio_interval": [finding.ratio_lower, finding.ratio_upper] if finding else None,
         "concentration_index": result.concentration.index,
         "concentration_index_areas": result.concentration_by_area.index,
         "curve": records(result.concentration.curve),

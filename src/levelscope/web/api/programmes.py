@@ -212,7 +212,7 @@ def dashboard_json(board: ProgrammeDashboard) -> dict[str, Any]:
                     "value": t.projection.value,
                     "lower": t.projection.lower,
                     "upper": t.projection.upper,
-                    "level": t.projection.level,
+                    "level": 1 - t.projection.alpha,
                 },
                 "projection_note": t.projection_note,
                 "actuals": records_of(t.actuals),

@@ -223,7 +223,7 @@ def convergence_payload(report: ConvergenceReport) -> dict[str, Any]:
     beta, sigma = report.beta, report.sigma
     homogeneity = None if report.spatial_markov is None else report.spatial_markov.homogeneity
     return {
-        "indicator": report.indicator, "level": report.level,
+        "indicator": report.indicator_id, "level": report.level,
         "start": str(sigma.periods[0]), "end": str(sigma.periods[-1]),
         "dropped": list(report.dropped),
         "beta": {

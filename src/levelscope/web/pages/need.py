@@ -78,14 +78,14 @@ def _need_view(ex: Explorer, definition_text: str, n: int, seed: int) -> NeedVie
     index = build_index(workspace_indicators(ex.ws, definition, EXAMPLE_LEVEL), definition,
                         provenance=ex.ws.provenance(definition.indicator_ids()))
     names = ex.ws.geographies(EXAMPLE_LEVEL).set_index("code")["name"]
-    return NeedView(index, index.uncertainty(n=n, seed=seed), names)
+    return NeedView(index, index.uncertainty(n_resamples=n, seed=seed), names)
 
 
 def area_table(view: NeedView) -> pd.DataFrame:
     """One row per area, highest score first: the numbers the page shows."""
-    intervals = view.uncertainty.to_frame().set_index("area")
-    table = view.index.to_frame()[["area", "score", "rank", "category"]].set_index("area")
-    table = table.join(intervals[["median_rank", "rank_low", "rank_high"]])
+    intervals = view.uncertainty.to_frame().set_index("geography_code")
+    table = view.index.to_frame()[["geography_code", "score", "rank", "category"]].set_index("geography_code")
+    table = table.join(intervals[["median_rank", "rank_lower", "rank_upper"]])
     table.insert(0, "name", view.names.reindex(table.index).fillna(""))
     return table.reset_index()
 
@@ -130,8 +130,8 @@ def _need_response(request: Request, ex: Served, text: str, n: int, seed: int) -
             "values": [{"code": code, "name": name or code, "label": str(category),
                         "text": f"score {score:.2f}, rank {rank:.0f}"}
                        for code, name, category, score, rank in
-                       zip(table["area"], table["name"], table["category"], table["score"], table["rank"],
-                           strict=True)],
+                       zip(table["geography_code"], table["name"], table["category"], table["score"],
+                           table["rank"], strict=True)],
         }
     chart = view.uncertainty.plot(top=CHART_AREAS)
     chart.update_layout(colorway=["#0072B2", "#D55E00"])
