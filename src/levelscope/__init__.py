@@ -1,8 +1,10 @@
 """levelscope: measure regional inequality and monitor and evaluate the policies meant to reduce it.
 
 >>> import levelscope
->>> ws = levelscope.Workspace.open()            # the default workspace file
->>> ws.observations(indicator="gdhi_per_head", level="lad")
+>>> ws = levelscope.Workspace.open()            # the default workspace file  # doctest: +SKIP
+>>> pay = ws.observations(indicator="weekly_pay", level="lad")
+>>> list(pay.columns[:5])
+['geography_code', 'geography_name', 'level', 'indicator_id', 'period']
 
 The names below load on first use, so that ``import levelscope.cli`` (the command line's entry)
 does not pay for pandas and DuckDB before a command needs them.

@@ -80,9 +80,32 @@ def seeded(seed: object) -> Provenance:
 
 @dataclass(frozen=True)
 class Result:
-    """Base of all result objects. Subclasses add their numbers as fields and define ``to_frame``."""
+    """Base of all result objects. Subclasses add their numbers as fields and define ``to_frame``.
+
+    The contract every result keeps (``tests/test_results_contract.py`` walks them all): a frozen
+    dataclass; ``to_frame()`` a tidy table (``geography_code`` where rows are areas);
+    ``summary()`` lines a person reads; the shared ``repr`` and ``_repr_html_`` (summary, then
+    the provenance); intervals from ``conf_int(alpha=None)`` as ``lower`` / ``upper`` columns;
+    ``plot()`` a Plotly figure where a picture helps.
+    """
 
     provenance: Provenance = field(default=USER_DATA, kw_only=True, repr=False)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Give every subclass the shared ``repr``, whatever its dataclass decorator asks for.
+
+        ``@dataclass`` runs after this and adds a field-by-field ``__repr__`` only to a class that
+        has none in its own namespace, so putting the shared one there keeps it. A subclass that
+        writes its own ``__repr__`` or ``_repr_html_`` breaks the contract and is refused.
+        """
+        super().__init_subclass__(**kwargs)
+        for name in ("__repr__", "_repr_html_"):
+            if name in cls.__dict__:
+                raise TypeError(
+                    f"{cls.__name__} defines {name}: results share Result's (summary, then "
+                    "provenance); say more in summary() instead"
+                )
+        cls.__repr__ = Result.__repr__  # type: ignore[method-assign]
 
     def to_frame(self) -> pd.DataFrame:
         """The result's numbers as a tidy table."""

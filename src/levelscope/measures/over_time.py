@@ -91,9 +91,15 @@ def inequality_over_time(
         ``"drop"`` leaves out (and names, in ``notes``) areas without a weight; the default
         raises an error naming them.
 
-    Example
-    -------
-    >>> ws.inequality("gva_per_hour_worked", level="itl3", measures=["gini", "theil"])
+    Examples
+    --------
+    ``ws`` is a workspace holding the demo data (``levelscope demo``):
+
+    >>> result = inequality_over_time(ws, "gva_per_hour_worked", "itl3", measures=["gini", "theil"])
+    >>> result.wide().columns.tolist()
+    ['period', 'year', 'gini', 'theil']
+    >>> ws.inequality("gva_per_hour_worked", "itl3").indicator_id   # the same, as a method
+    'gva_per_hour_worked'
     """
     from levelscope.data.weighting import weighted_panel
 

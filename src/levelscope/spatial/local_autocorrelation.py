@@ -203,10 +203,17 @@ def local_moran(
     Examples
     --------
     >>> from shapely.geometry import box
-    >>> cells = [box(x, y, x + 1, y + 1) for y in range(6) for x in range(6)]
-    >>> res = local_moran([float(x > 2) for y in range(6) for x in range(6)], Weights.rook(cells),
-    ...                   seed=3, n_resamples=199)
-    >>> sorted(set(res.labels)) <= ["High-High", "Low-Low", "Not significant"]
+    >>> from levelscope.spatial import moran
+    >>> cells = [box(x, y, x + 1, y + 1) for y in range(5) for x in range(5)]
+    >>> w, values = Weights.rook(cells), [float(x) for y in range(5) for x in range(5)]
+    >>> res = local_moran(values, w, seed=3, n_resamples=199)
+    >>> res.to_frame()["cluster"].value_counts().to_dict()
+    {'Not significant': 21, 'Low-Low': 2, 'High-High': 2}
+
+    The local statistics add up to ``(n - 1)`` times the global Moran's I (row-standardised
+    weights, as esda scales them):
+
+    >>> bool(abs(res.local_i.sum() / 24 - moran(values, w, n_resamples=0).statistic) < 1e-12)
     True
     """
     check_n_resamples(n_resamples)

@@ -1,0 +1,53 @@
+"""Docstring examples run: every ``>>>`` line in the package gives the output its docstring shows.
+
+Examples that read a workspace use ``ws``, the demo workspace built from the publishers' files.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import pkgutil
+from typing import Any
+
+import pytest
+
+import levelscope
+
+
+def modules_with_examples() -> list[str]:
+    names = []
+    finder = doctest.DocTestFinder()
+    every = ["levelscope", *(m.name for m in pkgutil.walk_packages(levelscope.__path__, "levelscope."))]
+    for name in every:
+        if ".migrations" in name:
+            continue
+        module = importlib.import_module(name)
+        if any(test.examples for test in finder.find(module)):
+            names.append(name)
+    return names
+
+
+MODULES = modules_with_examples()
+
+
+def test_the_examples_are_found() -> None:
+    assert {"levelscope", "levelscope.spatial.global_autocorrelation",
+            "levelscope.need.allocations"} <= set(MODULES)
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples_run(name: str, request: pytest.FixtureRequest) -> None:
+    module = importlib.import_module(name)
+    tests = [t for t in doctest.DocTestFinder().find(module) if t.examples]
+    needs_workspace = any("ws." in e.source or "ws," in e.source for t in tests for e in t.examples)
+    extra: dict[str, Any] = {}
+    if needs_workspace:
+        extra["ws"] = request.getfixturevalue("demo_workspace")
+    failures: list[str] = []
+    flags = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+    for test in tests:
+        test.globs.update(extra)
+        runner = doctest.DocTestRunner(optionflags=flags)
+        runner.run(test, out=failures.append)
+    assert not failures, "".join(failures)
