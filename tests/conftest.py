@@ -20,6 +20,14 @@ def shared_data_dir() -> Path:
     return Path(configured) if configured else REPO.parent / "shared" / "data"
 
 
+@pytest.fixture(autouse=True)
+def own_data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands that fall back to the default workspace find a fresh folder, never the user's own
+    (an old workspace there, or one a test leaves behind, would make results depend on it)."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
+    monkeypatch.delenv("LEVELSCOPE_WORKSPACE", raising=False)
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     path = shared_data_dir()
