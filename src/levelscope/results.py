@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
 
 
 @dataclass(frozen=True)
@@ -115,6 +118,17 @@ class Result:
             if f.name != "provenance" and _is_scalar(getattr(self, f.name))
         }
         return pd.DataFrame([scalars])
+
+    def to_geodataframe(self, shapes: GeoDataFrame) -> GeoDataFrame:
+        """:meth:`to_frame` with each area's shape, for results whose rows are areas.
+
+        ``shapes`` is a GeoDataFrame with ``geography_code`` and a geometry, e.g.
+        ``ws.boundaries("lad")``; see :func:`levelscope.geo.with_geometry`. Needs the optional
+        GeoPandas.
+        """
+        from levelscope.geo import with_geometry
+
+        return with_geometry(self.to_frame(), shapes)
 
     def summary(self) -> str:
         """A few lines a person can read; subclasses say more where they can."""

@@ -26,6 +26,7 @@ from levelscope.results import Provenance, Source
 
 if TYPE_CHECKING:
     import ibis.backends.duckdb
+    from geopandas import GeoDataFrame
     from ibis.expr.types import Table
 
     from levelscope.data.importers import ImportReport
@@ -330,6 +331,14 @@ class Workspace:
         ).fetchall()
         crs = rows[0][2] if rows else None
         return [r[0] for r in rows], [wkb.loads(bytes(r[1])) for r in rows], crs
+
+    def boundaries(self, level: Level | str) -> GeoDataFrame:
+        """The shapes of the places at ``level`` as a GeoDataFrame (``geography_code``,
+        ``geography_name``, ``geometry``), in their stored CRS; needs the optional GeoPandas.
+        See :func:`levelscope.geo.boundaries`."""
+        from levelscope.geo import boundaries
+
+        return boundaries(self, str(Level(level)))
 
     def levels(self) -> list[str]:
         """The levels that have at least one observation, most detailed last."""

@@ -17,6 +17,7 @@ import shapely
 
 from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
+from levelscope.geo import geopandas, with_geometry
 from levelscope.results import Result, seeded
 from levelscope.spatial._common import Alternative
 from levelscope.spatial.global_autocorrelation import GlobalStatistic, moran
@@ -24,6 +25,8 @@ from levelscope.spatial.local_autocorrelation import LocalMoran, local_moran
 from levelscope.spatial.weights import Neighbours, Weights
 
 if TYPE_CHECKING:
+    from geopandas import GeoDataFrame
+
     from levelscope.data.store import Workspace
 
 
@@ -55,6 +58,25 @@ class ClusterAnalysis(Result):
 
     def to_frame(self) -> pd.DataFrame:
         return self.local.to_frame()
+
+    def to_geodataframe(self, shapes: GeoDataFrame | None = None) -> GeoDataFrame:
+        """Each area's statistics and cluster with its shape (the ones the weights were built
+        from unless other ``shapes`` are given), as a GeoDataFrame; needs the optional GeoPandas.
+
+        Examples
+        --------
+        >>> clusters = ws.clusters("gva_per_hour_worked", "itl3", n_resamples=99)
+        >>> mapped = clusters.to_geodataframe()
+        >>> str(mapped.crs), len(mapped) == len(clusters.to_frame())
+        ('EPSG:27700', True)
+        """
+        if shapes is None:
+            gpd = geopandas()
+            shapes = gpd.GeoDataFrame(
+                {"geography_code": [str(i) for i in self.local.ids]},
+                geometry=list(self.geometries), crs=self.crs,
+            )
+        return with_geometry(self.to_frame(), shapes)
 
     def summary(self) -> str:
         head = []

@@ -241,6 +241,54 @@ class Weights:
         raise ValueError(f"neighbours must be one of {NEIGHBOURS}, not {neighbours!r}")
 
     @classmethod
+    def from_geodataframe(
+        cls,
+        frame: Any,
+        neighbours: Neighbours = "fuzzy",
+        *,
+        ids: str | None = None,
+        k: int = 6,
+        threshold: float | None = None,
+    ) -> Weights:
+        """Weights between the rows of a GeoDataFrame, by their geometries.
+
+        Parameters
+        ----------
+        frame
+            A ``geopandas.GeoDataFrame`` (or anything with a ``geometry`` column of shapely
+            shapes), e.g. ``ws.boundaries("lad")`` or a file read with ``geopandas.read_file``.
+        neighbours, k, threshold
+            How areas are linked, as :meth:`build`.
+        ids
+            The column naming each area; default ``geography_code`` if the frame has one, else
+            the frame's index.
+
+        Returns
+        -------
+        Weights
+            With ``ids`` in the frame's row order.
+
+        Examples
+        --------
+        >>> import geopandas
+        >>> from shapely.geometry import box
+        >>> cells = geopandas.GeoDataFrame({"geography_code": ["a", "b", "c"]},
+        ...                                geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
+        >>> w = Weights.from_geodataframe(cells, "rook")
+        >>> list(w.ids), w.cardinalities.tolist()
+        (['a', 'b', 'c'], [1, 2, 1])
+        """
+        if ids is None:
+            labels = frame["geography_code"] if "geography_code" in frame.columns else frame.index
+        else:
+            labels = frame[ids]
+        shapes = list(frame.geometry)
+        missing = [label for label, shape in zip(labels, shapes, strict=True) if shape is None]
+        if missing:
+            raise ValueError(f"no geometry for {len(missing)} areas, e.g. {missing[:5]}")
+        return cls.build(shapes, list(labels), neighbours, k=k, threshold=threshold)
+
+    @classmethod
     def from_workspace(
         cls,
         ws: Workspace,
