@@ -69,13 +69,3 @@ def client(demo_workspace_path: Path, tmp_path_factory: pytest.TempPathFactory):
     with TestClient(app) as test_client:
         yield test_client
 
-
-@pytest.fixture(autouse=True)
-def _no_user_workspace(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """No test reads or writes the user's own workspace: the default one is an empty folder's.
-
-    A command run without ``--workspace`` would otherwise open whatever workspace this machine's
-    user has (``~/.local/share/levelscope``), at whatever schema version it has.
-    """
-    home = tmp_path_factory.mktemp("default-workspace")
-    monkeypatch.setenv("LEVELSCOPE_WORKSPACE", str(home / "levelscope.duckdb"))
