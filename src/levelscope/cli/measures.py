@@ -22,6 +22,7 @@ from levelscope.cli.common import (
     print_frame,
     write_frame,
 )
+from levelscope.formatting import level_name, with_area_names
 from levelscope.measures.engine import DEFAULT_MEASURES, inequality_table
 
 
@@ -60,10 +61,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Print inequality measures of an indicator across areas, for each year (or group)."""
         with analysis_errors():
+            names: dict[str, str] = {}
             if input_file is not None:
                 observations, weights, notes = _from_file(indicator, level, weight, input_file)
             else:
-                observations, weights, notes = _from_workspace(
+                observations, weights, notes, names = _from_workspace(
                     indicator, level, weight, drop_unweighted, workspace
                 )
             table = inequality_table(
@@ -72,10 +74,11 @@ def register(app: typer.Typer) -> None:
                 measures=measure or list(DEFAULT_MEASURES),
                 weight=weights,
             )
-        where = f" across {level} areas" if level else ""
-        print_frame(table, title=f"Inequality in {indicator}{where}")
+        where = f" across {level_name(level.lower(), plural=True)}" if level else ""
+        what = names.get("indicator", indicator)
+        print_frame(table, title=f"Inequality in {what}{where}")
         for note in notes:
-            console.print(f"note: {note}", highlight=False)
+            console.print(f"note: {with_area_names(note, names)}", highlight=False)
         if csv is not None:
             write_frame(table, csv)
 
@@ -86,7 +89,9 @@ def _from_workspace(
     weight: str | None,
     drop_unweighted: bool,
     workspace: Path | None,
-) -> tuple[pd.DataFrame, pd.Series | None, tuple[str, ...]]:
+) -> tuple[pd.DataFrame, pd.Series | None, tuple[str, ...], dict[str, str]]:
+    """The panel, its weights, notes on what was left out, and names (areas by code, and the
+    indicator's under the key ``"indicator"``)."""
     from levelscope.data.weighting import weighted_panel
 
     if level is None:
@@ -96,8 +101,11 @@ def _from_workspace(
             ws, indicator, level.lower(), weight=weight,
             missing_weights="drop" if drop_unweighted else "error",
         )
+        places = ws.geographies(level.lower())
+        names = dict(zip(places["code"], places["name"], strict=True))
+        names["indicator"] = ws.indicator(indicator).name
     frame = panel.frame.reset_index(drop=True)
-    return frame, (frame["weight"] if weight else None), panel.notes
+    return frame, (frame["weight"] if weight else None), panel.notes, names
 
 
 def _from_file(

@@ -315,6 +315,10 @@ def overview(
             "CAST(max(o.period_end) AS DATE) AS last FROM observation o JOIN geography g "
             "ON g.code = o.geography_code GROUP BY 1 ORDER BY 3 DESC"
         ).df()
+        from levelscope.formatting import level_name
+
+        levels = levels.rename(columns={"level": "--level"})
+        levels.insert(0, "level", [level_name(lv, plural=True, capital=True) for lv in levels["--level"]])
         print_frame(levels, "Observations by level")
         themes = ws.con.execute(
             "SELECT i.theme, count(DISTINCT i.id) AS indicators, count(o.value) AS observations,"
