@@ -72,7 +72,7 @@ def expected_index():
 
 def test_cli_need_build_writes_the_index(cli, files, tmp_path):
     out = tmp_path / "scores.csv"
-    result = cli("need", "build", files["definition"], files["data"], "--csv", out)
+    result = cli("need", "build", files["definition"], "--data", files["data"], "--csv", out)
     assert result.exit_code == 0, result.output
     written = pd.read_csv(out).set_index("geography_code")
     expected = expected_index()
@@ -88,7 +88,7 @@ def test_cli_need_accepts_long_observations(cli, files, tmp_path):
     path = tmp_path / "long.csv"
     long.to_csv(path, index=False)
     out = tmp_path / "scores.csv"
-    assert cli("need", "build", files["definition"], path, "--csv", out).exit_code == 0
+    assert cli("need", "build", files["definition"], "--data", path, "--csv", out).exit_code == 0
     assert pd.read_csv(out).set_index("geography_code")["score"].to_dict() == pytest.approx(
         expected_index().scores.to_dict()
     )
@@ -103,10 +103,10 @@ def test_cli_need_validate_reports_the_field(cli, tmp_path):
 
 
 def test_cli_uncertainty_and_coherence(cli, files):
-    result = cli("need", "uncertainty", files["definition"], files["data"], "--n", 32)
+    result = cli("need", "uncertainty", files["definition"], "--data", files["data"], "--n", 32)
     assert result.exit_code == 0, result.output
     assert "normalisation" in result.output and "rank intervals (128 runs)" in result.output
-    assert cli("need", "coherence", files["definition"], files["data"]).exit_code == 0
+    assert cli("need", "coherence", files["definition"], "--data", files["data"]).exit_code == 0
 
 
 def test_cli_funding_check_and_analyse(cli, files):

@@ -1,60 +1,76 @@
 """``levelscope need ...`` and ``levelscope funding ...``: need indices and funding versus need.
 
-Both groups work from files: an index definition (YAML), indicator data (CSV, either wide —
-first column the area code, one column per indicator — or the long observation layout with
-``geography_code``, ``indicator_id``, ``value``), allocations (CSV/Excel) and population (CSV
-with the area code first and a ``population`` column).
+An index definition (YAML; ``need template`` writes an example) names the indicators; their
+figures come from the workspace at ``--level`` (default: local authority districts), or from a
+``--data`` file (CSV, wide — area code first, one column per indicator — or long, as ``levelscope
+export`` writes it). Funding analyses take allocations (CSV/Excel), population (the workspace's
+``population`` indicator by default) and need (a definition built on the fly, an indicator id, or
+scores as ``need build --csv`` writes them). Area tables use the export's columns
+(``geography_code``, ``value``); see :mod:`levelscope.cli.sources`.
 """
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from levelscope import formatting
-from levelscope.cli.common import CellFormat, console, handle_errors, print_frame, write_frame
-from levelscope.errors import Problem, ValidationError
-from levelscope.need.allocations import read_allocations
-from levelscope.need.definition import IndexDefinition
-from levelscope.need.funding import analyse_funding, need_groups, success_rates
-from levelscope.need.index import build_index, pivot_observations
-from levelscope.need.uncertainty import run_uncertainty
+from levelscope.cli.common import (
+    CellFormat,
+    CsvOption,
+    JsonOption,
+    SeedOption,
+    WorkspaceOption,
+    console,
+    handle_errors,
+    open_workspace,
+    print_frame,
+    print_seed,
+    show_table,
+    write_frame,
+)
+from levelscope.cli.sources import area_figures, build_from_workspace, is_file, read_indicator_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from levelscope.data.store import Workspace
+    from levelscope.need.index import CompositeIndex
 
 DefinitionArg = Annotated[Path, typer.Argument(help="index definition (YAML)", exists=True)]
-DataArg = Annotated[Path, typer.Argument(help="indicator data (CSV, wide or long)", exists=True)]
-CsvOption = Annotated[Path | None, typer.Option("--csv", help="also write the table here")]
+DataOption = Annotated[
+    Path | None,
+    typer.Option(help="indicator data (CSV, wide or long) instead of the workspace's figures",
+                 exists=True, show_default=False),
+]
+LevelOption = Annotated[
+    str, typer.Option("--level", "-l", help="level of the areas, when figures come from the workspace")
+]
+def _index(definition: Path, data: Path | None, level: str, workspace: Path | None) -> CompositeIndex:
+    """The index of ``definition``, from ``data`` or from the workspace's figures at ``level``."""
+    if data is not None:
+        from levelscope.need.definition import IndexDefinition
+        from levelscope.need.index import build_index
+
+        return build_index(read_indicator_table(data), IndexDefinition.from_yaml(definition))
+    with open_workspace(workspace, read_only=True) as ws:
+        return build_from_workspace(definition, ws, level)
 
 
-def read_indicator_table(path: Path) -> pd.DataFrame:
-    """Indicator data from a CSV file, wide (area code first) or long (observations)."""
-    table = pd.read_csv(path, dtype={0: str})
-    if {"geography_code", "indicator_id", "value"} <= set(table.columns):
-        return pivot_observations(table)
-    first = table.columns[0]
-    table[first] = table[first].astype(str)
-    return table.set_index(first)
+def _named(table: pd.DataFrame, workspace: Path | None, data: Path | None) -> pd.DataFrame:
+    """``table`` with the areas' names beside their codes (from the workspace, when there is one)."""
+    from levelscope.cli.common import area_names
 
-
-def read_population(path: Path) -> pd.Series:
-    """Population by area from a CSV whose first column is the area code."""
-    table = pd.read_csv(path, dtype={0: str})
-    if "population" not in table.columns:
-        raise ValidationError(Problem("no 'population' column", file=path.name, column="population"))
-    return table.set_index(table.columns[0])["population"].astype(float)
-
-
-def read_need(path: Path) -> pd.Series:
-    """Need scores by area from a CSV with ``geography_code`` and ``score`` columns (as ``need
-    build`` writes; ``area`` is read as the area column of files written before)."""
-    table = pd.read_csv(path, dtype={"geography_code": str, "area": str})
-    code = "geography_code" if "geography_code" in table.columns or "area" not in table.columns else "area"
-    absent = [c for c in (code, "score") if c not in table.columns]
-    if absent:
-        raise ValidationError([Problem("column missing", file=path.name, column=c) for c in absent])
-    return table.set_index(code)["score"].astype(float)
+    code = "geography_code" if "geography_code" in table.columns else "area"
+    names = {} if data is not None and workspace is None else area_names(workspace)
+    if not names:
+        return table
+    out = table.copy()
+    out.insert(0, "name", [names.get(str(c), "") for c in out[code]])
+    return out
 
 
 def register(app: typer.Typer) -> None:
@@ -68,6 +84,8 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def validate(definition: DefinitionArg) -> None:
         """Check an index definition and show what it says."""
+        from levelscope.need.definition import IndexDefinition
+
         spec = IndexDefinition.from_yaml(definition)
         console.print(
             f"[green]valid[/green]: {spec.name!r}, {len(spec.indicators)} indicators in "
@@ -76,32 +94,57 @@ def register(app: typer.Typer) -> None:
             f"{spec.aggregation.pillars} aggregation"
         )
 
+    @need.command("template")
+    @handle_errors
+    def template(
+        out: Annotated[Path | None, typer.Option("--out", help="write it to this file")] = None,
+    ) -> None:
+        """Print (or write) an example index definition over the demo workspace's districts."""
+        from levelscope.need.examples import EXAMPLE_DEFINITION
+
+        if out is None:
+            typer.echo(EXAMPLE_DEFINITION, nl=False)
+        else:
+            out.write_text(EXAMPLE_DEFINITION, encoding="utf-8")
+            console.print(f"wrote {out}")
+
     @need.command("build")
     @handle_errors
     def build(
         definition: DefinitionArg,
-        data: DataArg,
+        data: DataOption = None,
+        level: LevelOption = "lad",
+        workspace: WorkspaceOption = None,
         csv: CsvOption = None,
+        json: JsonOption = None,
         top: Annotated[int, typer.Option(help="rows to show")] = 30,
         treatments: Annotated[bool, typer.Option(help="list every treatment applied")] = False,
     ) -> None:
-        """Build the index: scores, ranks and categories."""
-        index = build_index(read_indicator_table(data), IndexDefinition.from_yaml(definition))
+        """Build the index: scores, ranks and categories.
+
+        The indicators come from the workspace at --level, or from a --data file. --csv writes
+        the scores with geography_code and score, as funding analyse --need reads them.
+        """
+        index = _index(definition, data, level, workspace)
         table = index.to_frame()
-        print_frame(table, title=index.name, limit=top)
+        print_frame(_named(table, workspace, data), title=index.name, limit=top)
+        if csv or json:
+            show_table(table, csv=csv, json=json)
         if treatments:
             print_frame(index.treatments, title="treatments")
         if len(index.excluded):
             console.print(f"excluded for low coverage: {', '.join(index.excluded.index)}")
-        if csv:
-            write_frame(table, csv)
 
     @need.command("coherence")
     @handle_errors
-    def coherence(definition: DefinitionArg, data: DataArg) -> None:
+    def coherence(
+        definition: DefinitionArg,
+        data: DataOption = None,
+        level: LevelOption = "lad",
+        workspace: WorkspaceOption = None,
+    ) -> None:
         """Correlations, Cronbach's alpha and principal components of the index."""
-        index = build_index(read_indicator_table(data), IndexDefinition.from_yaml(definition))
-        report = index.coherence()
+        report = _index(definition, data, level, workspace).coherence()
         print_frame(report.pillars.reset_index(), title="pillars")
         print_frame(report.to_frame(), title="indicators")
         weak = report.weak_indicators()
@@ -111,18 +154,32 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def uncertainty(
         definition: DefinitionArg,
-        data: DataArg,
-        n: Annotated[int, typer.Option(help="base sample size N")] = 1000,
-        seed: Annotated[int, typer.Option(help="random seed")] = 0,
+        data: DataOption = None,
+        level: LevelOption = "lad",
+        workspace: WorkspaceOption = None,
+        n_resamples: Annotated[
+            int, typer.Option("--n-resamples", "--n", help="base sample size N of the Monte Carlo "
+                              "runs (--n is the old name)")
+        ] = 1000,
+        seed: SeedOption = 0,
         csv: CsvOption = None,
         top: Annotated[int, typer.Option(help="rows to show")] = 30,
     ) -> None:
         """Monte Carlo rank intervals and Sobol indices of the methodological choices."""
-        result = run_uncertainty(
-            read_indicator_table(data), IndexDefinition.from_yaml(definition), n_resamples=n, seed=seed
-        )
+        from levelscope.need.definition import IndexDefinition
+        from levelscope.need.examples import workspace_indicators
+        from levelscope.need.uncertainty import run_uncertainty
+
+        spec = IndexDefinition.from_yaml(definition)
+        if data is not None:
+            frame = read_indicator_table(data)
+        else:
+            with open_workspace(workspace, read_only=True) as ws:
+                frame = workspace_indicators(ws, spec, level)
+        result = run_uncertainty(frame, spec, n_resamples=n_resamples, seed=seed)
         print_frame(result.sobol.reset_index(names="factor"), title="Sobol indices")
-        print_frame(result.to_frame(), title=f"rank intervals ({result.n_runs} runs)", limit=top)
+        print_frame(result.to_frame(), title=f"rank intervals ({result.n_runs:,} runs)", limit=top)
+        print_seed(seed)
         if csv:
             write_frame(result.to_frame(), csv)
 
@@ -132,59 +189,98 @@ def register(app: typer.Typer) -> None:
         allocations: Annotated[Path, typer.Argument(help="allocations (CSV/Excel)", exists=True)],
     ) -> None:
         """Validate an allocations file and show totals by programme and round."""
+        from levelscope.need.allocations import read_allocations
+
         table = read_allocations(allocations)
         totals = table.groupby(["programme", "round"], as_index=False).agg(
             rows=("amount", "size"), amount=("amount", "sum")
         )
-        print_frame(totals, title=f"{allocations.name}: {len(table)} rows, valid")
+        print_frame(totals, title=f"{allocations.name}: {len(table)} rows, valid",
+                    formats={"amount": formatting.money})
 
     @funding.command("analyse")
     @handle_errors
     def analyse(
         allocations: Annotated[Path, typer.Argument(help="allocations (CSV/Excel)", exists=True)],
-        population: Annotated[Path, typer.Option(help="population CSV", exists=True)],
-        need_scores: Annotated[
-            Path | None, typer.Option("--need", help="need scores CSV (area, score)")
+        need_source: Annotated[
+            str | None,
+            typer.Option("--need", help="need: an index definition (.yaml, built from the "
+                         "workspace), a table of scores (geography_code and value or score, as "
+                         "need build --csv writes), or an indicator id of the workspace",
+                         show_default=False),
         ] = None,
-        definition: Annotated[Path | None, typer.Option(help="index definition, with --data")] = None,
-        data: Annotated[Path | None, typer.Option(help="indicator data for --definition")] = None,
+        population: Annotated[
+            str, typer.Option(help="population: an indicator id of the workspace, or a table "
+                              "(geography_code and value or population)")
+        ] = "population",
+        definition: Annotated[
+            Path | None, typer.Option(help="index definition (the same as --need DEFINITION)",
+                                      show_default=False)
+        ] = None,
+        data: DataOption = None,
+        level: LevelOption = "lad",
+        workspace: WorkspaceOption = None,
         groups: Annotated[int, typer.Option(help="need groups (5 = quintiles)")] = 5,
-        boot: Annotated[int, typer.Option(help="bootstrap replications")] = 2000,
-        seed: Annotated[int, typer.Option(help="random seed")] = 0,
+        n_resamples: Annotated[
+            int, typer.Option("--n-resamples", "--boot", help="bootstrap resamples (--boot is "
+                              "the old name)")
+        ] = 2000,
+        seed: SeedOption = 0,
         csv: CsvOption = None,
     ) -> None:
-        """Did funding go where need is? Concentration, shares, the finding, rounds."""
-        if need_scores is not None:
-            need_series = read_need(need_scores)
-            categories = need_groups(need_series, groups)
-        elif definition is not None and data is not None:
-            index = build_index(read_indicator_table(data), IndexDefinition.from_yaml(definition))
-            need_series, categories = index.scores, index.categories
-        else:
-            raise typer.BadParameter("give --need, or --definition with --data")
+        """Did funding go where need is? Concentration, shares, the finding, rounds.
+
+        Need and population come from the workspace unless files are given: e.g. --need need.yaml
+        builds the index over the workspace's districts, and population is the workspace's
+        latest estimate for each area.
+        """
+        from levelscope.need.allocations import read_allocations
+        from levelscope.need.funding import analyse_funding, need_groups, success_rates
+
+        source = need_source if need_source is not None else (str(definition) if definition else None)
+        if source is None:
+            raise typer.BadParameter("give --need: an index definition, scores or an indicator id")
         table = read_allocations(allocations)
-        result = analyse_funding(
-            table,
-            need_series,
-            read_population(population),
-            n_groups=groups,
-            n_resamples=boot,
-            seed=seed,
-        )
-        console.print(result.finding.text if result.finding else result.note)
+        uses_workspace = (not is_file(population) or not is_file(source)
+                          or (_is_definition(source) and data is None))
+        with _maybe_workspace(workspace, uses_workspace) as ws:
+            if _is_definition(source):
+                index = (_index(Path(source), data, level, workspace) if ws is None
+                         else build_from_workspace(Path(source), ws, level, data))
+                need_series, categories = index.scores, index.categories
+            else:
+                need_series = area_figures(source, ws, level, names=("value", "score", "need"))
+                categories = need_groups(need_series, groups)
+            people = area_figures(population, ws, level, names=("value", "population"))
+        result = analyse_funding(table, need_series, people, n_groups=groups, n_resamples=n_resamples,
+                                 seed=seed)
+        console.print(result.finding.text if result.finding else result.note, highlight=False)
         console.print(
             f"concentration index (people): {result.concentration.index:.4f}; "
             f"(areas): {result.concentration_by_area.index:.4f} "
             "(negative = concentrated in the most-needy areas)"
         )
-        print_frame(result.groups.reset_index(), title="need groups (1 = most needy)")
-        print_frame(result.rounds, title="rounds")
+        money = {c: formatting.money for c in ("funding", "amount", "per_head", "total")}
+        shares: dict[str, CellFormat] = {
+            c: formatting.share for c in ("rate", "rate_low", "rate_high", "share_of_funding",
+                                          "share_of_population")
+        }
+        print_frame(result.groups.reset_index(), title="need groups (1 = most needy)",
+                    formats={**money, **shares})
+        print_frame(result.rounds, title="rounds", formats={**money, **shares})
         if table["outcome"].notna().any():
             rates = success_rates(table, categories)
-            shares: dict[str, CellFormat] = {
-                c: formatting.share for c in ("rate", "rate_low", "rate_high")
-            }
             print_frame(rates.reset_index(), title="success rates of bids by need category",
                         formats=shares)
+        print_seed(seed)
         if csv:
             write_frame(result.to_frame(), csv)
+
+
+def _is_definition(source: str) -> bool:
+    return Path(source).suffix.lower() in (".yaml", ".yml")
+
+
+def _maybe_workspace(workspace: Path | None, wanted: bool) -> AbstractContextManager[Workspace | None]:
+    """The workspace, read-only, when the figures come from it; otherwise nothing."""
+    return open_workspace(workspace, read_only=True) if wanted else nullcontext(None)
