@@ -8,11 +8,18 @@ elsewhere.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+# Commands run without --workspace look in $XDG_DATA_HOME/levelscope: give the suite its own
+# empty folder, so no test reads or writes the workspace of whoever runs it.
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="levelscope-test-data-")
+os.environ.pop("LEVELSCOPE_WORKSPACE", None)
+os.environ.pop("LEVELSCOPE_RECORDS_URL", None)
 
 
 def shared_data_dir() -> Path:

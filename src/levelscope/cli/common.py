@@ -193,14 +193,23 @@ def area_codes(workspace: Path | None, areas: Sequence[str]) -> list[str]:
     path = workspace or default_workspace_path()
     if not areas or not path.exists():
         return list(areas)
+    def is_code(area: str) -> bool:
+        return re.fullmatch(r"[A-Z][A-Z0-9]+", area.strip()) is not None
+
+    try:
+        opened = Workspace.open(path, read_only=True)
+    except WorkspaceError:
+        if all(is_code(area) for area in areas):
+            return [area.strip() for area in areas]
+        raise
     codes = []
-    with Workspace.open(path, read_only=True) as ws:
+    with opened as ws:
         for area in areas:
             try:
                 codes.append(find_area(ws, area).code)
             except NotFoundError:
                 # a code the workspace does not hold yet is taken as given; a name must match
-                if not re.fullmatch(r"[A-Z][A-Z0-9]+", area.strip()):
+                if not is_code(area):
                     raise
                 codes.append(area.strip())
     return codes

@@ -11,7 +11,6 @@ scores as ``need build --csv`` writes them). Area tables use the export's column
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -32,12 +31,19 @@ from levelscope.cli.common import (
     show_table,
     write_frame,
 )
-from levelscope.cli.sources import area_figures, build_from_workspace, is_file, read_indicator_table
+from levelscope.cli.sources import (
+    area_figures,
+    build_from_workspace,
+    is_definition,
+    maybe_workspace,
+    need_scores,
+    needs_workspace,
+    read_indicator_table,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from levelscope.data.store import Workspace
     from levelscope.need.index import CompositeIndex
 
 DefinitionArg = Annotated[Path, typer.Argument(help="index definition (YAML)", exists=True)]
@@ -133,7 +139,13 @@ def register(app: typer.Typer) -> None:
         if treatments:
             print_frame(index.treatments, title="treatments")
         if len(index.excluded):
-            console.print(f"excluded for low coverage: {', '.join(index.excluded.index)}")
+            from levelscope.cli.common import area_names
+            from levelscope.formatting import area_label
+
+            names = area_names(workspace) if data is None else {}
+            console.print("excluded for low coverage: "
+                          + ", ".join(area_label(str(c), names) for c in index.excluded.index),
+                          highlight=False)
 
     @need.command("coherence")
     @handle_errors
@@ -241,17 +253,16 @@ def register(app: typer.Typer) -> None:
         if source is None:
             raise typer.BadParameter("give --need: an index definition, scores or an indicator id")
         table = read_allocations(allocations)
-        uses_workspace = (not is_file(population) or not is_file(source)
-                          or (_is_definition(source) and data is None))
-        with _maybe_workspace(workspace, uses_workspace) as ws:
-            if _is_definition(source):
+        with maybe_workspace(workspace, needs_workspace(source, population, data=data)) as ws:
+            if is_definition(source):
                 index = (_index(Path(source), data, level, workspace) if ws is None
                          else build_from_workspace(Path(source), ws, level, data))
                 need_series, categories = index.scores, index.categories
             else:
-                need_series = area_figures(source, ws, level, names=("value", "score", "need"))
+                need_series = need_scores(source, ws, level)
                 categories = need_groups(need_series, groups)
-            people = area_figures(population, ws, level, names=("value", "population"))
+            people = area_figures(population, ws, level, names=("value", "population"),
+                                  indicator="population")
         result = analyse_funding(table, need_series, people, n_groups=groups, n_resamples=n_resamples,
                                  seed=seed)
         console.print(result.finding.text if result.finding else result.note, highlight=False)
@@ -263,7 +274,7 @@ def register(app: typer.Typer) -> None:
         money = {c: formatting.money for c in ("funding", "amount", "per_head", "total")}
         shares: dict[str, CellFormat] = {
             c: formatting.share for c in ("rate", "rate_low", "rate_high", "share_of_funding",
-                                          "share_of_population")
+                                          "share_of_population", "most_needy_share")
         }
         print_frame(result.groups.reset_index(), title="need groups (1 = most needy)",
                     formats={**money, **shares})
@@ -276,11 +287,3 @@ def register(app: typer.Typer) -> None:
         if csv:
             write_frame(result.to_frame(), csv)
 
-
-def _is_definition(source: str) -> bool:
-    return Path(source).suffix.lower() in (".yaml", ".yml")
-
-
-def _maybe_workspace(workspace: Path | None, wanted: bool) -> AbstractContextManager[Workspace | None]:
-    """The workspace, read-only, when the figures come from it; otherwise nothing."""
-    return open_workspace(workspace, read_only=True) if wanted else nullcontext(None)

@@ -259,24 +259,51 @@ def register(app: typer.Typer) -> None:
     def vfm(
         programme_id: int,
         need: Annotated[
-            Path | None,
-            typer.Option(help="CSV with geography_code, need, population for the comparison set"),
+            str | None,
+            typer.Option(help="need of the comparison set of places, for equity: an index "
+                         "definition (.yaml, built from the workspace), a table of scores "
+                         "(geography_code and value, score or need), or an indicator id",
+                         show_default=False),
         ] = None,
+        population: Annotated[
+            str | None,
+            typer.Option(help="population: an indicator id of the workspace (default population) "
+                         "or a table; a --need table with a population column is read for it",
+                         show_default=False),
+        ] = None,
+        level: Annotated[str, typer.Option("--level", "-l", help="level of the places")] = "lad",
         db: Db = None,
+        workspace: WorkspaceOption = None,
     ) -> None:
         """Value for money: economy, efficiency, effectiveness and equity."""
+        from levelscope.cli.sources import area_figures, maybe_workspace, need_scores, needs_workspace
+
         try:
-            need_map = population = None
+            need_map = people = None
             if need is not None:
-                frame = pd.read_csv(need, dtype={"geography_code": str})
-                need_map = dict(zip(frame["geography_code"], frame["need"], strict=True))
-                population = dict(zip(frame["geography_code"], frame["population"], strict=True))
+                people_source = population or _population_column(need) or "population"
+                with maybe_workspace(workspace, needs_workspace(need, people_source)) as ws:
+                    scores = need_scores(need, ws, level)
+                    sizes = area_figures(people_source, ws, level, names=("value", "population"),
+                                         indicator="population")
+                shared = scores.index.intersection(sizes.index)
+                need_map = {str(k): float(v) for k, v in scores[shared].items()}
+                people = {str(k): float(v) for k, v in sizes[shared].items()}
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
-                result = programme_value_for_money(session, programme, need=need_map, population=population)
-                console.print(result.summary())
+                result = programme_value_for_money(session, programme, need=need_map, population=people)
+                console.print(with_area_names(result.summary(), area_names(workspace)), highlight=False)
         except LevelscopeError as error:
             raise _fail(error) from None
+
+
+def _population_column(source: str) -> str | None:
+    """``source`` itself when it is a table with a ``population`` column (the older need file)."""
+    path = Path(source)
+    if path.suffix.lower() != ".csv" or not path.exists():
+        return None
+    header = path.read_text(encoding="utf-8").splitlines()[:1]
+    return source if header and "population" in header[0].lower().split(",") else None
 
 
 def register_editing(group: typer.Typer) -> None:
@@ -289,11 +316,16 @@ def register_editing(group: typer.Typer) -> None:
         source: str,
         amount: float,
         planned: Annotated[bool, typer.Option(help="planned rather than actual spend")] = False,
-        place: Annotated[str | None, typer.Option(help="geography code the money went to")] = None,
+        place: Annotated[
+            str | None, typer.Option(help="the place the money went to, by name or code")
+        ] = None,
         db: Db = None,
+        workspace: WorkspaceOption = None,
     ) -> None:
         """Record an input: money from a source in a year (actual unless --planned)."""
         try:
+            if place is not None:
+                place = area_codes(workspace, [place])[0]
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
                 spend = programmes.add_spend(

@@ -14,8 +14,9 @@ References: National Audit Office, *Successful commissioning toolkit: assessing 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ import plotly.graph_objects as go
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from levelscope import formatting
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
 from levelscope.monitor.additionality import AdditionalityFactors
 from levelscope.monitor.indicator_records import Actual, ProgrammeIndicator
@@ -293,8 +295,18 @@ class ValueForMoney(Result):
         return pd.DataFrame(rows, columns=["e", "headline", "meaning"])
 
     def summary(self) -> str:
+        # each headline in its own terms: a ratio, pounds per unit, shares
+        writers: dict[str, Callable[[Any], str]] = {
+            "economy": lambda v: f"{v:.2f}×", "efficiency": formatting.money,
+            "effectiveness": formatting.share, "equity": formatting.share,
+        }
+        lines = []
+        for row in self.to_frame().itertuples():
+            value = row.headline
+            headline = "–" if formatting.is_missing(value) else writers[str(row.e)](value)
+            lines.append(f"  {row.e:<14}{headline:>12}  {row.meaning}")
         notes = "".join(f"\n  note: {n}" for n in self.notes)
-        return f"Value for money, spend {self.spend:,.0f}\n{self.to_frame().to_string(index=False)}{notes}"
+        return f"Value for money, spend {formatting.money(self.spend)}\n" + "\n".join(lines) + notes
 
 
 def _mean_or_none(values: pd.Series) -> float | None:

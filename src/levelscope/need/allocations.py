@@ -32,10 +32,10 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
     """Read and check a table of allocations (CSV or Excel file, or a frame).
 
     Columns (names are matched ignoring case and surrounding spaces): ``programme``, ``round``,
-    ``area`` (area code), ``amount`` (money allocated; ``£`` and thousands separators
-    allowed), ``date`` (``YYYY-MM-DD`` or ``DD/MM/YYYY``) and optionally ``outcome`` of a bid
-    (successful / unsuccessful; blank when not a bid). The amount of an unsuccessful bid is not
-    counted as funding.
+    ``geography_code`` (the area code; ``area`` is read too), ``amount`` (money allocated;
+    ``£`` and thousands separators allowed), ``date`` (``YYYY-MM-DD`` or ``DD/MM/YYYY``) and
+    optionally ``outcome`` of a bid (successful / unsuccessful; blank when not a bid). The
+    amount of an unsuccessful bid is not counted as funding.
 
     Returns
     -------
@@ -57,6 +57,8 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
         else:
             table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     table = table.rename(columns=lambda c: str(c).strip().lower())
+    if "geography_code" in table.columns and "area" not in table.columns:
+        table = table.rename(columns={"geography_code": "area"})  # the name every export writes
     absent = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if absent:
         raise ValidationError([Problem("required column is missing", file=file, column=c) for c in absent])
