@@ -13,12 +13,12 @@ from levelscope.records import accounts
 from levelscope.records.accounts import User
 from levelscope.records.db import transaction
 from levelscope.web.api.programmes import router
+from levelscope.web.deps import geography_check
 from levelscope.web.errors import add_error_handlers
 from levelscope.web.records import ServerRecords, attach_records
 from levelscope.web.security import (
     CSRF_HEADER,
     Records,
-    geography_check,
     page_user,
     sign_in,
 )

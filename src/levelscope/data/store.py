@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+import re
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import duckdb
 import pandas as pd
@@ -33,6 +35,8 @@ if TYPE_CHECKING:
     from levelscope.data.layout import Layout
 
 ENV_WORKSPACE = "LEVELSCOPE_WORKSPACE"
+#: How long opening a workspace keeps trying while another process holds the file.
+LOCK_WAIT_SECONDS = 10.0
 
 DateLike = dt.date | str
 
@@ -48,6 +52,45 @@ def default_workspace_path() -> Path:
         return Path(configured).expanduser()
     data_home = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
     return data_home / "levelscope" / "levelscope.duckdb"
+
+
+def workspace_busy(file: Path, error: Exception) -> WorkspaceError:
+    """The error for a workspace file another process holds, naming that process if DuckDB did."""
+    holder = re.search(r"PID (\d+)", str(error))
+    who = f"process {holder.group(1)}" if holder else "another process"
+    return WorkspaceError(
+        f"workspace {file} is in use by {who} (an import, a notebook or another levelscope "
+        "command that has it open for writing); close the workspace there, or wait for the import "
+        "to finish, and try again. `levelscope serve` does not keep it open: it works from a copy."
+    )
+
+
+def is_lock_conflict(error: Exception) -> bool:
+    """Whether DuckDB refused a file because another process holds its lock."""
+    return isinstance(error, duckdb.IOException) and "lock" in str(error).lower()
+
+
+T = TypeVar("T")
+
+
+def when_free(file: Path, attempt: Callable[[], T], wait: float = LOCK_WAIT_SECONDS) -> T:
+    """``attempt()``, tried again for up to ``wait`` seconds while another process holds ``file``.
+
+    Raises :func:`workspace_busy`'s error if it is still held after that, and any other DuckDB
+    I/O error as a :class:`~levelscope.errors.WorkspaceError`.
+    """
+    deadline = time.monotonic() + wait
+    pause = 0.05
+    while True:
+        try:
+            return attempt()
+        except duckdb.IOException as exc:
+            if not is_lock_conflict(exc):
+                raise WorkspaceError(f"cannot open workspace {file}: {exc}") from None
+            if time.monotonic() + pause > deadline:
+                raise workspace_busy(file, exc) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 def _as_date(value: DateLike | None) -> dt.date | None:
@@ -86,7 +129,9 @@ class Workspace:
 
     # -- opening -------------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path | None = None, *, read_only: bool = False) -> Self:
+    def open(
+        cls, path: str | Path | None = None, *, read_only: bool = False, wait: float = LOCK_WAIT_SECONDS
+    ) -> Self:
         """Open (creating and migrating if need be) the workspace at ``path``.
 
         Parameters
@@ -95,8 +140,12 @@ class Workspace:
             A ``.duckdb`` file, ``":memory:"`` for a throwaway workspace, or None for
             :func:`default_workspace_path`.
         read_only:
-            Open without taking the write lock, so several readers (the web server, a
-            notebook) can share the file. A read-only workspace must already be up to date.
+            Open without taking the write lock, so several readers can share the file. A
+            read-only workspace must already be up to date.
+        wait:
+            Seconds to keep trying while another process holds the file (an import, a notebook,
+            or ``levelscope serve`` taking a fresh copy, which lasts a moment) before giving up
+            with a :class:`~levelscope.errors.WorkspaceError` that says what to do.
         """
         if path == ":memory:":
             ws = cls(duckdb.connect(":memory:"), None)
@@ -105,11 +154,7 @@ class Workspace:
             if read_only and not file.exists():
                 raise WorkspaceError(f"workspace {file} does not exist; run `levelscope init` first")
             file.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                con = duckdb.connect(str(file), read_only=read_only)
-            except duckdb.IOException as exc:
-                raise WorkspaceError(f"cannot open workspace {file}: {exc}") from None
-            ws = cls(con, file)
+            ws = cls(when_free(file, lambda: duckdb.connect(str(file), read_only=read_only), wait), file)
         ws._migrate(read_only=read_only)
         return ws
 

@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import exc as sa_exc
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from levelscope.errors import (
     LevelscopeError,
@@ -38,6 +39,7 @@ from levelscope.records.accounts import AuthenticationError, PermissionDenied
 from levelscope.records.db import ConflictError, is_busy
 
 PROBLEM_JSON = "application/problem+json"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 #: Seconds a client should wait before retrying a busy answer.
 RETRY_AFTER = 1
 
@@ -199,12 +201,17 @@ def invalid_argument(*loc: str) -> Iterator[None]:
 
 
 def allowed_methods(app: FastAPI, path: str) -> list[str]:
-    """Every method some route answers at ``path`` (HEAD with GET, OPTIONS always)."""
+    """Every method some route answers at ``path`` (HEAD with GET, OPTIONS always); none if no
+    route has the path. Asks each route whether it would take the request, as the router does."""
     methods: set[str] = set()
-    for route in app.router.routes:
-        pattern = getattr(route, "path_regex", None)
-        if pattern is not None and pattern.match(path):
-            methods |= set(getattr(route, "methods", None) or ())
+    for method in METHODS:
+        scope = {"type": "http", "method": method, "path": path, "root_path": "", "headers": []}
+        for route in app.router.routes:
+            match, _ = route.matches(scope)
+            if match is Match.FULL:
+                # a mount (static files) takes any method but answers only reads
+                methods |= {method} if not isinstance(route, Mount) else {"GET"}
+                break
     if not methods:
         return []
     if "GET" in methods:

@@ -18,10 +18,6 @@ one on its own.
 Every dependency that touches the records database is a plain function, so FastAPI runs it in a
 worker thread; only :func:`sent_csrf_token`, which awaits the request body, runs on the event loop.
 
-Dependencies to override when wiring the app:
-
-* :func:`geography_check` — whether a geography code exists (default: the served workspace's
-  geographies, or any GSS/ITL/NUTS-shaped code when no workspace is served).
 """
 
 from __future__ import annotations
@@ -34,7 +30,6 @@ from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from levelscope.monitor.programmes import GeographyCheck, accept_known_code_forms
 from levelscope.records.accounts import (
     AuthenticationError,
     LoginSession,
@@ -54,20 +49,6 @@ CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _bearer = HTTPBearer(auto_error=False, description="API token issued by levelscope")
-
-
-def geography_check(request: Request) -> GeographyCheck:
-    """How the API checks a geography code exists.
-
-    With a served workspace (``app.state.explorer``, as :func:`levelscope.web.app.create_app`
-    sets up), a code exists if the workspace knows it; without one, any code of GSS, ITL or NUTS
-    form is accepted. Override in ``app.dependency_overrides`` for anything else.
-    """
-    explorer = getattr(request.app.state, "explorer", None)
-    if explorer is None:
-        return accept_known_code_forms
-    known = frozenset(explorer.ws.geographies()["code"])
-    return known.__contains__
 
 
 def _unauthorised(reason: str) -> HTTPException:

@@ -17,7 +17,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -126,6 +125,7 @@ class Explorer:
         self._inequality = lru_cache(maxsize=128)(self._inequality_of)
         self._geojson: dict[tuple[str, float], str] = {}
         self._answers: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+        self._remembered: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 
     def answer(self, key: tuple[Any, ...], compute: Callable[[], bytes], maxsize: int = 2048) -> bytes:
         """A finished response body, remembered (least recently used dropped beyond ``maxsize``):
@@ -141,9 +141,19 @@ class Explorer:
                 self._answers.popitem(last=False)
         return body
 
-    @classmethod
-    def open(cls, path: Path) -> Explorer:
-        return cls(Workspace.open(path, read_only=True))
+    def remember(self, key: tuple[Any, ...], compute: Callable[[], T], maxsize: int = 32) -> T:
+        """Any other result worked out from this copy of the workspace (a need index from a
+        submitted definition, ...), the ``maxsize`` most recently used kept with the copy."""
+        with self._lock:
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key]
+        value = compute()
+        with self._lock:
+            self._remembered[key] = value
+            if len(self._remembered) > maxsize:
+                self._remembered.popitem(last=False)
+        return value
 
     def close(self) -> None:
         self.ws.close()

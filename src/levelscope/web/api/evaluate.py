@@ -17,7 +17,6 @@ refuse gives 422 with the reason; an unknown area or indicator gives 404.
 
 from __future__ import annotations
 
-import math
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -46,7 +45,8 @@ from levelscope.evaluate.areas import AreaBalance
 from levelscope.evaluate.verdict import estimate_verdict
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
-from levelscope.web.app import explorer
+from levelscope.web.deps import explorer
+from levelscope.web.encoding import json_value, records
 from levelscope.web.security import Records, api_user
 from levelscope.web.state import Explorer
 
@@ -213,9 +213,9 @@ def synth_json(fit: SyntheticControl, test: PlaceboTest | None) -> dict[str, Any
         "method": "synth",
         "treated": str(fit.treated),
         "start": fit.start,
-        "effect": _number(fit.effect),
-        "pre_rmspe": _number(fit.pre_rmspe),
-        "post_rmspe": _number(fit.post_rmspe),
+        "effect": json_value(fit.effect),
+        "pre_rmspe": json_value(fit.pre_rmspe),
+        "post_rmspe": json_value(fit.post_rmspe),
         "weights": {str(k): float(v) for k, v in fit.weights.items() if v >= 1e-6},
         "v": {str(k): float(v) for k, v in fit.v.items()},
         "verdict": synth_verdict(fit, test),
@@ -237,11 +237,11 @@ def sdid_json(estimate: SyntheticDiD) -> dict[str, Any]:
     lower, upper = float(interval["lower"]), float(interval["upper"])
     return {
         "method": "sdid",
-        "effect": _number(estimate.effect),
-        "std_error": _number(estimate.std_error),
-        "lower": _number(lower),
-        "upper": _number(upper),
-        "p_value": _number(estimate.p_value),
+        "effect": json_value(estimate.effect),
+        "std_error": json_value(estimate.std_error),
+        "lower": json_value(lower),
+        "upper": json_value(upper),
+        "p_value": json_value(estimate.p_value),
         "unit_weights": {str(k): float(v) for k, v in estimate.unit_weights.items() if v >= 1e-6},
         "time_weights": {str(k): float(v) for k, v in estimate.time_weights.items() if v >= 1e-6},
         "verdict": estimate_verdict(estimate.effect, lower, upper, estimate.p_value),
@@ -253,11 +253,11 @@ def twfe_json(estimate: TwoWayFixedEffects) -> dict[str, Any]:
     row = estimate.to_frame().set_index("term").to_dict("index")[estimate.treatment]
     return {
         "method": "did",
-        "effect": _number(estimate.effect),
-        "std_error": _number(float(row["std_error"])),
-        "lower": _number(float(row["lower"])),
-        "upper": _number(float(row["upper"])),
-        "p_value": _number(float(row["p_value"])),
+        "effect": json_value(estimate.effect),
+        "std_error": json_value(float(row["std_error"])),
+        "lower": json_value(float(row["lower"])),
+        "upper": json_value(float(row["upper"])),
+        "p_value": json_value(float(row["p_value"])),
         "observations": estimate.n_obs,
         "clusters": estimate.n_clusters,
         "verdict": estimate.verdict(),
@@ -268,27 +268,10 @@ def twfe_json(estimate: TwoWayFixedEffects) -> dict[str, Any]:
 def aggregated_json(effects: AggregatedEffects) -> dict[str, Any]:
     return {
         "kind": effects.kind,
-        "effect": _number(effects.overall),
-        "std_error": _number(effects.overall_se),
+        "effect": json_value(effects.overall),
+        "std_error": json_value(effects.overall_se),
         "bootstrap": effects.n_resamples,
-        "critical_value": _number(effects.critical_value),
+        "critical_value": json_value(effects.critical_value),
         "summary": effects.summary(),
         "estimates": records(effects.to_frame()),
     }
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe dictionaries (non-finite numbers become null)."""
-    return [{str(k): _plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):  # numpy scalars
-        value = value.item()
-    if isinstance(value, float):
-        return _number(value)
-    return value if isinstance(value, str | int | bool) or value is None else str(value)
-
-
-def _number(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None

@@ -18,8 +18,6 @@ with the close matches; a parameter out of range gives 422.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
 from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
@@ -38,7 +36,8 @@ from levelscope.measures import parse_measure
 from levelscope.results import Provenance
 from levelscope.spatial.clusters import ClusterAnalysis
 from levelscope.spatial.plot import CLUSTER_COLOURS
-from levelscope.web.app import explorer
+from levelscope.web.deps import explorer
+from levelscope.web.encoding import csv_response, json_value, records
 from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 
@@ -224,42 +223,11 @@ class ClustersOut(BaseModel):
 
 
 # -- translation helpers -------------------------------------------------------------------------
-def json_value(value: Any) -> Any:
-    """One cell as JSON: NaN and missing become null, dates ISO text, numpy scalars Python."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp | dt.date):
-        return value.isoformat()[:10]
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def cluster_table(result: ClusterAnalysis) -> pd.DataFrame:
     """Each area's LISA cluster with the colour the cluster map gives it."""
     frame = result.to_frame()
     frame["colour"] = frame["cluster"].map(CLUSTER_COLOURS)
     return frame[["geography_code", "value", "local_i", "p_sim", "cluster", "colour"]]
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """The rows of a frame as JSON-safe dictionaries."""
-    columns = [str(c) for c in frame.columns]
-    return [
-        {c: json_value(v) for c, v in zip(columns, row, strict=True)}
-        for row in frame.itertuples(index=False, name=None)
-    ]
-
-
-def csv_response(frame: pd.DataFrame, filename: str) -> Response:
-    """The frame as a CSV download."""
-    return Response(
-        frame.to_csv(index=False, date_format="%Y-%m-%d"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-    )
 
 
 def sources(provenance: Provenance) -> list[dict[str, Any]]:

@@ -36,10 +36,9 @@ from levelscope.web.api.explorer import (
     Served,
     SourceOut,
     check_indicator_at,
-    csv_response,
-    records,
     sources,
 )
+from levelscope.web.encoding import csv_response, records
 from levelscope.web.errors import invalid_argument
 
 router = APIRouter(prefix="/api/measures", tags=["measures"])

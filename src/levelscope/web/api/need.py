@@ -13,7 +13,6 @@ endpoints only translate between HTTP and :mod:`levelscope.need`.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
@@ -26,6 +25,7 @@ from levelscope.need.definition import IndexDefinition
 from levelscope.need.funding import analyse_funding
 from levelscope.need.index import build_index, pivot_observations
 from levelscope.need.uncertainty import run_uncertainty
+from levelscope.web.encoding import records
 
 router = APIRouter(prefix="/api/need", tags=["need"])
 
@@ -75,21 +75,6 @@ def frame_of(rows: list[dict[str, Any]]) -> pd.DataFrame:
     if "area" not in table.columns:
         raise ValidationError(Problem("each row needs an 'area'", column="data"))
     return table.assign(area=table["area"].astype(str)).set_index("area")
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a frame as JSON-safe dictionaries (NaN becomes null)."""
-    return [{str(k): _json(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    if hasattr(value, "item"):  # numpy scalars
-        return _json(value.item())
-    return None if value is pd.NA else value
 
 
 @router.post("/definition")

@@ -10,7 +10,6 @@ email. The endpoints only translate between HTTP and :mod:`levelscope.monitor`.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
@@ -32,7 +31,9 @@ from levelscope.monitor.vfm import programme_value_for_money
 from levelscope.records.accounts import Role, User
 from levelscope.records.audit import audit_trail
 from levelscope.records.db import soft_delete
-from levelscope.web.security import Records, api_user, geography_check
+from levelscope.web.deps import Records, geography_check, served_explorer
+from levelscope.web.encoding import json_value, records
+from levelscope.web.security import api_user
 
 router = APIRouter(prefix="/api/programmes", tags=["programmes"])
 
@@ -165,22 +166,6 @@ def _out(programme: Programme) -> ProgrammeOut:
     )
 
 
-def records_of(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """A frame as JSON-ready records, with missing values as null rather than NaN."""
-    rows = frame.astype(object).to_dict("records")
-    return [{str(k): _plain(v) for k, v in row.items()} for row in rows]
-
-
-def _plain(value: Any) -> Any:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.isoformat()
-    if hasattr(value, "item"):  # NumPy scalar
-        return value.item()
-    return value
-
-
 def dashboard_json(board: ProgrammeDashboard) -> dict[str, Any]:
     """The dashboard result as JSON, for scripts and the web page's charts."""
     vfm = board.value_for_money
@@ -198,12 +183,12 @@ def dashboard_json(board: ProgrammeDashboard) -> dict[str, Any]:
             "places": list(board.places),
             "funders": list(board.funders),
         },
-        "logic_model": records_of(board.logic_model),
-        "spend": records_of(board.spend),
+        "logic_model": records(board.logic_model),
+        "spend": records(board.spend),
         "status_counts": board.status_counts,
         "indicators": [
             {
-                **{k: _plain(v) for k, v in records_of(board.to_frame())[i].items()},
+                **{k: json_value(v) for k, v in records(board.to_frame())[i].items()},
                 "rule": t.rule,
                 "projection": None
                 if t.projection is None
@@ -215,13 +200,13 @@ def dashboard_json(board: ProgrammeDashboard) -> dict[str, Any]:
                     "level": 1 - t.projection.alpha,
                 },
                 "projection_note": t.projection_note,
-                "actuals": records_of(t.actuals),
-                "trajectory": records_of(t.path),
+                "actuals": records(t.actuals),
+                "trajectory": records(t.path),
             }
             for i, t in enumerate(board.tracks)
         ],
         "status_colours": {s.value: c for s, c in STATUS_COLOURS.items()},
-        "value_for_money": {"headlines": records_of(vfm.to_frame()), "notes": list(vfm.notes)},
+        "value_for_money": {"headlines": records(vfm.to_frame()), "notes": list(vfm.notes)},
         "appraisal": None
         if appraisal is None
         else {
@@ -400,7 +385,7 @@ def actuals_from_workspace(
     the served workspace into its actuals; returns how many and the status after."""
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     indicator = _indicator(programme, indicator_id)
-    explorer = getattr(request.app.state, "explorer", None)
+    explorer = served_explorer(request.app)
     if explorer is None:
         raise UndefinedMeasureError("this server has no workspace to read actuals from")
     if indicator.workspace_indicator_id is None or indicator.geography_code is None:
@@ -433,7 +418,7 @@ def history(
 ) -> list[dict[str, Any]]:
     """Every status change of the indicator."""
     programme = programme_for(session, user, programme_id)
-    return records_of(tracking.status_history(session, _indicator(programme, indicator_id)))
+    return records(tracking.status_history(session, _indicator(programme, indicator_id)))
 
 
 @router.get("/{programme_id}/dashboard")
@@ -464,8 +449,8 @@ def appraisal(
         "pv_benefits": result.pv_benefits,
         "npsv": result.npsv,
         "bcr": result.bcr,
-        "by_year": records_of(result.by_year),
-        "switching_values": records_of(appraisal_module.switching_values(result).table),
+        "by_year": records(result.by_year),
+        "switching_values": records(appraisal_module.switching_values(result).table),
     }
 
 
@@ -473,11 +458,11 @@ def appraisal(
 def value_for_money(programme_id: int, user: CurrentUser, session: Records) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id)
     result = programme_value_for_money(session, programme)
-    return {"headlines": records_of(result.to_frame()), "notes": list(result.notes)}
+    return {"headlines": records(result.to_frame()), "notes": list(result.notes)}
 
 
 @router.get("/{programme_id}/audit")
 def audit(programme_id: int, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
     """The programme record's audit trail (who, when, field, old → new)."""
     programme = programme_for(session, user, programme_id)
-    return records_of(audit_trail(session, "programmes", [programme.id]))
+    return records(audit_trail(session, "programmes", [programme.id]))

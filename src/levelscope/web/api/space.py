@@ -40,11 +40,9 @@ from levelscope.web.api.explorer import (
     Served,
     SourceOut,
     check_indicator_at,
-    csv_response,
-    json_value,
-    records,
     sources,
 )
+from levelscope.web.encoding import csv_response, json_value, records
 from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 

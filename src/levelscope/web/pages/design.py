@@ -35,8 +35,7 @@ from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
 from levelscope.records.accounts import User
 from levelscope.records.db import ConflictError
 from levelscope.web.api.design import framework, library, scored
-from levelscope.web.app import explorer
-from levelscope.web.forms import SubmittedForm
+from levelscope.web.deps import SubmittedForm, explorer
 from levelscope.web.security import LOGIN_PATH, Records, page_user, signed_in, to_login
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render

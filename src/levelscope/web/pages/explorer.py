@@ -34,12 +34,11 @@ from levelscope.web.api.explorer import (
     cluster_table,
     comparison_of,
     context_ids,
-    json_value,
     place_code,
-    records,
     trend_peers,
 )
-from levelscope.web.app import explorer
+from levelscope.web.deps import explorer
+from levelscope.web.encoding import json_value, records
 from levelscope.web.state import LEVEL_ORDER, Explorer
 from levelscope.web.templating import render
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Annotated, Any
 
 import pandas as pd
@@ -39,8 +38,7 @@ from levelscope.need.examples import (
 from levelscope.need.funding import FundingAnalysis, analyse_funding, success_rates
 from levelscope.need.index import CompositeIndex, build_index
 from levelscope.need.uncertainty import UncertaintyResult
-from levelscope.web.app import explorer
-from levelscope.web.forms import SubmittedForm
+from levelscope.web.deps import SubmittedForm, explorer
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
@@ -66,10 +64,9 @@ class NeedView:
 
 def need_view(ex: Explorer, definition_text: str, n: int, seed: int) -> NeedView:
     """Build (or recall) the index that ``definition_text`` defines, with its rank intervals."""
-    return _need_view(ex, definition_text, n, seed)
+    return ex.remember(("need", definition_text, n, seed), lambda: _need_view(ex, definition_text, n, seed))
 
 
-@lru_cache(maxsize=8)
 def _need_view(ex: Explorer, definition_text: str, n: int, seed: int) -> NeedView:
     definition = (
         example_definition() if definition_text == EXAMPLE_DEFINITION
