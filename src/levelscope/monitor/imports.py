@@ -67,6 +67,9 @@ def read_actuals(source: Path | IO[bytes] | IO[str], programme: Programme, *, na
     name = name or (source.name if isinstance(source, Path) else "upload")
     try:
         frame = pd.read_csv(source, dtype=str, keep_default_na=False)
+    except pd.errors.EmptyDataError:
+        raise ValidationError(Problem(file=name, reason="the file is empty; it needs a header row "
+                                      f"({', '.join(REQUIRED)}) and a row per actual")) from None
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise ValidationError(Problem(file=name, reason=f"cannot be read as CSV: {error}")) from None
     frame.columns = [str(c).strip().lower() for c in frame.columns]

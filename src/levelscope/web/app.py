@@ -42,7 +42,7 @@ from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
 from levelscope.web.api import space as space_api
 from levelscope.web.docs import add_docs
-from levelscope.web.errors import COMMON_ERRORS, add_error_handlers, error_response
+from levelscope.web.errors import add_error_handlers, document_errors, error_response
 from levelscope.web.middleware import MAX_BODY_BYTES, BodyLimit, Options, SecurityHeaders
 from levelscope.web.pages import design as design_pages
 from levelscope.web.pages import explorer as explorer_pages
@@ -120,7 +120,6 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
-        responses=COMMON_ERRORS,
     )
     attach_records(app, ServerRecords(records_url, migrate=migrate_records))
     add_docs(app)
@@ -133,7 +132,7 @@ def create_app(
     # The route above must win over the mount: mounts match by prefix, routes exactly.
     app.router.routes.insert(0, app.router.routes.pop())
 
-    @app.get("/health", tags=["server"], responses={503: COMMON_ERRORS[503]})
+    @app.get("/health", tags=["server"])
     def health(request: Request) -> JSONResponse:
         """Whether this server process can answer: its copy of the workspace and the records
         database (for a load balancer or a process supervisor)."""
@@ -154,6 +153,7 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     add_error_handlers(app)
+    document_errors(app)
     app.add_middleware(Options)
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Path, Request
 from starlette.datastructures import FormData
 
 from levelscope.monitor.programmes import GeographyCheck, accept_known_code_forms
 from levelscope.web.records import Records
 from levelscope.web.state import Explorer
 
-__all__ = ["Records", "Served", "SubmittedForm", "explorer", "geography_check", "served_explorer"]
+__all__ = ["RecordId", "Records", "Served", "SubmittedForm", "explorer", "geography_check",
+           "served_explorer"]
+
+#: Largest id a record can have: the databases keep ids as signed 64-bit integers.
+MAX_ID = 2**63 - 1
+#: A record's id in a path: a positive 64-bit integer (a larger one is 422, never a crash).
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="the record's id")]
 
 
 def served_explorer(app: FastAPI) -> Explorer | None:

@@ -37,6 +37,7 @@ from levelscope.errors import (
 )
 from levelscope.records.accounts import AuthenticationError, PermissionDenied
 from levelscope.records.db import ConflictError, is_busy
+from levelscope.records.throttle import SignInLocked
 
 PROBLEM_JSON = "application/problem+json"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -49,6 +50,7 @@ STATUS: tuple[tuple[type[LevelscopeError], int], ...] = (
     (AuthenticationError, 401),
     (PermissionDenied, 403),
     (ConflictError, 409),
+    (SignInLocked, 429),
     (WorkspaceError, 503),
     (ValidationError, 422),
     (UndefinedMeasureError, 422),
@@ -157,6 +159,8 @@ async def _levelscope_error(request: Request, error: Exception) -> Response:
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     if status == 503:
         headers = {"Retry-After": str(RETRY_AFTER)}
+    if isinstance(error, SignInLocked):
+        headers = {"Retry-After": str(error.retry_after)}
     return error_response(request, status, str(error), items, headers)
 
 
@@ -228,8 +232,53 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(sa_exc.TimeoutError, _database_error)
 
 
-#: What every API operation may answer besides success, for the OpenAPI document.
-COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorOut, "description": "The request is not valid; `errors` says where."},
-    503: {"model": ErrorOut, "description": "Busy; retry after the `Retry-After` seconds."},
+#: The error answers the OpenAPI document lists, and when (see :func:`document_errors`).
+ERROR_DESCRIPTIONS = {
+    401: "No valid API token or login session.",
+    403: "Signed in, but not allowed: another organisation's record, too low a role, or a missing "
+         "CSRF token on a cookie-authenticated write.",
+    404: "No such thing: an unknown area, indicator, level, record or path.",
+    409: "The record changed since it was read (send the version you read).",
+    413: "The request body is larger than the server accepts.",
+    422: "The request is not valid; `errors` says where.",
+    429: "Too many failed sign-ins; wait the `Retry-After` seconds.",
+    503: "Busy (the records database or the workspace); retry after the `Retry-After` seconds.",
 }
+
+
+def _error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
+    statuses = [404, 422, 503]
+    if "requestBody" in operation:
+        statuses.append(413)
+    if operation.get("security"):
+        statuses += [401, 403]
+        if method != "get":
+            statuses.append(409)
+    return sorted(statuses)
+
+
+def document_errors(app: FastAPI) -> None:
+    """List in ``app``'s OpenAPI document every error status each operation can answer, each
+    with the :class:`ErrorOut` body as ``application/problem+json``."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        schemas = document.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(error_schema.pop("$defs", {}))
+        schemas["ErrorOut"] = error_schema
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        body = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
+        for operations in document.get("paths", {}).values():
+            for method, operation in operations.items():
+                answers = operation.setdefault("responses", {})
+                for status in _error_statuses(method, operation):
+                    answers[str(status)] = {"description": ERROR_DESCRIPTIONS[status], "content": body}
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -29,6 +29,7 @@ from urllib.parse import quote
 from fastapi import Depends, HTTPException, Request, Response, status
 from fastapi.responses import RedirectResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
 
 from levelscope.records.accounts import (
     AuthenticationError,
@@ -40,6 +41,7 @@ from levelscope.records.accounts import (
     user_for_token,
 )
 from levelscope.records.db import RecordsSession
+from levelscope.records.throttle import check_not_locked, record_refusal
 from levelscope.web.records import Records
 
 SESSION_COOKIE = "levelscope_session"
@@ -147,16 +149,28 @@ def api_user(
 
 
 def sign_in(
-    response: Response, session: RecordsSession, email: str, password: str, *, secure: bool = True
+    response: Response,
+    session: RecordsSession,
+    email: str,
+    password: str,
+    *,
+    secure: bool = True,
+    address: str = "unknown",
 ) -> LoginSession:
     """Check a password, open a login session, commit it and set the session cookie.
 
     The returned session's ``csrf_token`` goes into the pages' forms. ``secure=False`` only for
-    local development over plain HTTP.
+    local development over plain HTTP. A wrong password is written to the audit trail (and
+    committed) before the 401; too many of them for the email or from the client ``address``
+    raise :class:`~levelscope.records.throttle.SignInLocked` (429), whatever the password.
     """
+    check_not_locked(session, email, address)
     try:
         login, secret = start_login_session(session, email, password)
     except AuthenticationError as reason:
+        user = session.scalar(select(User).where(User.email == email.strip().lower()))
+        record_refusal(session, email, address, user.id if user else None)
+        session.commit()
         raise _unauthorised(str(reason)) from None
     session.commit()
     response.set_cookie(

@@ -37,6 +37,7 @@ from levelscope.design import saved as saved_assessments
 from levelscope.design.assessment import DEFAULT_GAP_THRESHOLD, Assessment
 from levelscope.design.evidence import evidence_from_records, evidence_links
 from levelscope.records.accounts import User
+from levelscope.web.deps import RecordId
 from levelscope.web.security import Records, api_user
 
 router = APIRouter(prefix="/api/design", tags=["design"])
@@ -199,7 +200,7 @@ def save_submission(
 
 @router.get("/assessments/{before_id}/compare/{after_id}")
 def compare_assessments(
-    before_id: int, after_id: int, session: Records, user: CurrentUser
+    before_id: RecordId, after_id: RecordId, session: Records, user: CurrentUser
 ) -> dict[str, Any]:
     """Per-factor change from one saved assessment to another of the same place."""
     # Another organisation's ids are "not found": they reveal nothing.

@@ -45,7 +45,7 @@ from levelscope.evaluate.areas import AreaBalance
 from levelscope.evaluate.verdict import estimate_verdict
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
-from levelscope.web.deps import explorer
+from levelscope.web.deps import RecordId, explorer
 from levelscope.web.encoding import json_value, records
 from levelscope.web.security import Records, api_user
 from levelscope.web.state import Explorer
@@ -161,7 +161,7 @@ def area(
 @router.get("/programme/{programme_id}")
 def programme(
     served: Served,
-    programme_id: int,
+    programme_id: RecordId,
     user: Annotated[User, Depends(api_user)],
     session: Records,
     indicator: Annotated[str, Query(max_length=80, description="indicator id")],

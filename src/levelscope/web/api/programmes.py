@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request, UploadFile, status
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from levelscope.errors import NotFoundError, Problem, UndefinedMeasureError, ValidationError
 from levelscope.monitor import appraisal as appraisal_module
@@ -31,7 +32,7 @@ from levelscope.monitor.vfm import programme_value_for_money
 from levelscope.records.accounts import Role, User
 from levelscope.records.audit import audit_trail
 from levelscope.records.db import soft_delete
-from levelscope.web.deps import Records, geography_check, served_explorer
+from levelscope.web.deps import RecordId, Records, geography_check, served_explorer
 from levelscope.web.encoding import json_value, records
 from levelscope.web.security import api_user
 
@@ -39,9 +40,14 @@ router = APIRouter(prefix="/api/programmes", tags=["programmes"])
 
 CurrentUser = Annotated[User, Depends(api_user)]
 GeographyExists = Annotated[GeographyCheck, Depends(geography_check)]
-Money = Annotated[float, Field(ge=0, allow_inf_nan=False, description="GBP, not negative")]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Finite = Annotated[float, Field(allow_inf_nan=False)]
+#: Largest magnitude a number may have: far beyond any real figure, far from float overflow.
+LIMIT = 1e15
+# Numbers are strict: JSON true/false or a string is refused, not read as 1, 0 or a number.
+Money = Annotated[float, Field(ge=0, le=LIMIT, allow_inf_nan=False, strict=True,
+                               description="GBP, not negative")]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False, strict=True)]
+Finite = Annotated[float, Field(ge=-LIMIT, le=LIMIT, allow_inf_nan=False, strict=True)]
+Flag = Annotated[bool, Field(strict=True)]
 
 
 class _Input(BaseModel):
@@ -55,7 +61,7 @@ class ProgrammeIn(_Input):
     end_date: dt.date
     places: list[str] = []
     funders: list[str] = []
-    published: bool = False
+    published: Flag = False
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> ProgrammeIn:
@@ -65,13 +71,23 @@ class ProgrammeIn(_Input):
 
 
 class ProgrammeChange(_Input):
-    version: int = Field(description="the version you read; a stale one gets 409")
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    description: str | None = None
-    start_date: dt.date | None = None
-    end_date: dt.date | None = None
-    published: bool | None = None
-    places: list[str] | None = None
+    """The fields to change; a field left out keeps its value (none of them may be null)."""
+
+    version: int = Field(ge=1, le=2**31 - 1, strict=True,
+                         description="the version you read; a stale one gets 409")
+    name: str | SkipJsonSchema[None] = Field(default=None, min_length=1, max_length=300)
+    description: str | SkipJsonSchema[None] = None
+    start_date: dt.date | SkipJsonSchema[None] = None
+    end_date: dt.date | SkipJsonSchema[None] = None
+    published: Flag | SkipJsonSchema[None] = None
+    places: list[str] | SkipJsonSchema[None] = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("may not be null; leave the field out to keep its value")
+        return value
 
 
 class SpendIn(_Input):
@@ -110,16 +126,16 @@ class IndicatorIn(_Input):
     target_value: Finite
     trajectory: Literal["linear", "stepwise"] = "linear"
     milestones: list[MilestoneIn] = []
-    higher_is_better: bool | None = None
-    on_track_within: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.05
-    at_risk_within: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.15
+    higher_is_better: Flag | None = None
+    on_track_within: Annotated[float, Field(ge=0, le=LIMIT, allow_inf_nan=False, strict=True)] = 0.05
+    at_risk_within: Annotated[float, Field(ge=0, le=LIMIT, allow_inf_nan=False, strict=True)] = 0.15
     workspace_indicator_id: str | None = None
     geography_code: str | None = None
     deadweight: Fraction = 0.0
     displacement: Fraction = 0.0
     leakage: Fraction = 0.0
     substitution: Fraction = 0.0
-    multiplier: Annotated[float, Field(ge=1, allow_inf_nan=False)] = 1.0
+    multiplier: Annotated[float, Field(ge=1, le=100, allow_inf_nan=False, strict=True)] = 1.0
 
     @model_validator(mode="after")
     def _consistent(self) -> IndicatorIn:
@@ -246,13 +262,13 @@ def create(body: ProgrammeIn, user: CurrentUser, session: Records, exists: Geogr
 
 
 @router.get("/{programme_id}", response_model=ProgrammeOut)
-def show(programme_id: int, user: CurrentUser, session: Records) -> ProgrammeOut:
+def show(programme_id: RecordId, user: CurrentUser, session: Records) -> ProgrammeOut:
     return _out(programme_for(session, user, programme_id))
 
 
 @router.patch("/{programme_id}", response_model=ProgrammeOut)
 def change(
-    programme_id: int,
+    programme_id: RecordId,
     body: ProgrammeChange,
     user: CurrentUser,
     session: Records,
@@ -269,14 +285,14 @@ def change(
 
 
 @router.delete("/{programme_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete(programme_id: int, user: CurrentUser, session: Records) -> None:
+def delete(programme_id: RecordId, user: CurrentUser, session: Records) -> None:
     """Soft-delete (admin); ``POST .../restore`` brings it back."""
     soft_delete(session, programme_for(session, user, programme_id, Role.ADMIN))
     session.commit()
 
 
 @router.post("/{programme_id}/restore", response_model=ProgrammeOut)
-def undelete(programme_id: int, user: CurrentUser, session: Records) -> ProgrammeOut:
+def undelete(programme_id: RecordId, user: CurrentUser, session: Records) -> ProgrammeOut:
     programme = programme_for(session, user, programme_id, Role.ADMIN, include_deleted=True)
     programme = register.restore_programme(session, programme.id)
     session.commit()
@@ -285,7 +301,7 @@ def undelete(programme_id: int, user: CurrentUser, session: Records) -> Programm
 
 @router.post("/{programme_id}/spend", status_code=status.HTTP_201_CREATED)
 def add_spend(
-    programme_id: int, body: SpendIn, user: CurrentUser, session: Records, exists: GeographyExists
+    programme_id: RecordId, body: SpendIn, user: CurrentUser, session: Records, exists: GeographyExists
 ) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     spend = register.add_spend(session, programme, geography_exists=exists, **body.model_dump())
@@ -295,7 +311,7 @@ def add_spend(
 
 @router.post("/{programme_id}/logic-items", status_code=status.HTTP_201_CREATED)
 def add_logic_item(
-    programme_id: int, body: LogicItemIn, user: CurrentUser, session: Records
+    programme_id: RecordId, body: LogicItemIn, user: CurrentUser, session: Records
 ) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     item = register.add_logic_item(session, programme, body.stage, body.description)
@@ -304,7 +320,9 @@ def add_logic_item(
 
 
 @router.post("/{programme_id}/cash-flows", status_code=status.HTTP_201_CREATED)
-def add_cash_flow(programme_id: int, body: CashFlowIn, user: CurrentUser, session: Records) -> dict[str, Any]:
+def add_cash_flow(
+    programme_id: RecordId, body: CashFlowIn, user: CurrentUser, session: Records
+) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     data = body.model_dump()
     flow = register.add_cash_flow(
@@ -316,7 +334,7 @@ def add_cash_flow(programme_id: int, body: CashFlowIn, user: CurrentUser, sessio
 
 @router.post("/{programme_id}/indicators", status_code=status.HTTP_201_CREATED)
 def add_indicator(
-    programme_id: int,
+    programme_id: RecordId,
     body: IndicatorIn,
     user: CurrentUser,
     session: Records,
@@ -348,7 +366,7 @@ def add_indicator(
 
 @router.post("/{programme_id}/indicators/{indicator_id}/actuals", status_code=status.HTTP_201_CREATED)
 def record_actual(
-    programme_id: int, indicator_id: int, body: ActualIn, user: CurrentUser, session: Records
+    programme_id: RecordId, indicator_id: RecordId, body: ActualIn, user: CurrentUser, session: Records
 ) -> dict[str, Any]:
     """Record (or correct) the indicator's value on a date; returns the status after it."""
     programme = programme_for(session, user, programme_id, Role.EDITOR)
@@ -361,7 +379,7 @@ def record_actual(
 
 @router.post("/{programme_id}/actuals/import", status_code=status.HTTP_201_CREATED)
 def import_actuals(
-    programme_id: int, file: UploadFile, user: CurrentUser, session: Records
+    programme_id: RecordId, file: UploadFile, user: CurrentUser, session: Records
 ) -> dict[str, Any]:
     """Import actuals from an uploaded CSV (``indicator, date, value[, note]``): every row or none.
 
@@ -379,7 +397,7 @@ def import_actuals(
     status_code=status.HTTP_201_CREATED,
 )
 def actuals_from_workspace(
-    programme_id: int, indicator_id: int, request: Request, user: CurrentUser, session: Records
+    programme_id: RecordId, indicator_id: RecordId, request: Request, user: CurrentUser, session: Records
 ) -> dict[str, Any]:
     """Copy the indicator's linked series (``workspace_indicator_id`` at ``geography_code``) from
     the served workspace into its actuals; returns how many and the status after."""
@@ -405,7 +423,7 @@ def actuals_from_workspace(
 
 
 @router.get("/{programme_id}/status")
-def statuses(programme_id: int, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
+def statuses(programme_id: RecordId, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
     """Each indicator's status under its rule (the rule included), latest actual and projection."""
     programme = programme_for(session, user, programme_id)
     board = programme_dashboard(session, programme)
@@ -414,7 +432,7 @@ def statuses(programme_id: int, user: CurrentUser, session: Records) -> list[dic
 
 @router.get("/{programme_id}/indicators/{indicator_id}/history")
 def history(
-    programme_id: int, indicator_id: int, user: CurrentUser, session: Records
+    programme_id: RecordId, indicator_id: RecordId, user: CurrentUser, session: Records
 ) -> list[dict[str, Any]]:
     """Every status change of the indicator."""
     programme = programme_for(session, user, programme_id)
@@ -422,13 +440,13 @@ def history(
 
 
 @router.get("/{programme_id}/dashboard")
-def dashboard(programme_id: int, user: CurrentUser, session: Records) -> dict[str, Any]:
+def dashboard(programme_id: RecordId, user: CurrentUser, session: Records) -> dict[str, Any]:
     return dashboard_json(programme_dashboard(session, programme_for(session, user, programme_id)))
 
 
 @router.get("/{programme_id}/appraisal")
 def appraisal(
-    programme_id: int,
+    programme_id: RecordId,
     user: CurrentUser,
     session: Records,
     optimism_bias: Annotated[float, Query(ge=0, le=5)] = 0.0,
@@ -455,14 +473,14 @@ def appraisal(
 
 
 @router.get("/{programme_id}/vfm")
-def value_for_money(programme_id: int, user: CurrentUser, session: Records) -> dict[str, Any]:
+def value_for_money(programme_id: RecordId, user: CurrentUser, session: Records) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id)
     result = programme_value_for_money(session, programme)
     return {"headlines": records(result.to_frame()), "notes": list(result.notes)}
 
 
 @router.get("/{programme_id}/audit")
-def audit(programme_id: int, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
+def audit(programme_id: RecordId, user: CurrentUser, session: Records) -> list[dict[str, Any]]:
     """The programme record's audit trail (who, when, field, old → new)."""
     programme = programme_for(session, user, programme_id)
     return records(audit_trail(session, "programmes", [programme.id]))

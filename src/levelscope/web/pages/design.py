@@ -35,7 +35,7 @@ from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
 from levelscope.records.accounts import User
 from levelscope.records.db import ConflictError
 from levelscope.web.api.design import framework, library, scored
-from levelscope.web.deps import SubmittedForm, explorer
+from levelscope.web.deps import RecordId, SubmittedForm, explorer
 from levelscope.web.security import LOGIN_PATH, Records, page_user, signed_in, to_login
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
@@ -104,7 +104,7 @@ def saved_list(request: Request, session: Records) -> Response:
 
 
 @router.get("/design/saved/{saved_id}", response_model=None)
-def saved_result(saved_id: int, request: Request, session: Records, ex: Served) -> Response:
+def saved_result(saved_id: RecordId, request: Request, session: Records, ex: Served) -> Response:
     """A saved assessment's result, scored again as it was saved."""
     login = signed_in(request, session)
     if login is None:
@@ -124,7 +124,7 @@ def saved_result(saved_id: int, request: Request, session: Records, ex: Served) 
 
 
 @router.get("/design/saved/{before_id}/compare/{after_id}", response_model=None)
-def saved_comparison(before_id: int, after_id: int, request: Request, session: Records) -> Response:
+def saved_comparison(before_id: RecordId, after_id: RecordId, request: Request, session: Records) -> Response:
     """Factor-by-factor change between two saved assessments of the same place."""
     login = signed_in(request, session)
     if login is None:

@@ -38,6 +38,8 @@ from levelscope.monitor.dashboard import ProgrammeDashboard, programme_dashboard
 from levelscope.monitor.programmes import Programme
 from levelscope.monitor.status import STATUS_COLOURS, Status
 from levelscope.records.accounts import LoginSession, PermissionDenied, Role, User
+from levelscope.records.throttle import SignInLocked
+from levelscope.web.deps import RecordId
 from levelscope.web.security import (
     LOGIN_PATH,
     Records,
@@ -144,10 +146,15 @@ def login(
             status_code=403,
         )
     response = RedirectResponse(_safe_next(next), status_code=303)
+    address = request.client.host if request.client else "unknown"
     try:
-        sign_in(response, session, email, password, secure=_secure(request))
+        sign_in(response, session, email, password, secure=_secure(request), address=address)
     except HTTPException:
         return _login_form(request, next, error="Wrong email or password.", email=email, status_code=401)
+    except SignInLocked as locked:
+        page = _login_form(request, next, error=str(locked), email=email, status_code=429)
+        page.headers["Retry-After"] = str(locked.retry_after)
+        return page
     response.delete_cookie(LOGIN_CSRF_COOKIE, path=LOGIN_PATH)
     return response
 
@@ -256,7 +263,7 @@ def _dashboard(
 
 
 @router.get("/programmes/{programme_id}", response_model=None)
-def dashboard(request: Request, programme_id: int, session: Records) -> Response:
+def dashboard(request: Request, programme_id: RecordId, session: Records) -> Response:
     login_session = signed_in(request, session)
     if login_session is None:
         return to_login(request)
@@ -291,7 +298,7 @@ def _read_actual_form(indicator_id: str, date: str, value: str) -> tuple[int, dt
 @router.post("/programmes/{programme_id}/actuals", response_model=None)
 def record_actual(
     request: Request,
-    programme_id: int,
+    programme_id: RecordId,
     session: Records,
     user: SignedInUser,
     login_session: Annotated[LoginSession, Depends(page_login)],
