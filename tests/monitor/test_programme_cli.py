@@ -34,6 +34,8 @@ def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     invoke.url = url  # type: ignore[attr-defined]
     invoke.fail = lambda *args: runner.invoke(app, [*args, "--records-url", url])  # type: ignore[attr-defined]
     invoke.raw = lambda *args: runner.invoke(app, list(args))  # type: ignore[attr-defined]
+    invoke.typing = lambda text, *args: runner.invoke(  # type: ignore[attr-defined]
+        app, [*args, "--records-url", url], input=text)
     return invoke
 
 
@@ -120,19 +122,15 @@ def test_filling_in_a_programme_from_the_shell(run) -> None:  # type: ignore[no-
 
 
 def test_users_and_tokens_from_the_shell(run) -> None:  # type: ignore[no-untyped-def]
-    added = run(
-        "programme",
-        "user-add",
-        "Ed@Leeds.gov.uk",
-        "--org",
-        "Leeds",
-        "--role",
-        "editor",
+    # The password comes on standard input, never on the command line.
+    added = run.typing(
+        "a long password\n", "programme", "user-add", "Ed@Leeds.gov.uk", "--org", "Leeds", "--role", "editor",
         "--password",
-        "a long password",
     )
-    assert "added user 1: ed@leeds.gov.uk (editor of Leeds)" in added
-    bad_role = run.fail("programme", "user-add", "x@leeds.gov.uk", "--role", "owner", "--password", "")
+    assert added.exit_code == 0, added.output
+    assert "added user 1: ed@leeds.gov.uk (editor of Leeds)" in added.output
+    assert "a long password" not in added.output
+    bad_role = run.fail("programme", "user-add", "x@leeds.gov.uk", "--role", "owner")
     assert bad_role.exit_code == 1 and "not one of viewer, editor, admin" in bad_role.output
     issued = run("programme", "token-issue", "ed@leeds.gov.uk", "--label", "laptop")
     secret = issued.split(": ", 1)[1].strip()

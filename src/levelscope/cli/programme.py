@@ -422,6 +422,15 @@ def register_editing(group: typer.Typer) -> None:
             raise _fail(error) from None
 
 
+def _read_password() -> str:
+    """A new password from the terminal (hidden, asked twice) or one line of standard input."""
+    import sys
+
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
 def register_accounts(group: typer.Typer) -> None:
     """Commands that manage users and API tokens."""
 
@@ -432,14 +441,14 @@ def register_accounts(group: typer.Typer) -> None:
         role: Annotated[str, typer.Option(help="viewer, editor or admin")] = "viewer",
         name: str = "",
         password: Annotated[
-            str,
+            bool,
             typer.Option(
-                prompt="Password (empty: API tokens only, no web sign-in)",
-                hide_input=True,
-                prompt_required=False,
-                help="password for the web pages; without it the user signs in by token only",
+                "--password",
+                help="give the user a password for the web pages: asked for at a terminal (hidden, "
+                     "twice), else read as one line from standard input, never from the command "
+                     "line; without it the user signs in by token only",
             ),
-        ] = "",
+        ] = False,
         db: Db = None,
     ) -> None:
         """Add a user to an organisation with a role."""
@@ -451,7 +460,7 @@ def register_accounts(group: typer.Typer) -> None:
                     email,
                     _choice(accounts.Role, role),
                     name=name,
-                    password=password or None,
+                    password=_read_password() if password else None,
                 )
                 console.print(f"added user {user.id}: {user.email} ({user.role.value} of {org})")
         except LevelscopeError as error:

@@ -234,6 +234,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
 #: The error answers the OpenAPI document lists, and when (see :func:`document_errors`).
 ERROR_DESCRIPTIONS = {
+    400: "The body cannot be parsed (not JSON, or not a form).",
     401: "No valid API token or login session.",
     403: "Signed in, but not allowed: another organisation's record, too low a role, or a missing "
          "CSRF token on a cookie-authenticated write.",
@@ -249,7 +250,7 @@ ERROR_DESCRIPTIONS = {
 def _error_statuses(method: str, operation: dict[str, Any]) -> list[int]:
     statuses = [404, 422, 503]
     if "requestBody" in operation:
-        statuses.append(413)
+        statuses += [400, 413]
     if operation.get("security"):
         statuses += [401, 403]
         if method != "get":
