@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 from typing import Any
 
@@ -32,8 +33,8 @@ MODULES = modules_with_examples()
 
 
 def test_the_examples_are_found() -> None:
-    assert {"levelscope", "levelscope.spatial.global_autocorrelation",
-            "levelscope.need.allocations"} <= set(MODULES)
+    assert {"levelscope", "levelscope.spatial.global_autocorrelation", "levelscope.need.allocations",
+            "levelscope.monitor.tracking", "levelscope.records.db"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -51,3 +52,30 @@ def test_docstring_examples_run(name: str, request: pytest.FixtureRequest) -> No
         runner = doctest.DocTestRunner(optionflags=flags)
         runner.run(test, out=failures.append)
     assert not failures, "".join(failures)
+
+
+#: The packages whose every exported function has the full numpydoc sections, and the analyses
+#: over a workspace; the check grows with each package brought up to it.
+DOCUMENTED = ("levelscope.measures", "levelscope.spatial")
+WORKSPACE_ANALYSES = ("levelscope.measures.over_time.inequality_over_time",
+                      "levelscope.spatial.clusters.workspace_clusters",
+                      "levelscope.convergence.analysis.workspace_convergence")
+
+
+def test_public_functions_have_numpydoc_sections() -> None:
+    functions = []
+    for package in DOCUMENTED:
+        module = importlib.import_module(package)
+        functions += [(f"{package}.{n}", getattr(module, n)) for n in module.__all__]
+    for path in WORKSPACE_ANALYSES:
+        module_name, name = path.rsplit(".", 1)
+        functions.append((path, getattr(importlib.import_module(module_name), name)))
+    missing = []
+    for where, function in functions:
+        if not inspect.isfunction(function):
+            continue
+        doc = inspect.getdoc(function) or ""
+        for section in ("Parameters", "Returns", "Examples"):
+            if f"{section}\n{'-' * len(section)}" not in doc:
+                missing.append(f"{where}: {section}")
+    assert missing == []

@@ -162,8 +162,8 @@ def nearest_neighbours(
     UndefinedMeasureError
         When no context indicator can be used or no other area has them all.
 
-    Example
-    -------
+    Examples
+    --------
     >>> peers = nearest_neighbours(ws, "E08000025", k=5)  # doctest: +SKIP
     >>> peers.codes  # doctest: +SKIP
     """

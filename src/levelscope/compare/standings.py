@@ -132,8 +132,8 @@ def flag_against_median(
         ``flag`` (better / worse / similar, or higher / lower / similar for neutral indicators)
         and ``basis`` (which rule decided it), aligned with ``value``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> s = lambda *v: pd.Series(v, dtype=float)
     >>> flag_against_median(s(10, 10), s(9, 5), s(11, 15), s(8, 8), s(1, 1),
     ...                     pd.Series(["higher_is_better"] * 2))["flag"].tolist()

@@ -139,8 +139,37 @@ def workspace_convergence(
     Areas missing a value in any period of the window are left out (listed in ``dropped``).
     With ``spatial=True`` and boundaries stored for the level, the spatial Markov chain uses
     ``neighbours`` weights between the areas that have both data and a boundary (the other
-    analyses use every area with data). Backs
-    ``Workspace.convergence``.
+    analyses use every area with data). The command line (``levelscope convergence``) and the
+    REST API call this function; ``ws.convergence(...)`` forwards to it.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    indicator, level
+        E.g. ``"gva_per_hour_worked"``, ``"itl3"``.
+    start, end
+        The first and last periods of the window; the earliest and latest by default.
+    measure
+        Dispersion for sigma convergence: ``"std_log"`` or a measure name, e.g. ``"gini"``.
+    k
+        Classes of the Markov chains.
+    spatial
+        Add the spatial Markov chain where the level has boundaries.
+    neighbours
+        How areas are linked for the spatial Markov chain.
+
+    Returns
+    -------
+    ConvergenceReport
+        Beta and sigma convergence, the Markov chain, rank mobility and (if asked and possible)
+        the spatial Markov chain, with the areas dropped for gaps and the figures' provenance.
+
+    Examples
+    --------
+    >>> report = workspace_convergence(ws, "gva_per_hour_worked", "itl3", start="2005", end="2020")
+    >>> bool(report.beta.beta < 0), report.dropped    # lagging areas grew faster; none had gaps
+    (True, ())
     """
     observations = ws.observations(indicator, level)
     if observations.empty:

@@ -21,8 +21,8 @@ similarity* between the assessed place and the case's place (:mod:`levelscope.de
 highest first; practices whose similarity is undefined come last within their relevance tier.
 A case whose geography code is the assessed place itself is left out.
 
-Example
--------
+Examples
+--------
 >>> from levelscope.design import load_framework
 >>> fw = load_framework()
 >>> answers = [Answer(criterion_id=c, score=2) for c in fw.criterion_ids]

@@ -6,8 +6,8 @@ context, institutions, programmes with funding, sectors, outcomes, challenges, a
 linked to the framework's factor ids. Every fact cites a reference and the part of it the fact
 comes from; the schema below refuses a fact without one.
 
-Example
--------
+Examples
+--------
 >>> library = load_case_studies()
 >>> [c.id for c in library.cases][:2]
 ['leipzig', 'cleveland']

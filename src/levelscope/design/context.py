@@ -49,8 +49,8 @@ NUMERIC_FEATURES = ("size", "income", "industry")
 class PlaceContext:
     """The context figures of a place; any may be ``None`` when unknown.
 
-    Example
-    -------
+    Examples
+    --------
     >>> PlaceContext(population=1e6, governance="combined_authority").features()
     {'size': 6.0, 'governance': 'combined_authority'}
     """

@@ -16,8 +16,8 @@ the shipped framework. :func:`programme_summary` reads the programme records thr
 monitoring part of levelscope (read only); the rules themselves are pure functions of the counts
 in a :class:`ProgrammeSummary`, so they can be checked by hand.
 
-Example
--------
+Examples
+--------
 >>> from levelscope.records.db import connect, transaction
 >>> with transaction(connect(), actor="me") as session:                 # doctest: +SKIP
 ...     assessment = evidence_from_records(session, assessment, year=2026)
@@ -110,8 +110,8 @@ def evidenced_answers(summary: ProgrammeSummary) -> list[Answer]:
         when there are no programmes: shares of zero programmes are undefined, so those
         criteria must stay self-reported.
 
-    Example
-    -------
+    Examples
+    --------
     >>> s = ProgrammeSummary(n_programmes=8, with_baselines_and_targets=5,
     ...                      with_tracked_indicators=2, years_of_committed_spend=3)
     >>> [a.score for a in evidenced_answers(s)]  # 5/8 -> 3; 2/8 -> 2; 3 years -> 3

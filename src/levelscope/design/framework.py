@@ -6,8 +6,8 @@ the CIPFA / City-REDI studies *Investing in regional equality: lessons from four
 criterion is a question with a 0–4 maturity rubric saying what each level looks like and what
 evidence would support it. This module holds the schema the file must satisfy and its loader.
 
-Example
--------
+Examples
+--------
 >>> fw = load_framework()
 >>> len(fw.factors), fw.factors[0].id
 (10, 'political_will')

@@ -14,8 +14,8 @@ fields ``strategy``, ``place_code``, ``assessor``, ``date``, optionally ``framew
 criterion (or field), the offending value and, for files, the line — so a user can fix a
 submission in one pass and nothing half-valid is ever stored.
 
-Example
--------
+Examples
+--------
 >>> from levelscope.design import load_framework
 >>> text = blank_template(load_framework())
 >>> text.splitlines()[0]

@@ -9,8 +9,8 @@ they were made against and the overall score at the time of saving, for listing.
 Functions take an open session (see :func:`levelscope.records.db.transaction`), validate before
 they write, flush but never commit: the caller's transaction decides.
 
-Example
--------
+Examples
+--------
 >>> from levelscope.records.db import connect, transaction
 >>> factory = connect("sqlite:///records.sqlite")                     # doctest: +SKIP
 >>> with transaction(factory, actor="alice@example.org") as session:  # doctest: +SKIP

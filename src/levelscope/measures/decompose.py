@@ -111,8 +111,8 @@ def decompose(
     Decomposition
         ``between + within (+ overlap) == total`` up to rounding.
 
-    Example
-    -------
+    Examples
+    --------
     >>> d = decompose([1, 2, 4, 8], ["a", "a", "b", "b"], measure="theil")
     >>> round(d.between + d.within - d.total, 12)
     0.0
@@ -265,6 +265,24 @@ def decompose_by(
 ) -> DecompositionPanel:
     """:func:`decompose` for every combination of the ``by`` columns (e.g. each year).
 
+    Parameters
+    ----------
+    frame
+        Tidy rows, one per area and group of ``by``.
+    value, groups, weight
+        Column names: the values, each row's group (e.g. its ITL1 region), frequency weights.
+    by
+        Column(s) to decompose within, e.g. ``"year"``.
+    measure, alpha
+        As :func:`decompose`.
+
+    Returns
+    -------
+    DecompositionPanel
+        One row per group of ``by``: total, between, within, overlap and the between share.
+
+    Examples
+    --------
     >>> frame = pd.DataFrame({"year": [1, 1, 1, 1], "gva": [1, 2, 4, 8],
     ...                       "itl1": ["a", "a", "b", "b"]})
     >>> decompose_by(frame, "gva", "itl1", by="year").table.columns.tolist()

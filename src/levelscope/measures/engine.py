@@ -68,8 +68,8 @@ def summarize(
         Tidy: the ``by`` columns, ``measure`` (its label), ``value``, ``n`` (observations with
         positive weight) and ``total_weight``; sorted by ``by`` then the order of ``measures``.
 
-    Example
-    -------
+    Examples
+    --------
     >>> frame = pd.DataFrame({"year": [1, 1, 2, 2], "gva": [1.0, 3.0, 2.0, 2.0]})
     >>> summarize(frame, "gva", by=["year"], measures=["cv"])["value"].round(6).tolist()
     [0.5, 0.0]
@@ -105,8 +105,29 @@ def inequality_table(
 ) -> pd.DataFrame:
     """A wide table for people: one row per group of ``by``, one column per measure, and ``n``.
 
-    ``observations`` are tidy rows with a ``value`` column (as the workspace stores them);
-    ``weight``, when given, is aligned with them (e.g. the population of each row's area).
+    Parameters
+    ----------
+    observations
+        Tidy rows with a ``value`` column, as the workspace stores them.
+    by
+        Grouping columns, e.g. ``["period"]``.
+    measures
+        Names or specs read by :func:`~levelscope.measures.inequality.parse_measure`.
+    weight
+        Frequency weights aligned with the rows (e.g. the population of each row's area).
+    value
+        The column measured.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: the ``by`` columns, ``n`` and one column per measure label.
+
+    Examples
+    --------
+    >>> obs = pd.DataFrame({"period": ["2020"] * 4, "value": [1.0, 2.0, 3.0, 4.0]})
+    >>> inequality_table(obs, by=["period"], measures=["gini", "theil"]).round(5).to_dict("records")
+    [{'period': '2020', 'n': 4, 'gini': 0.25, 'theil': 0.10644}]
     """
     frame = observations.copy()
     weight_column = None

@@ -488,6 +488,27 @@ def parse_measure(spec: str | MeasureSpec) -> MeasureSpec:
 
     Positional arguments fill the parameters in the order of ``Measure.defaults``. The label is
     the name alone when no parameter is given, else ``name(key=value, ...)``.
+
+    Parameters
+    ----------
+    spec
+        A measure's name with optional parameters, or a spec already read.
+
+    Returns
+    -------
+    MeasureSpec
+        The measure, its parameters (defaults filled in) and its label.
+
+    Raises
+    ------
+    ValueError
+        An unknown measure (naming the known ones) or a parameter it does not take.
+
+    Examples
+    --------
+    >>> spec = parse_measure("atkinson(epsilon=1)")
+    >>> spec.label, dict(spec.params)
+    ('atkinson(epsilon=1)', {'epsilon': 1.0})
     """
     if isinstance(spec, MeasureSpec):
         return spec
@@ -526,6 +547,26 @@ def gini(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     ``F_i = p_1 + ... + p_(i-1) + p_i / 2`` (Cowell 2011, ch. 3). This is the population form
     (``n**2`` in the denominator), as in PySAL ``inequality.gini.Gini``.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The Gini coefficient, from 0 (all equal) towards 1 (one area holds everything).
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, negative
+        values or a zero total).
+
+    Examples
+    --------
     >>> round(gini([1, 2, 3, 4]), 6)
     0.25
     """
@@ -537,6 +578,26 @@ def theil(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 
     Zero values are allowed and contribute ``0 ln 0 = 0``.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        Theil T, 0 when all are equal; at most ``ln n``.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, negative
+        values or a zero total).
+
+    Examples
+    --------
     >>> round(theil([1, 1, 2]), 6)
     0.058892
     """
@@ -546,6 +607,26 @@ def theil(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 def mld(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Mean log deviation (Theil L), GE(0): ``L = -sum_i p_i ln r_i``. Needs positive values.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The mean log deviation, 0 when all are equal.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, values
+        that are not positive).
+
+    Examples
+    --------
     >>> round(mld([1, 1, 2]), 6)
     0.056633
     """
@@ -559,6 +640,29 @@ def generalized_entropy(values: ArrayLike, weights: ArrayLike | None = None, alp
     index, GE(0) the mean log deviation, GE(2) half the squared coefficient of variation.
     ``alpha <= 0`` needs positive values.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+    alpha
+        Sensitivity: larger ``alpha`` weighs differences at the top more (the measure's own
+        parameter, not a significance level).
+
+    Returns
+    -------
+    float
+        GE(alpha), 0 when all are equal.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, values
+        that are not positive when ``alpha <= 0``).
+
+    Examples
+    --------
     >>> round(generalized_entropy([1, 2, 3], alpha=2), 6)
     0.083333
     """
@@ -572,6 +676,29 @@ def atkinson(values: ArrayLike, weights: ArrayLike | None = None, epsilon: float
     ``A = 1 - exp(sum_i p_i ln r_i)`` (one minus the geometric over the arithmetic mean).
     ``epsilon >= 1`` needs positive values.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+    epsilon
+        Inequality aversion, 0 or more: the larger, the more weight on the lowest values.
+
+    Returns
+    -------
+    float
+        The Atkinson index in [0, 1): the share of the total that could be given up, shared out
+        equally, without loss of welfare.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, values
+        that are not positive when ``epsilon >= 1``).
+
+    Examples
+    --------
     >>> round(atkinson([10, 20, 30, 40, 50], epsilon=0.5), 5)
     0.06315
     """
@@ -584,6 +711,26 @@ def coefficient_of_variation(values: ArrayLike, weights: ArrayLike | None = None
     Uses the population standard deviation (divisor ``sum w``, not ``n - 1``). Weighted by
     population it is the Williamson (1965) index of regional inequality.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The standard deviation over the mean.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, a mean of
+        zero).
+
+    Examples
+    --------
     >>> round(coefficient_of_variation([1, 3]), 6)
     0.5
     """
@@ -596,6 +743,26 @@ def variance_of_logs(values: ArrayLike, weights: ArrayLike | None = None) -> flo
     The spread around the log of the geometric mean (Cowell 2011's ``v_1``). Needs positive
     values.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The variance of the logarithms, 0 when all are equal.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, values
+        that are not positive).
+
+    Examples
+    --------
     >>> round(variance_of_logs([1, 100]), 6)
     5.301898
     """
@@ -607,6 +774,26 @@ def palma(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 
     Shares are read off the Lorenz curve (see the module notes).
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The top 10%'s share over the bottom 40%'s (0.25 when all are equal).
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, a bottom
+        40% that holds nothing).
+
+    Examples
+    --------
     >>> round(palma([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), 12)
     0.25
     """
@@ -620,6 +807,28 @@ def quantile_ratio(
 
     Quantiles follow the weighted definition in the module notes (Hyndman & Fan type 2).
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+    upper, lower
+        The quantiles compared, as fractions (0.9 and 0.1: P90/P10).
+
+    Returns
+    -------
+    float
+        ``Q(upper) / Q(lower)``.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, a lower
+        quantile of zero).
+
+    Examples
+    --------
     >>> quantile_ratio(list(range(1, 11)))
     6.333333333333333
     """
@@ -631,6 +840,28 @@ def share_ratio(values: ArrayLike, weights: ArrayLike | None = None, share: floa
 
     With ``share=0.2`` this is the S80/S20 ratio the OECD reports.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+    share
+        The fraction of the population at each end (0.2: S80/S20).
+
+    Returns
+    -------
+    float
+        The top ``share``'s income over the bottom ``share``'s.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, a bottom
+        share that holds nothing).
+
+    Examples
+    --------
     >>> round(share_ratio([1, 2, 3, 4, 5]), 12)
     5.0
     """
@@ -642,6 +873,25 @@ def hoover(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     mean, ``H = sum_i p_i |r_i - 1| / 2`` (Hoover 1936); the largest vertical gap between the
     Lorenz curve and the diagonal (the Schutz distance).
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The Hoover index in [0, 1).
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, a zero total).
+
+    Examples
+    --------
     >>> hoover([1000, 2000, 1500, 3000, 2500])
     0.15
     """
@@ -651,6 +901,26 @@ def hoover(values: ArrayLike, weights: ArrayLike | None = None) -> float:
 def max_min_ratio(values: ArrayLike, weights: ArrayLike | None = None) -> float:
     """Largest value over smallest value (observations with zero weight are ignored).
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        The largest value over the smallest.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the measure is undefined on the values (fewer than two, a missing value, a smallest
+        value of zero).
+
+    Examples
+    --------
     >>> max_min_ratio([2, 5, 8])
     4.0
     """
@@ -695,6 +965,20 @@ class LorenzCurve(Result):
 def lorenz(values: ArrayLike, weights: ArrayLike | None = None) -> LorenzCurve:
     """The Lorenz curve of ``values`` under frequency ``weights``.
 
+    Parameters
+    ----------
+    values
+        One value per area (or person), e.g. GVA per head; a sequence, array or Series.
+    weights
+        Frequency weights, one per value (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    LorenzCurve
+        Cumulative population and income shares, poorest first, and the Gini coefficient.
+
+    Examples
+    --------
     >>> lorenz([1, 3]).income_share.tolist()
     [0.0, 0.25, 1.0]
     """

@@ -95,9 +95,13 @@ def bootstrap(
 
     Parameters
     ----------
+    values, weights
+        One value (and optional frequency weight) per region.
     measure
         A name or spec as read by :func:`~levelscope.measures.inequality.parse_measure`,
         e.g. ``"gini"`` or ``"atkinson(epsilon=1)"``.
+    groups
+        A group per value: resample within groups (stratified), each keeping its size.
     n_resamples
         Number of bootstrap resamples.
     alpha
@@ -109,8 +113,14 @@ def bootstrap(
         Seed or generator; the same seed gives the same interval (fixed by default). Without
         groups the resamples are the ones ``scipy.stats.bootstrap`` draws from the same seed.
 
-    Example
+    Returns
     -------
+    BootstrapResult
+        The estimate, the interval (``lower``, ``upper``; also ``conf_int()``), the standard
+        error and the resampled distribution; the seed is in its provenance.
+
+    Examples
+    --------
     >>> result = bootstrap([3, 1, 4, 1, 5, 9, 2, 6], "gini", n_resamples=200, seed=1)
     >>> result.lower < result.estimate < result.upper
     True
@@ -266,8 +276,26 @@ def between_share_test(
     (and group sizes) to the regions at random, each region keeping its value and weight. This
     is the test of Rey & Sastré-Gutiérrez (2010), PySAL's ``TheilDSim``, extended to weights.
 
-    Example
+    Parameters
+    ----------
+    values, weights
+        One value (and optional frequency weight) per region.
+    groups
+        Each region's group, e.g. its ITL1 region.
+    n_resamples
+        Random reassignments of the group labels.
+    seed
+        Seed or generator of the reassignments; fixed by default, so a call repeats exactly.
+    measure
+        ``"theil"`` or ``"mld"``.
+
+    Returns
     -------
+    BetweenShareTest
+        The observed between-group share and its permutation p-value.
+
+    Examples
+    --------
     >>> test = between_share_test([1, 2, 3, 10, 11, 12], list("aaabbb"), n_resamples=99, seed=0)
     >>> test.p_value < 0.2
     True

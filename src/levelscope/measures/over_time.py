@@ -91,6 +91,12 @@ def inequality_over_time(
         ``"drop"`` leaves out (and names, in ``notes``) areas without a weight; the default
         raises an error naming them.
 
+    Returns
+    -------
+    InequalityOverTime
+        The tidy table (period, year, measure, value, n, total_weight), notes on weights carried
+        or areas dropped, and the provenance of the figures and weights.
+
     Examples
     --------
     ``ws`` is a workspace holding the demo data (``levelscope demo``):

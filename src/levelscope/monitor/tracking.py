@@ -18,6 +18,32 @@ This module holds the steps (add an indicator, record actuals, track, keep the s
 the tables are in :mod:`~levelscope.monitor.indicator_records`, the trajectory in
 :mod:`~levelscope.monitor.trajectory`, the status rule in :mod:`~levelscope.monitor.status` and
 the result in :mod:`~levelscope.monitor.indicator_track`.
+
+Examples
+--------
+A skills programme aims to train 1,000 learners in four years; a year in, 230 have been trained,
+2% of the planned change behind the straight-line trajectory (249.8 expected), so on track
+under the default rule (within 5%):
+
+>>> import datetime as dt, pathlib, tempfile
+>>> from levelscope.records.db import connect, transaction
+>>> from levelscope.records.accounts import create_organisation
+>>> from levelscope.monitor.programmes import create_programme
+>>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+>>> with transaction(factory, actor="analyst@example.org") as session:
+...     leeds = create_organisation(session, "Leeds City Council")
+...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230)
+...     state = track(session, learners)
+...     history = status_history(session, learners)
+>>> state.status.value, round(state.expected_at_latest, 1), round(state.shortfall, 3)
+('on track', 249.8, 0.02)
+>>> history[["old_status", "new_status"]].to_dict("records")
+[{'old_status': None, 'new_status': 'on track'}]
 """
 
 from __future__ import annotations

@@ -15,8 +15,8 @@ all gets no score (NaN), which the index builder reports.
 :func:`aggregate_runs` does the same for many weight vectors at once (one per Monte Carlo run)
 with a single matrix product, which is what makes the uncertainty analysis fast.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> values = pd.DataFrame({"a": [1.0, 4.0], "b": [4.0, 16.0]})
 >>> aggregate(values, {"a": 0.5, "b": 0.5}, "geometric").round(6).tolist()

@@ -2,8 +2,8 @@
 
 The table read here is what :mod:`levelscope.need.funding` analyses against need.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"programme": ["Fund"], "round": ["1"], "area": ["E08000025"],
 ...                       "amount": ["£1,000"], "date": ["27/10/2021"]})

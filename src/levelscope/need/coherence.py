@@ -13,8 +13,8 @@ section 4:
 * **principal components** of each pillar: the share of variance of the first component (one
   dominant component supports aggregating the pillar into one number).
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> items = pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 3, 3, 5]})
 >>> round(cronbach_alpha(items), 4)

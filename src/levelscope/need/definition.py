@@ -6,8 +6,8 @@ are normalised, weighted and aggregated; how areas are put into categories; and 
 methodological alternatives the uncertainty analysis varies. It follows the steps of the
 OECD/JRC *Handbook on Constructing Composite Indicators* (2008).
 
-Example
--------
+Examples
+--------
 >>> definition = IndexDefinition.model_validate({
 ...     "name": "Need",
 ...     "indicators": [

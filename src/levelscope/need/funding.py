@@ -23,8 +23,8 @@ read and checked by :func:`levelscope.need.allocations.read_allocations`, totall
   least-needy groups with a bootstrap interval;
 * **success rates** of bids by need category, and a **comparison across rounds**.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> need = pd.Series([3.0, 2.0, 1.0], index=["A", "B", "C"])
 >>> round(concentration_index(pd.Series([30.0, 20.0, 10.0], index=need.index), need).index, 4)

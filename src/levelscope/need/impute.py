@@ -10,8 +10,8 @@ observed) and predict its missing values, until the filled values stop changing.
 indicators visited from the least to the most incomplete this is the algorithm of
 scikit-learn's ``IterativeImputer`` with a linear-regression estimator.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"a": [1.0, None, 3.0], "b": [1.0, 2.0, 3.0]})
 >>> impute(frame, "mean").values["a"].tolist()

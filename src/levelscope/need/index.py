@@ -16,8 +16,8 @@ Every treatment applied is listed in :attr:`CompositeIndex.treatments`. The same
 scoring functions serve the Monte Carlo uncertainty analysis, so the nominal index is exactly
 one run of it.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> from levelscope.need.definition import IndexDefinition
 >>> data = pd.DataFrame({"jobless": [2.0, 4.0, 6.0], "pay": [600.0, 500.0, 550.0]},

@@ -19,8 +19,8 @@ For polarity -1 the direction is reversed: min and max swap roles in min-max, di
 target and goalposts; z-score and rank change sign / order; the frontier becomes the lowest
 value and the score ``100 min x / x``.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> min_max(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))["a"].tolist()
 [0.0, 50.0, 100.0]

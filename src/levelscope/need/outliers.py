@@ -11,8 +11,8 @@ kurtosis G2 (as pandas and spreadsheet programs compute them).
 * ``"log"``: log-transform every flagged indicator: ``log(x - min x + 1)`` for a right tail and
   ``-log(max x - x + 1)`` for a left tail, which keeps the order of the areas.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> frame = pd.DataFrame({"a": [1.0, 2, 2, 3, 3, 3, 4, 4, 5, 100]})
 >>> treated = treat_outliers(frame, "winsorise")

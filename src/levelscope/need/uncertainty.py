@@ -21,8 +21,8 @@ the index analysis is the mean absolute shift of the areas' ranks from their nom
 indices for each area's own rank are given too. ``N (d + 2)`` model runs in total; the rank
 intervals use the ``2N`` independent runs of ``A`` and ``B``.
 
-Example
--------
+Examples
+--------
 >>> import numpy as np
 >>> result = sobol_analysis(lambda u: u[:, 0] + 0.1 * u[:, 1], 2, n_resamples=4096, seed=1)
 >>> bool(result.first_order["x1"] > 0.95)

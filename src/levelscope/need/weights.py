@@ -16,8 +16,8 @@ Indicators* (2008), section 6.1:
 6. weight each factor by its share of the variance the rotated factors explain, an indicator by
    its factor's weight times its scaled squared loading, and rescale all weights to sum to one.
 
-Example
--------
+Examples
+--------
 >>> equal_weights(["a", "b", "c", "d"]).tolist()
 [0.25, 0.25, 0.25, 0.25]
 """

@@ -14,11 +14,24 @@ Every record class inherits :class:`Base` and :class:`Record`, which gives it
   editing the same row cannot silently overwrite each other; the loser gets a
   :class:`ConflictError`.
 
-Typical use::
+Examples
+--------
+Open (creating and migrating) a records database, write in one transaction, and read the audit
+trail of who changed what:
 
-    factory = connect("sqlite:///records.sqlite")       # creates / upgrades the schema
-    with transaction(factory, actor="alice@example.org") as session:
-        session.add(thing)                               # committed on leaving the block
+>>> import pathlib, tempfile
+>>> from levelscope.records.accounts import create_organisation, create_user
+>>> from levelscope.records.audit import audit_trail
+>>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+>>> with transaction(factory, actor="alice@example.org") as session:
+...     leeds = create_organisation(session, "Leeds City Council")
+...     bob = create_user(session, leeds, "Bob@Example.org", "editor")
+>>> bob.email, bob.role.value
+('bob@example.org', 'editor')
+>>> with transaction(factory, actor="alice@example.org") as session:
+...     changes = audit_trail(session, "users", [bob.id])
+>>> sorted(set(changes["actor"])), "email" in set(changes["field"])
+(['alice@example.org'], True)
 """
 
 from __future__ import annotations

@@ -107,6 +107,23 @@ def fdr_threshold(p_values: ArrayLike, alpha: float = 0.05) -> float:
     largest ``k`` with ``p_(k) < k α / m``; when there is none, the Bonferroni bound ``α / m``
     (as ``esda.fdr``). Controls the expected share of false discoveries among rejections at ``α``
     (Benjamini & Hochberg 1995; Castro & Singer 2006 for local statistics).
+
+    Parameters
+    ----------
+    p_values
+        The p-values of the tests.
+    alpha
+        The false discovery rate to control.
+
+    Returns
+    -------
+    float
+        The cut-off.
+
+    Examples
+    --------
+    >>> round(fdr_threshold([0.001, 0.01, 0.02, 0.04, 0.3], alpha=0.05), 10)   # k = 3: 3 · 0.05 / 5
+    0.03
     """
     p = np.sort(np.asarray(p_values, dtype=np.float64).ravel())
     m = len(p)

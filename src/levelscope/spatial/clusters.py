@@ -125,6 +125,20 @@ def find_clusters(
         As :func:`levelscope.spatial.local_moran`.
     crs
         The shapes' coordinate reference system, used only for the map.
+
+    Returns
+    -------
+    ClusterAnalysis
+        Global Moran's I, the local statistics and clusters, the weights and the shapes.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cells = {f"A{i:02d}": box(i % 5, i // 5, i % 5 + 1, i // 5 + 1) for i in range(25)}
+    >>> values = pd.Series([float(i % 5) for i in range(25)], index=list(cells))
+    >>> res = find_clusters(values, cells, neighbours="rook", n_resamples=199, crs=None)
+    >>> round(res.global_moran.statistic, 4), res.cluster_counts().to_dict()
+    (0.84, {'Not significant': 20, 'Low-Low': 3, 'High-High': 2})
     """
     if values.isna().any():
         missing = list(values.index[values.isna()][:5])
@@ -176,8 +190,31 @@ def workspace_clusters(
 
     ``period`` defaults to the latest period with observations. Areas with a value but no
     stored boundary are left out and listed in ``left_out``; areas with a boundary but no value
-    are not on the map. The other parameters are those of :func:`find_clusters`. Backs
-    ``Workspace.clusters``.
+    are not on the map. The command line (``levelscope clusters``), the REST API and the
+    dashboard's cluster map all call this function; ``ws.clusters(...)`` forwards to it.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    indicator, level
+        E.g. ``"gva_per_hour_worked"``, ``"itl3"``.
+    period
+        The period mapped; the latest by default.
+    neighbours, k, threshold, n_resamples, alpha, fdr, seed, alternative
+        As :func:`find_clusters`.
+
+    Returns
+    -------
+    ClusterAnalysis
+        With the indicator, period, areas left out and the provenance of the figures (and the
+        seed of the permutations).
+
+    Examples
+    --------
+    >>> res = workspace_clusters(ws, "gva_per_hour_worked", "itl3", n_resamples=99)
+    >>> res.period, res.provenance.seed
+    ('2022', 0)
     """
     observations = ws.observations(indicator, level)
     if observations.empty:

@@ -181,16 +181,16 @@ def moran(
     Parameters
     ----------
     values
-        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by index.
+        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by its index.
     weights
-        Spatial weights.
+        Spatial weights between the areas.
     transform
         Weights transform, ``"row"`` (default, as PySAL), ``"binary"``, ``"original"``; ``None``
         uses the weights as they are.
     n_resamples
         Random permutations of the values for the pseudo p-value (0 to skip).
     seed
-        Seed or ``numpy.random.Generator``; the same seed gives the same result.
+        Seed or ``numpy.random.Generator``; fixed by default, so a call repeats exactly.
     alternative
         ``"two-sided"`` (default), ``"greater"`` (clustering) or ``"less"`` (dispersion).
 
@@ -261,7 +261,36 @@ def geary(
 
     ``E[C] = 1``; below 1 means neighbours are alike (positive autocorrelation). Variances under
     normality and randomisation from Cliff & Ord (1981), as ``esda.Geary`` (whose p-values are
-    one-sided: half of the two-sided ones here). Parameters as :func:`moran`.
+    one-sided: half of the two-sided ones here).
+
+    Parameters
+    ----------
+    values
+        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by its index.
+    weights
+        Spatial weights between the areas.
+    transform
+        Weights transform, as :func:`moran`.
+    n_resamples
+        Random permutations for the pseudo p-value (0: analytical inference only).
+    seed
+        Seed or ``numpy.random.Generator`` of the permutations; fixed by default, so a call
+        repeats exactly.
+    alternative
+        ``"two-sided"`` (default), ``"greater"`` or ``"less"``.
+
+    Returns
+    -------
+    GlobalStatistic
+        ``statistic`` is C, with its normal, randomisation and permutation inference.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cells = [box(x, y, x + 1, y + 1) for y in range(5) for x in range(5)]
+    >>> res = geary([float(x) for y in range(5) for x in range(5)], Weights.rook(cells), seed=1)
+    >>> round(res.statistic, 4), res.p_sim     # neighbours alike: C far below 1
+    (0.12, 0.002)
     """
     check_n_resamples(n_resamples)
     check_alternative(alternative)
@@ -311,6 +340,33 @@ def getis_ord_global(
 
     Binary weights (as Getis & Ord 1992 and ``esda.G``); values must be positive. High G means
     high values cluster. ``E[G] = S0 / (n (n − 1))``; the variance follows Getis & Ord (1992).
+
+    Parameters
+    ----------
+    values
+        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by its index.
+    weights
+        Spatial weights between the areas.
+    n_resamples
+        Random permutations for the pseudo p-value (0: analytical inference only).
+    seed
+        Seed or ``numpy.random.Generator`` of the permutations; fixed by default, so a call
+        repeats exactly.
+    alternative
+        ``"two-sided"`` (default), ``"greater"`` or ``"less"``.
+
+    Returns
+    -------
+    GlobalStatistic
+        ``statistic`` is G and ``expected`` its value under no clustering.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cells = [box(x, y, x + 1, y + 1) for y in range(5) for x in range(5)]
+    >>> res = getis_ord_global([float(x + 1) for y in range(5) for x in range(5)], Weights.rook(cells))
+    >>> round(res.statistic, 4), round(res.expected, 4)
+    (0.157, 0.1333)
     """
     check_n_resamples(n_resamples)
     check_alternative(alternative)

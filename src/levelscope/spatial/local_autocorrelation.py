@@ -47,6 +47,22 @@ def spatial_lag(
 
     Islands (areas with no neighbour) get 0.
 
+    Parameters
+    ----------
+    values
+        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by its index.
+    weights
+        Spatial weights between the areas.
+    transform
+        Weights transform (``"row"`` by default), or ``None`` for the weights as they are.
+
+    Returns
+    -------
+    numpy.ndarray
+        One lag per area, in the weights' order.
+
+    Examples
+    --------
     >>> from shapely.geometry import box
     >>> w = Weights.rook([box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1), box(3, 0, 4, 1)])
     >>> spatial_lag([1.0, 2.0, 3.0, 4.0], w).tolist()
@@ -200,6 +216,32 @@ def local_moran(
     ``fdr=True`` replaces ``alpha`` by the Benjamini–Hochberg cut-off (:func:`fdr_threshold`)
     so that, among the areas called significant, the expected share of false ones is ``alpha``.
 
+    Parameters
+    ----------
+    values
+        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by its index.
+    weights
+        Spatial weights between the areas.
+    transform
+        Weights transform: ``"row"`` (default, as PySAL), ``"binary"``, ``"original"``, or
+        ``None`` for the weights as they are.
+    n_resamples
+        Random permutations for the pseudo p-value (0: analytical inference only).
+    seed
+        Seed or ``numpy.random.Generator`` of the permutations; fixed by default, so a call
+        repeats exactly.
+    alternative
+        ``"two-sided"`` (default), ``"greater"`` or ``"less"``.
+    alpha
+        Significance level of the cluster labels.
+    fdr
+        Control the false discovery rate instead of testing each area at ``alpha``.
+
+    Returns
+    -------
+    LocalMoran
+        Each area's ``local_i``, quadrant, moments, pseudo p-value and cluster label.
+
     Examples
     --------
     >>> from shapely.geometry import box
@@ -327,6 +369,38 @@ def getis_ord(
     Ord & Getis 1995). ``transform`` is applied after the self-weight is added, as
     ``esda.G_Local``. ``z`` uses the analytical moments; the pseudo p-values use conditional
     permutation (the area's own value stays put).
+
+    Parameters
+    ----------
+    values
+        One value per area; a ``pandas.Series`` is matched to ``weights.ids`` by its index.
+    weights
+        Spatial weights between the areas.
+    star
+        ``G*`` (the area counts among its own neighbours) instead of ``G``.
+    transform
+        ``"row"`` (default) or ``"binary"``.
+    n_resamples
+        Random permutations for the pseudo p-value (0: analytical inference only).
+    seed
+        Seed or ``numpy.random.Generator`` of the permutations; fixed by default, so a call
+        repeats exactly.
+    alternative
+        ``"two-sided"`` (default), ``"greater"`` or ``"less"``.
+
+    Returns
+    -------
+    LocalG
+        Each area's ``g``, its moments, ``z`` and p-values; high ``z`` marks a hot spot.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> cells = [box(x, y, x + 1, y + 1) for y in range(5) for x in range(5)]
+    >>> res = getis_ord([float(x + 1) for y in range(5) for x in range(5)], Weights.rook(cells),
+    ...                 star=True)
+    >>> round(float(res.z[4]), 3), round(float(res.z[0]), 3)   # the high east, the low west
+    (1.179, -1.179)
     """
     check_n_resamples(n_resamples)
     check_alternative(alternative)

@@ -167,8 +167,8 @@ class Weights:
         building any shapes. Permutation tests on a grid run faster than on an irregular map of
         the same size (see :func:`levelscope.spatial.moran`).
 
-        Example
-        -------
+        Examples
+        --------
         >>> Weights.grid(2, 3).cardinalities.tolist()
         [2, 3, 2, 2, 3, 2]
         """
