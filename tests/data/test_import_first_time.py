@@ -79,3 +79,22 @@ def _dashes(nomis: Path) -> list[tuple[str, int]]:
     with nomis.open(newline="") as handle:
         rows = [r for r in csv.reader(handle) if len(r) == 34 and r[1][1:].isdigit()]
     return [(r[1], i) for r in rows for i, cell in enumerate(r[2:]) if cell == "-"]
+
+
+def test_long_csv_with_names_into_empty_workspace(fresh: Path, tmp_path: Path) -> None:
+    data = tmp_path / "pay.csv"
+    data.write_text("code,council,year,pay\nE08000025,Birmingham,2023,561.2\n"
+                    "E08000035,Leeds,2023,640.5\nE08000025,Birmingham,2022,540\n")
+    result = runner.invoke(app, [
+        "import", str(data), "-w", str(fresh), "--geography", "code", "--name", "council",
+        "--indicator", "weekly_pay", "--period", "year", "--value", "pay", "--vintage", "2024-06-05",
+    ])
+    assert result.exit_code == 0, result.output
+    assert "places registered 2" in result.output
+    with Workspace.open(fresh, read_only=True) as ws:
+        assert ws.geography("E08000035").name == "Leeds"
+        pay = ws.observations("weekly_pay").set_index(["geography_code", "period"])["value"]
+    assert pay.to_dict() == {("E08000025", "2022"): 540.0, ("E08000025", "2023"): 561.2,
+                             ("E08000035", "2023"): 640.5}
+    shown = runner.invoke(app, ["show", "Leeds", "-w", str(fresh)])
+    assert shown.exit_code == 0 and "640" in shown.output

@@ -47,6 +47,8 @@ COMMANDS: dict[str, CommandEntry] = {
                            "earlier release).", _WORKSPACE),
     "export": CommandEntry("workspace", "Export observations (latest release, or as of a date) in "
                            "the long form that re-imports.", _WORKSPACE),
+    "layout": CommandEntry("layout", "Layout files: where a file's table is and what its columns "
+                           "hold.", _WORKSPACE),
     "indicators": CommandEntry("workspace", "List the workspace's indicators (unit, kind, "
                                "polarity, theme, source), or add your own.", _WORKSPACE),
     "geographies": CommandEntry("workspace", "List the places in the workspace (code, name, "

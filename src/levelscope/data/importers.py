@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from levelscope.data import codes
 from levelscope.data.layout import MISSING_MARKERS, Layout, Located, locate
-from levelscope.data.model import Geography
+from levelscope.data.model import Geography, Level
 from levelscope.data.readers import RawRow, TableFile, cell_text
 from levelscope.data.staging import EXAMPLES, number_sql, sql_list, sql_text, stage, staging_area
 from levelscope.data.store import Workspace, _as_date
@@ -525,11 +525,18 @@ def _check_codes(ws: Workspace, checks: Checks, read: _Import) -> None:
         "SELECT geography_code, arg_min(geography_name, _row) FROM _ls_values "
         "WHERE geography_code IS NOT NULL AND geography_name IS NOT NULL GROUP BY 1"
     ).fetchall()
+    # a code of a known form names a place even when its entity is not in levelscope's table
+    # (E13: Inner and Outer London): it is registered at the level "other"
     read.places = [
-        Geography(code=code, name=name, level=level, parents=_parents(code))
+        Geography(code=code, name=name, level=codes.level_of(code) or Level.OTHER,
+                  parents=_parents(code))
         for code, name in sorted(named)
-        if code not in known and (level := codes.level_of(code)) is not None
+        if code not in known and codes.is_known_form(code)
     ]
+    others = [p.code for p in read.places if p.level == Level.OTHER]
+    if others:
+        read.notes.append(f"{len(others)} place(s) registered at level 'other' (their codes' "
+                          f"form names no level): {', '.join(others[:5])}")
     used = checks.con.execute(
         "SELECT geography_code, period_start, min(_row) AS first_row, count(*) AS rows "
         "FROM _ls_values WHERE geography_code IS NOT NULL GROUP BY 1, 2"

@@ -1,0 +1,45 @@
+"""The ``layout`` commands: draft a layout file for a publisher's table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from levelscope.cli.common import EXIT_INVALID, console, errors, handle_errors
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``layout`` command group to ``app``."""
+    group = typer.Typer(
+        help="Layout files: where a file's table is and what its columns hold.",
+        no_args_is_help=True,
+    )
+    app.add_typer(group, name="layout")
+    group.command("suggest")(suggest)
+
+
+@handle_errors
+def suggest(
+    file: Annotated[Path, typer.Argument(help="CSV, Excel (.xlsx/.xls) or Parquet file.")],
+    sheet: Annotated[str | None, typer.Option(help="Workbook sheet (name or 0-based number).")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of a CSV file, if detection is not enough.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Layout file to write (default: FILE's name with .layout.yaml, in the current folder).")] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite the layout file if it exists.")] = False,
+) -> None:
+    """Sniff a publisher's file (title lines, header row, code column, period columns, footnotes,
+    missing-value markers) and write a layout file to check, edit and import with."""
+    from levelscope.data.sniff import suggest_layout
+
+    chosen = int(sheet) if sheet is not None and sheet.isdigit() else sheet
+    suggestion = suggest_layout(file, sheet=chosen, encoding=encoding)
+    target = out or Path(f"{file.stem}.layout.yaml")
+    if target.exists() and not force:
+        errors.print(f"[red]Not written[/red]: {target} exists; give --out another file or --force",
+                     highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+    text = suggestion.to_yaml().replace("LAYOUT_FILE", str(target))
+    target.write_text(text, encoding="utf-8")
+    console.print(text, highlight=False, markup=False)
+    console.print(f"wrote {target}", highlight=False)
