@@ -46,6 +46,7 @@ LEVEL_NAMES: dict[str, tuple[str, str]] = {
     "nuts3": ("NUTS3 region", "NUTS3 regions"),
     "oecd_tl2": ("OECD large region (TL2)", "OECD large regions (TL2)"),
     "oecd_tl3": ("OECD small region (TL3)", "OECD small regions (TL3)"),
+    "oecd_metro": ("OECD metropolitan unit", "OECD metropolitan units"),
     "other": ("other area", "other areas"),
 }
 

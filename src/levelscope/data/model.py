@@ -34,6 +34,7 @@ class Level(StrEnum):
     NUTS3 = "nuts3"
     OECD_TL2 = "oecd_tl2"
     OECD_TL3 = "oecd_tl3"
+    OECD_METRO = "oecd_metro"  # TL3 regions of one functional urban area merged into one unit
     OTHER = "other"
 
 
@@ -141,6 +142,11 @@ class Indicator(BaseModel):
     aggregation: Aggregation = Aggregation.NONE
     url: str = ""
     kind: Kind = Kind.RATE
+    #: The money a monetary figure is in, with its conversion (``"USD PPP"``, ``"EUR"``,
+    #: ``"national currency"``); None for figures that are not money.
+    currency: str | None = None
+    #: The prices a monetary figure is at (``"current prices"``, ``"constant 2015 prices"``).
+    price_basis: str | None = None
 
     @model_validator(mode="before")
     @classmethod

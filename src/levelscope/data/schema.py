@@ -131,4 +131,24 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        4,
+        "indicator currency and price basis; attributes of places",
+        [
+            "ALTER TABLE indicator ADD COLUMN currency VARCHAR",
+            "ALTER TABLE indicator ADD COLUMN price_basis VARCHAR",
+            # e.g. the OECD metropolitan typology of a TL3 region, or a country's currency
+            """
+            CREATE TABLE geography_attribute (
+                code        VARCHAR NOT NULL,
+                attribute   VARCHAR NOT NULL,
+                value       VARCHAR NOT NULL,
+                PRIMARY KEY (code, attribute)
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]

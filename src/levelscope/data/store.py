@@ -294,7 +294,8 @@ class Workspace:
         rows = [
             (
                 i.id, i.name, i.unit, str(i.polarity), i.theme, i.description, i.source,
-                i.publisher, i.licence, str(i.aggregation), i.url, str(i.kind),
+                i.publisher, i.licence, str(i.aggregation), i.url, str(i.kind), i.currency,
+                i.price_basis,
             )
             for i in indicators
         ]
@@ -304,18 +305,57 @@ class Workspace:
             self.con.executemany(
                 """
                 INSERT INTO indicator (id, name, unit, polarity, theme, description, source,
-                    publisher, licence, aggregation, url, kind)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    publisher, licence, aggregation, url, kind, currency, price_basis)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, unit = excluded.unit, polarity = excluded.polarity,
                     theme = excluded.theme, description = excluded.description,
                     source = excluded.source, publisher = excluded.publisher,
                     licence = excluded.licence, aggregation = excluded.aggregation,
-                    url = excluded.url, kind = excluded.kind
+                    url = excluded.url, kind = excluded.kind, currency = excluded.currency,
+                    price_basis = excluded.price_basis
                 """,
                 rows,
             )
         return len(rows)
+
+    def add_geography_attributes(self, rows: Iterable[tuple[str, str, str]]) -> int:
+        """Record attributes of places as ``(code, attribute, value)`` (insert or update).
+
+        Attributes describe a place beyond its name and level, e.g. the OECD metropolitan
+        typology of a TL3 region (``("FRG01", "metro_typology", "MR-M")``). Every code must
+        already be a registered place. Returns the number of rows written; one transaction.
+        """
+        frame = pd.DataFrame(list(rows), columns=["code", "attribute", "value"])
+        if frame.empty:
+            return 0
+        known = set(self.con.execute("SELECT code FROM geography").df()["code"])
+        unknown = sorted(set(frame["code"]) - known)
+        if unknown:
+            raise NotFoundError(f"attributes for unknown places {unknown[:5]}; register them first")
+        frame = frame.drop_duplicates(["code", "attribute"], keep="last").astype(str)
+        with self.transaction():
+            self.con.register("_new_attributes", frame)
+            self.con.execute(
+                "INSERT INTO geography_attribute SELECT code, attribute, value FROM _new_attributes "
+                "ON CONFLICT (code, attribute) DO UPDATE SET value = excluded.value"
+            )
+            self.con.unregister("_new_attributes")
+        return len(frame)
+
+    def geography_attributes(
+        self, attribute: str | None = None, codes: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        """Attributes of places (columns code, attribute, value), optionally of one kind."""
+        query = "SELECT code, attribute, value FROM geography_attribute WHERE true"
+        params: list[Any] = []
+        if attribute is not None:
+            query += " AND attribute = ?"
+            params.append(attribute)
+        if codes is not None:
+            query += " AND list_contains(?, code)"
+            params.append(list(codes))
+        return self.con.execute(query + " ORDER BY code, attribute", params).df()
 
     # -- reading reference data -------------------------------------------------------------------
     def indicators(self, theme: str | None = None) -> pd.DataFrame:
@@ -333,7 +373,7 @@ class Workspace:
         if frame.empty:
             known = self.con.execute("SELECT id FROM indicator ORDER BY id").df()["id"].tolist()
             raise NotFoundError(_unknown("indicator", indicator_id, known))
-        return Indicator(**{str(k): v for k, v in frame.iloc[0].to_dict().items()})
+        return Indicator(**{str(k): _none_if_missing(v) for k, v in frame.iloc[0].to_dict().items()})
 
     def geographies(self, level: Level | str | None = None) -> pd.DataFrame:
         """Places (code, name, level, validity dates, parents), optionally at one level."""
