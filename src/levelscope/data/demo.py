@@ -12,6 +12,8 @@ file                                                  what
 ``lad_pop.csv``                                       Nomis mid-year population by local authority
 ``LADs_2023.geojson``, ``LADs_to_region.csv``         LAD boundaries (Dec 2023) and LAD → region
 ``ITL3_JAN_2021_UK_BUC_V3.shp`` (+ .dbf, .shx, .prj)  ITL3 boundaries (Jan 2021)
+``oecd_*.csv``, ``eurostat_*.csv`` (optional)          OECD and Eurostat regional statistics (see
+                                                      :data:`levelscope.data.international.FILES`)
 ====================================================  ==============================================
 
 Set ``LEVELSCOPE_MIRROR`` (or pass ``mirror=``) to that folder.
@@ -30,6 +32,7 @@ from levelscope.data import codes
 from levelscope.data.boundaries import read_geojson, read_parent_lookup, read_shapefile
 from levelscope.data.catalogue import catalogue
 from levelscope.data.importers import ImportReport, import_frame
+from levelscope.data.international import InternationalLoad, find_files, load_international
 from levelscope.data.model import Geography, Level
 from levelscope.data.publishers import (
     Parsed,
@@ -76,10 +79,12 @@ class DemoReport:
     geographies: int = 0
     indicators: int = 0
     seconds: float = 0.0
+    international: InternationalLoad | None = None
 
     @property
     def values_written(self) -> int:
-        return sum(r.values_written for r in self.imports)
+        international = self.international.values_written if self.international else 0
+        return sum(r.values_written for r in self.imports) + international
 
 
 def find_mirror(mirror: str | Path | None = None) -> Path:
@@ -178,6 +183,8 @@ def build_demo(
                     excluded_rows=release.excluded,
                 )
             )
+    if find_files(root):
+        report.international = load_international(ws, root, progress=step)
     report.seconds = time.perf_counter() - started
     return report
 

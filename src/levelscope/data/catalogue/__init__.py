@@ -1,4 +1,5 @@
-"""The indicator catalogue shipped with levelscope (``indicators.yaml`` beside this file)."""
+"""The indicator catalogues shipped with levelscope: ``indicators.yaml`` (UK statistics) and
+``international.yaml`` (OECD and Eurostat regional statistics), beside this file."""
 
 from __future__ import annotations
 
@@ -10,22 +11,25 @@ import yaml
 
 from levelscope.data.model import Indicator
 
+UK = "indicators.yaml"
+INTERNATIONAL = "international.yaml"
+
 
 @cache
-def _raw() -> dict[str, Any]:
-    text = resources.files(__package__).joinpath("indicators.yaml").read_text(encoding="utf-8")
+def _raw(file: str = UK) -> dict[str, Any]:
+    text = resources.files(__package__).joinpath(file).read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 
 
-def themes() -> dict[str, str]:
+def themes(file: str = UK) -> dict[str, str]:
     """Theme keys and the names shown to users."""
-    return dict(_raw()["themes"])
+    return dict(_raw(file)["themes"])
 
 
-def catalogue() -> dict[str, Indicator]:
-    """Every catalogued indicator by id, validated against the data model."""
-    raw = _raw()
+def catalogue(file: str = UK) -> dict[str, Indicator]:
+    """Every indicator of a catalogue file by id, validated against the data model."""
+    raw = _raw(file)
     defaults = raw.get("defaults", {})
     names = raw["themes"]
     out: dict[str, Indicator] = {}
@@ -37,3 +41,8 @@ def catalogue() -> dict[str, Indicator]:
             raise ValueError(f"indicator {indicator.id!r} is catalogued twice")
         out[indicator.id] = indicator
     return out
+
+
+def international_catalogue() -> dict[str, Indicator]:
+    """The OECD and Eurostat indicators the international importers write."""
+    return catalogue(INTERNATIONAL)
