@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from levelscope import Workspace
+
 
 def test_picking_an_area_goes_to_its_page(client: TestClient) -> None:
     home = client.get("/")
@@ -49,9 +51,10 @@ def test_pages_answer_and_explain_problems(client: TestClient, path: str, status
         assert 'role="alert"' in response.text
 
 
-def test_counts_and_level_names_read_as_written(client: TestClient) -> None:
+def test_counts_and_level_names_read_as_written(client: TestClient, demo_workspace: Workspace) -> None:
     home = client.get("/").text
-    assert "767 places" in home and "767.0" not in home  # the demo's places, a count
+    places = demo_workspace.counts()["geography"]  # the demo's places, a count
+    assert f"{places:,} places" in home and f"{places}.0" not in home
     assert "ITL3 regions" in home and "Itl3" not in home
     assert "Extra-regio territories" in home and "Extra regios" not in home
     listing = client.get("/areas", params={"level": "itl3"}).text
