@@ -33,6 +33,7 @@ def own_data_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     (an old workspace there, or one a test leaves behind, would make results depend on it)."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data-home")))
     monkeypatch.delenv("LEVELSCOPE_WORKSPACE", raising=False)
+    monkeypatch.delenv("LEVELSCOPE_RECORDS_URL", raising=False)
 
 
 @pytest.fixture(scope="session")

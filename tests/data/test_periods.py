@@ -54,3 +54,16 @@ def test_reads_publisher_labels(text: object, label: str, start: dt.date, end: d
 def test_rejects_impossible_periods(text: str, reason: str) -> None:
     with pytest.raises(PeriodError, match=reason):
         parse_period(text)
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["2021", "2018 - 2020", "2022-23", "Financial year ending 2023", "10/2022 - 09/2023",
+     "2023-Q1", "09/2023", "16/11/2021 - 15/11/2022", "2023-01", "As of 13 January 2023"],
+)
+def test_every_canonical_label_reads_back_as_itself(published: str) -> None:
+    """An export writes canonical labels; importing it again must read them (the day range
+    2021-11-16/2022-11-15 once could not be)."""
+    period = parse_period(published)
+    again = parse_period(period.label)
+    assert (again.label, again.start, again.end) == (period.label, period.start, period.end)

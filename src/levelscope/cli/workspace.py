@@ -276,8 +276,11 @@ def show(
         rank=of,
     ).rename(columns={"name": "indicator"})
     size = table["kind"].isin(["count", "amount"])
-    print_frame(written[~size][["indicator", "period", "value", "median", "rank", "flag"]],
-                f"{profile.name} ({profile.code}) against the median of {levels}")
+    title = f"{profile.name} ({profile.code}) against the median of {levels}"
+    if (~size).any():
+        print_frame(written[~size][["indicator", "period", "value", "median", "rank", "flag"]], title)
+    else:
+        console.print(f"{title}: no rates or indexes yet, only counts", highlight=False)
     if size.any():
         print_frame(written[size][["indicator", "period", "value", "per_head", "rank"]]
                     .rename(columns={"rank": "largest", "per_head": "per head"}),

@@ -126,6 +126,11 @@ _PATTERNS: list[tuple[re.Pattern[str], object]] = [
         lambda m: _days(_day(int(m[3]), int(m[2]), int(m[1])), _day(int(m[6]), int(m[5]), int(m[4]))),
     ),
     (
+        # the canonical label of a range of days, so that an export reads back
+        re.compile(r"^(\d{4})-(\d{2})-(\d{2})/(\d{4})-(\d{2})-(\d{2})$"),
+        lambda m: _days(_day(int(m[1]), int(m[2]), int(m[3])), _day(int(m[4]), int(m[5]), int(m[6]))),
+    ),
+    (
         re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.I),
         lambda m: _quarter(_year(m[1]), int(m[2])),
     ),
