@@ -1,7 +1,7 @@
 """The command line starts fast: ``levelscope --help`` loads no heavy library, and the table of
 commands it is written from matches what the command modules register.
 
-The timings themselves live in ``benchmarks/cli_startup.py``; these tests only check the cause.
+The timings themselves live in ``benchmarks/bench_cli_startup.py``; these tests only check the cause.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from levelscope.cli import COMMANDS, app, module_commands
 
 HEAVY = ("pandas", "numpy", "scipy", "plotly", "numba", "ibis", "duckdb", "sqlalchemy", "pyarrow",
-         "fastapi", "shapely")
+         "fastapi", "shapely", "statsmodels", "geopandas", "uvicorn", "jinja2", "openpyxl")
 
 _PROBE = """
 import json, sys
@@ -38,6 +38,46 @@ def _heavy_modules_after(*args: str) -> list[str]:
 
 def test_help_imports_no_heavy_library() -> None:
     assert _heavy_modules_after("--help") == []
+
+
+_HELP_PROBE = """
+import json, sys
+from typer.main import get_command
+from levelscope.cli import app
+for words in {paths}:
+    try:
+        get_command(app).main([*words, "--help"], prog_name="levelscope", standalone_mode=False)
+    except SystemExit:
+        pass
+print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules if m.split(".")[0] in {heavy}}})))
+"""
+
+
+def _command_paths(module: str) -> list[list[str]]:
+    """Every command and subcommand a ``levelscope.cli`` module registers, as typed."""
+    paths = []
+    for name, command in module_commands(module).items():
+        paths.append([name])
+        paths += [[name, sub] for sub in getattr(command, "commands", {})]
+    return paths
+
+
+@pytest.mark.parametrize("module", sorted({entry.module for entry in COMMANDS.values()}))
+def test_a_commands_help_imports_no_heavy_library(module: str) -> None:
+    """``inequality --help`` once took 1.3 s loading pandas, SciPy and the measures it never used:
+    a command module imports its analyses inside the commands, not at the top."""
+    paths = _command_paths(module)
+    code = _HELP_PROBE.format(paths=paths, heavy=set(HEAVY))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert loaded == [], f"--help of {[' '.join(p) for p in paths]} imports {loaded}"
+
+
+def test_neighbour_rules_listed_by_the_command_line_are_the_analysis_rules() -> None:
+    from levelscope.cli import space
+    from levelscope.spatial.weights import NEIGHBOURS
+
+    assert space.NEIGHBOURS == NEIGHBOURS
 
 
 def test_importing_levelscope_imports_no_heavy_library() -> None:

@@ -22,13 +22,11 @@ import getpass
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
 
-from levelscope import design
 from levelscope.cli.common import (
     EXIT_INVALID,
     EXIT_NOT_FOUND,
@@ -40,11 +38,14 @@ from levelscope.cli.common import (
     area_names,
     show_table,
 )
-from levelscope.design import saved as saved_assessments
-from levelscope.design.case_studies import Citation
-from levelscope.design.evidence import evidence_from_records
 from levelscope.errors import LevelscopeError, NotFoundError
-from levelscope.records.db import connect, transaction
+
+if TYPE_CHECKING:
+    from levelscope import design
+    from levelscope.design.case_studies import Citation
+
+# The framework, the records database and pandas are imported inside each command, so that
+# --help stays quick.
 
 T = TypeVar("T")
 Db = RecordsUrlOption
@@ -68,6 +69,10 @@ def show_framework(
     json_file: JsonOption = None,
 ) -> None:
     """List the success factors with their weights and criteria."""
+    import pandas as pd
+
+    from levelscope import design
+
     if json_schema:
         typer.echo(json.dumps(design.framework_json_schema(), indent=2))
         return
@@ -88,6 +93,10 @@ def show_cases(
     json_file: JsonOption = None,
 ) -> None:
     """List the case-study places, or show one with its facts and citations."""
+    import pandas as pd
+
+    from levelscope import design
+
     fw = design.load_framework()
     library = design.load_case_studies(framework=fw)
     if case_id is None:
@@ -129,6 +138,8 @@ def template(
     workspace: WorkspaceOption = None,
 ) -> None:
     """Print a blank questionnaire (YAML) to fill in."""
+    from levelscope import design
+
     place_code = area_codes(workspace, [place])[0] if place else ""
     text = design.blank_template(design.load_framework(), strategy=strategy, place_code=place_code)
     if out is None:
@@ -147,6 +158,8 @@ def assess(
     threshold: Annotated[float, typer.Option(help="Factors scoring below this are gaps.")] = 75.0,
 ) -> None:
     """Score a questionnaire: overall and factor scores, weakest factors, practices for gaps."""
+    from levelscope import design
+
     fw = design.load_framework()
     assessment = _or_exit(lambda: design.load_submission(file, fw))
     result = design.score(assessment, fw)
@@ -171,6 +184,8 @@ def compare(
     ],
 ) -> None:
     """Compare two assessments of the same place: did the score improve?"""
+    from levelscope import design
+
     fw = design.load_framework()
     results = [design.score(_load(path, fw), fw) for path in (before, after)]
     comparison = _or_exit(lambda: design.compare(results[0], results[1]))
@@ -194,6 +209,11 @@ def save(
     note: Annotated[str, typer.Option(help="A note kept with this revision.")] = "",
 ) -> None:
     """Score a questionnaire and save it as the next revision of its strategy for its place."""
+    from levelscope import design
+    from levelscope.design import saved as saved_assessments
+    from levelscope.design.evidence import evidence_from_records
+    from levelscope.records.db import connect, transaction
+
     fw = design.load_framework()
     assessment = _load(file, fw)
     with transaction(connect(db), actor=_actor()) as session:
@@ -218,6 +238,11 @@ def history(
     json_file: JsonOption = None,
 ) -> None:
     """List saved assessments, oldest first, with their overall scores."""
+    import pandas as pd
+
+    from levelscope.design import saved as saved_assessments
+    from levelscope.records.db import connect, transaction
+
     place_code = area_codes(workspace, [place])[0] if place else None
     with transaction(connect(db), actor=_actor()) as session:
         rows = saved_assessments.history_rows(
@@ -240,6 +265,10 @@ def compare_saved(
     db: Db = None,
 ) -> None:
     """Compare two saved assessments of the same place: did the score improve?"""
+    from levelscope import design
+    from levelscope.design import saved as saved_assessments
+    from levelscope.records.db import connect, transaction
+
     fw = design.load_framework()
     with transaction(connect(db), actor=_actor()) as session:
         comparison = _or_exit(lambda: saved_assessments.compare_saved(session, before, after, fw))
@@ -254,6 +283,8 @@ def _actor() -> str:
 
 
 def _load(path: Path, fw: design.Framework) -> design.Assessment:
+    from levelscope import design
+
     return _or_exit(lambda: design.load_submission(path, fw))
 
 

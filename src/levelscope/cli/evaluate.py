@@ -16,10 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
-import plotly.graph_objects as go
 import typer
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
@@ -36,20 +34,16 @@ from levelscope.cli.common import (
     write_frame,
 )
 from levelscope.errors import Problem, ValidationError
-from levelscope.evaluate import (
-    AreaEvaluation,
-    DesignError,
-    areas,
-    callaway_santanna,
-    evaluate_area,
-    evaluate_programme,
-    placebo_in_space,
-    synth_verdict,
-    synthetic_control,
-    synthetic_did,
-    twfe,
-)
-from levelscope.evaluate.panel import Balance
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from levelscope.evaluate import AreaEvaluation, areas
+    from levelscope.evaluate.panel import Balance
+
+# The estimators (pandas, SciPy, Plotly) are imported inside each command, so that --help stays
+# quick.
 
 
 class Method(StrEnum):
@@ -120,6 +114,8 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
 @contextmanager
 def design_errors() -> Iterator[None]:
     """Report a design the estimators refuse as invalid input (exit code 1)."""
+    from levelscope.evaluate import DesignError
+
     try:
         yield
     except DesignError as exc:
@@ -128,6 +124,8 @@ def design_errors() -> Iterator[None]:
 
 
 def _read(path: Path, unit: str) -> pd.DataFrame:
+    import pandas as pd
+
     frame = pd.read_csv(path)
     if unit not in frame.columns:
         raise ValidationError(Problem("column is missing", file=path.name, column=unit))
@@ -188,6 +186,16 @@ def register(app: typer.Typer) -> None:
         csv: Csv = None,
     ) -> None:
         """Estimate the effect of a policy on an outcome from a panel CSV."""
+        from levelscope.evaluate import (
+            DesignError,
+            callaway_santanna,
+            placebo_in_space,
+            synth_verdict,
+            synthetic_control,
+            synthetic_did,
+            twfe,
+        )
+
         frame = _read(data, unit)
         frame = frame[~frame[unit].isin(exclude or [])]
         units = list(treated or [])
@@ -275,6 +283,7 @@ def register(app: typer.Typer) -> None:
         comparison group and counted in the summary (--balance drop-donors, the default).
         """
         from levelscope.data.area_search import find_area
+        from levelscope.evaluate import evaluate_area
 
         with open_workspace(workspace, read_only=True) as ws, design_errors(), \
                 progress_bar("placebos") as update:
@@ -303,6 +312,7 @@ def register(app: typer.Typer) -> None:
         csv: Csv = None,
     ) -> None:
         """Evaluate a registered programme: its places, treated from its start date."""
+        from levelscope.evaluate import evaluate_programme
         from levelscope.records.db import connect, transaction
 
         with open_workspace(workspace, read_only=True) as ws, \

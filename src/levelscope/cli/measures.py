@@ -8,9 +8,8 @@ By default it reads the indicator from the workspace at one geography level
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 
 from levelscope.cli.common import (
@@ -23,7 +22,11 @@ from levelscope.cli.common import (
     write_frame,
 )
 from levelscope.formatting import level_name, with_area_names
-from levelscope.measures.engine import DEFAULT_MEASURES, inequality_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas and the measures are imported inside the command, so that its --help stays quick.
 
 
 def register(app: typer.Typer) -> None:
@@ -60,6 +63,8 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Print inequality measures of an indicator across areas, for each year (or group)."""
+        from levelscope.measures.engine import DEFAULT_MEASURES, inequality_table
+
         with analysis_errors():
             names: dict[str, str] = {}
             if input_file is not None:
@@ -111,6 +116,8 @@ def _from_workspace(
 def _from_file(
     indicator: str, level: str | None, weight: str | None, input_file: Path
 ) -> tuple[pd.DataFrame, pd.Series | None, tuple[str, ...]]:
+    import pandas as pd
+
     observations = pd.read_csv(input_file)
     if "indicator_id" in observations.columns:
         observations = observations[observations["indicator_id"] == indicator]

@@ -14,12 +14,10 @@ import datetime as dt
 import getpass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
-from sqlalchemy import select
 
 from levelscope.cli.common import (
     EXIT_INVALID,
@@ -35,13 +33,13 @@ from levelscope.cli.common import (
 )
 from levelscope.errors import LevelscopeError, NotFoundError
 from levelscope.formatting import area_label, money, with_area_names
-from levelscope.monitor import appraisal, programmes, tracking
-from levelscope.monitor.dashboard import programme_dashboard
-from levelscope.monitor.imports import import_actuals
-from levelscope.monitor.vfm import programme_value_for_money
-from levelscope.records import accounts
-from levelscope.records.accounts import Organisation, create_organisation
-from levelscope.records.db import RecordsSession, connect, transaction, utcnow
+
+if TYPE_CHECKING:
+    from levelscope.records.accounts import Organisation
+    from levelscope.records.db import RecordsSession
+
+# The records database (SQLAlchemy) and the monitoring code (pandas) are imported inside each
+# command, so that --help stays quick.
 
 Db = RecordsUrlOption
 Org = Annotated[str, typer.Option("--org", help="organisation name")]
@@ -59,11 +57,17 @@ def _actor() -> str:
 
 
 def _organisation(session: RecordsSession, name: str) -> Organisation:
+    from sqlalchemy import select
+
+    from levelscope.records.accounts import Organisation, create_organisation
+
     found = session.scalar(select(Organisation).where(Organisation.name == name))
     return found or create_organisation(session, name)
 
 
 def _date(text: str) -> dt.date:
+    from levelscope.monitor import tracking
+
     try:
         return tracking.parse_date(text)
     except ValueError as error:
@@ -104,6 +108,9 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Register a programme."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             place = area_codes(workspace, place or [])
             with transaction(connect(db), _actor()) as session:
@@ -130,6 +137,11 @@ def register(app: typer.Typer) -> None:
         json: JsonOption = None,
     ) -> None:
         """List programmes."""
+        import pandas as pd
+
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         names = area_names(workspace)
         with transaction(connect(db), _actor()) as session:
             organisation_id = _organisation(session, org).id if org else None
@@ -146,6 +158,10 @@ def register(app: typer.Typer) -> None:
     @group.command("show")
     def show(programme_id: int, db: Db = None, workspace: WorkspaceOption = None) -> None:
         """Show a programme's dashboard: logic model, spend, indicator status, appraisal."""
+        from levelscope.monitor import programmes
+        from levelscope.monitor.dashboard import programme_dashboard
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 board = programme_dashboard(session, programmes.get_programme(session, programme_id))
@@ -170,6 +186,9 @@ def register(app: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Add a tracked indicator with baseline and target."""
+        from levelscope.monitor import programmes, tracking
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 indicator = tracking.add_indicator(
@@ -192,6 +211,9 @@ def register(app: typer.Typer) -> None:
     @group.command("record-actual")
     def record_actual(indicator_id: int, date: str, value: float, note: str = "", db: Db = None) -> None:
         """Record an indicator's value on a date."""
+        from levelscope.monitor import tracking
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 indicator = session.get(tracking.ProgrammeIndicator, indicator_id)
@@ -205,6 +227,10 @@ def register(app: typer.Typer) -> None:
     @group.command("import-actuals")
     def import_(programme_id: int, file: Path, db: Db = None) -> None:
         """Import actuals from a CSV (indicator, date, value[, note]); all rows or none."""
+        from levelscope.monitor import programmes
+        from levelscope.monitor.imports import import_actuals
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 summary = import_actuals(session, file, programmes.get_programme(session, programme_id))
@@ -217,6 +243,9 @@ def register(app: typer.Typer) -> None:
     @group.command("status")
     def status(programme_id: int, db: Db = None) -> None:
         """Each indicator's status, the rule behind it, and the projection at its target date."""
+        from levelscope.monitor import programmes, tracking
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
@@ -233,6 +262,11 @@ def register(app: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Green Book appraisal of the programme's recorded costs and benefits."""
+        import pandas as pd
+
+        from levelscope.monitor import appraisal, programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
@@ -277,6 +311,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Value for money: economy, efficiency, effectiveness and equity."""
         from levelscope.cli.sources import area_figures, maybe_workspace, need_scores, needs_workspace
+        from levelscope.monitor import programmes
+        from levelscope.monitor.vfm import programme_value_for_money
+        from levelscope.records.db import connect, transaction
 
         try:
             need_map = people = None
@@ -323,6 +360,9 @@ def register_editing(group: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Record an input: money from a source in a year (actual unless --planned)."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             if place is not None:
                 place = area_codes(workspace, [place])[0]
@@ -349,6 +389,9 @@ def register_editing(group: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Describe an activity, output, outcome or impact of the logic model."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
@@ -370,6 +413,9 @@ def register_editing(group: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Record a cost or benefit for the Green Book appraisal."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
@@ -393,6 +439,9 @@ def register_editing(group: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Let every signed-in user see the programme (or, with --withdraw, only its organisation)."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.get_programme(session, programme_id)
@@ -404,6 +453,9 @@ def register_editing(group: typer.Typer) -> None:
     @group.command("delete")
     def delete(programme_id: int, db: Db = None) -> None:
         """Soft-delete a programme; ``restore`` brings it back."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programmes.delete_programme(session, programmes.get_programme(session, programme_id))
@@ -414,6 +466,9 @@ def register_editing(group: typer.Typer) -> None:
     @group.command("restore")
     def restore(programme_id: int, db: Db = None) -> None:
         """Bring back a deleted programme."""
+        from levelscope.monitor import programmes
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 programme = programmes.restore_programme(session, programme_id)
@@ -452,6 +507,9 @@ def register_accounts(group: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Add a user to an organisation with a role."""
+        from levelscope.records import accounts
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 user = accounts.create_user(
@@ -474,6 +532,9 @@ def register_accounts(group: typer.Typer) -> None:
         db: Db = None,
     ) -> None:
         """Issue an API token for a user. The secret is printed once and cannot be shown again."""
+        from levelscope.records import accounts
+        from levelscope.records.db import connect, transaction, utcnow
+
         try:
             with transaction(connect(db), _actor()) as session:
                 user = accounts.find_user(session, email)
@@ -486,6 +547,9 @@ def register_accounts(group: typer.Typer) -> None:
     @group.command("token-revoke")
     def token_revoke(token_id: int, db: Db = None) -> None:
         """Revoke an API token at once."""
+        from levelscope.records import accounts
+        from levelscope.records.db import connect, transaction
+
         try:
             with transaction(connect(db), _actor()) as session:
                 accounts.revoke_token(session, token_id)

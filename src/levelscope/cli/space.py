@@ -12,9 +12,8 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import plotly.graph_objects as go
 import typer
 
 from levelscope.cli.common import (
@@ -28,9 +27,16 @@ from levelscope.cli.common import (
     print_seed,
     write_frame,
 )
-from levelscope.convergence.analysis import workspace_convergence
-from levelscope.spatial.clusters import workspace_clusters
-from levelscope.spatial.weights import NEIGHBOURS, Neighbours
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from levelscope.spatial.weights import Neighbours
+
+# The analyses (SciPy, pandas, Plotly) are imported inside each command, so that --help stays
+# quick; for the same reason the neighbour rules are written out here as well as in
+# levelscope.spatial.weights.NEIGHBOURS (tests/test_cli_startup.py keeps the two equal).
+NEIGHBOURS = ("fuzzy", "queen", "rook", "knn", "distance_band", "inverse_distance")
 
 IndicatorArg = Annotated[str, typer.Argument(help="Indicator id, e.g. gva_per_hour_worked.")]
 LevelOption = Annotated[str, typer.Option("--level", "-l", help="Geography level, e.g. itl3 or lad.")]
@@ -103,6 +109,8 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Spatial clusters: global Moran's I and local (LISA) clusters of an indicator."""
+        from levelscope.spatial.clusters import workspace_clusters
+
         with open_workspace(workspace, read_only=True) as ws, analysis_errors():
             result = workspace_clusters(
                 ws, indicator, level, period, neighbours=_neighbours(neighbours), k=k,
@@ -146,6 +154,8 @@ def register(app: typer.Typer) -> None:
         workspace: WorkspaceOption = None,
     ) -> None:
         """Convergence: beta and sigma convergence, Markov mobility and rank mobility."""
+        from levelscope.convergence.analysis import workspace_convergence
+
         with open_workspace(workspace, read_only=True) as ws, analysis_errors():
             report = workspace_convergence(
                 ws, indicator, level, start, end, measure=measure, k=k, spatial=spatial,
