@@ -151,4 +151,45 @@ MIGRATIONS.append(
     )
 )
 
+MIGRATIONS.append(
+    (
+        5,
+        "the funding register: allocations of funds to areas, with vintages",
+        [
+            """
+            CREATE TABLE allocation (
+                bid_id         VARCHAR NOT NULL,
+                fund           VARCHAR NOT NULL,
+                round          VARCHAR NOT NULL,
+                announced      DATE NOT NULL,
+                lead_applicant VARCHAR NOT NULL,
+                recipient      VARCHAR,
+                bid_name       VARCHAR NOT NULL,
+                amount         DECIMAL(18, 2) NOT NULL,  -- pounds and pence, summed exactly
+                areas          VARCHAR[] NOT NULL,
+                outcome        VARCHAR,
+                notes          VARCHAR,
+                vintage        DATE NOT NULL,
+                source         VARCHAR NOT NULL,
+                import_id      INTEGER NOT NULL,
+                PRIMARY KEY (bid_id, vintage)
+            )
+            """,
+            """
+            CREATE TABLE allocation_import (
+                id            INTEGER PRIMARY KEY,
+                file          VARCHAR NOT NULL,
+                sha256        VARCHAR NOT NULL,
+                imported_at   TIMESTAMP NOT NULL,
+                vintage       DATE NOT NULL,
+                source        VARCHAR NOT NULL,
+                rows_read     INTEGER NOT NULL,
+                rows_written  INTEGER NOT NULL,
+                rows_unchanged INTEGER NOT NULL
+            )
+            """,
+        ],
+    )
+)
+
 LATEST_VERSION = MIGRATIONS[-1][0]
