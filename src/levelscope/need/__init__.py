@@ -12,6 +12,7 @@ allocations against it. The steps live in modules named after them (``normalise`
 """
 
 from levelscope.need.allocations import read_allocations
+from levelscope.need.bid_sharing import SharedBids, share_bids
 from levelscope.need.coherence import (
     CoherenceReport,
     check_coherence,
@@ -19,6 +20,7 @@ from levelscope.need.coherence import (
     principal_component_summary,
 )
 from levelscope.need.definition import IndexDefinition
+from levelscope.need.fund_analysis import FundAnalysis, analyse_fund
 from levelscope.need.funding import (
     Concentration,
     FundingAnalysis,
@@ -47,11 +49,14 @@ __all__ = [
     "CoherenceReport",
     "CompositeIndex",
     "Concentration",
+    "FundAnalysis",
     "FundingAnalysis",
     "FundingFinding",
     "IndexDefinition",
+    "SharedBids",
     "SobolIndices",
     "UncertaintyResult",
+    "analyse_fund",
     "analyse_funding",
     "build_index",
     "check_coherence",
@@ -69,6 +74,7 @@ __all__ = [
     "principal_component_summary",
     "read_allocations",
     "run_uncertainty",
+    "share_bids",
     "sobol_analysis",
     "success_rates",
     "treat_outliers",

@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 if TYPE_CHECKING:
+    from levelscope.need.fund_analysis import FundAnalysis
     from levelscope.need.funding import Concentration
     from levelscope.need.index import CompositeIndex
     from levelscope.need.uncertainty import UncertaintyResult
@@ -91,6 +92,31 @@ def concentration_curve_chart(concentration: Concentration) -> go.Figure:
     figure.update_layout(
         title="Funding against need",
         xaxis_title=f"cumulative share of {axis}, most needy first",
+        yaxis_title="cumulative share of funding",
+    )
+    return figure
+
+
+def fund_concentration_chart(result: FundAnalysis, *, round: str = "all",
+                             against: str = "deprivation") -> go.Figure:
+    """Concentration curves of a :class:`~levelscope.need.fund_analysis.FundAnalysis`: one line per
+    round (and all rounds) against deprivation or the priority categories, with the diagonal."""
+    figure = go.Figure()
+    index_of = {(str(r), str(a)): float(c) for r, a, c in zip(
+        result.concentration["round"], result.concentration["against"],
+        result.concentration["concentration_index"], strict=True)}
+    for (label, kind), curve in result.curves.items():
+        if kind != against or (round != "all" and label not in (round, "all")):
+            continue
+        index = index_of[(label, kind)]
+        name = "all rounds" if label == "all" else f"round {label}"
+        figure.add_scatter(x=curve["cumulative_share_areas"], y=curve["cumulative_share_funding"],
+                           mode="lines", name=f"{name} (C = {index:.3f})", text=curve["geography_code"])
+    figure.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="equal per head", line={"dash": "dash"})
+    figure.update_layout(
+        title=f"{result.fund}: funding against {against}",
+        xaxis_title="cumulative share of people, most "
+        + ("deprived" if against == "deprivation" else "needy") + " first",
         yaxis_title="cumulative share of funding",
     )
     return figure

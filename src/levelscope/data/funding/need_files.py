@@ -10,8 +10,8 @@
   of neighbourhoods (LSOAs) in the most deprived 10 % nationally and more, on 2019 district codes.
   :func:`read_imd_summaries` returns them as tidy observations of :data:`IMD_INDICATORS`.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> names = pd.DataFrame({"geography_code": ["W06000016"], "name": ["Rhondda Cynon Taf"]})
 >>> match_category_codes(pd.DataFrame({"name": ["Rhondda Cynon Taff"], "country": ["Wales"],

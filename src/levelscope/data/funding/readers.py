@@ -8,8 +8,8 @@ the same id, so a re-import is recognised), ``fund``, ``round``, ``announced`` (
 None when unknown) and ``notes``. Every bad cell is reported with its file, row (the header is
 row 1), column and value, and nothing is returned unless every row is good.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> table = pd.DataFrame({"fund": ["Towns Fund"], "round": ["1"], "announced": ["2021-03-03"],
 ...                       "geography_code": ["E06000001;E06000002"], "amount": ["£1,000.50"]})

@@ -6,8 +6,8 @@ already holds (by its ``bid_id``) so that importing the same file again changes 
 keeps every vintage: a bid whose amount, areas or outcome changed in a later release gets a new
 version beside the old one, and :func:`read_register` gives the version in force on any date.
 
-Example
--------
+Examples
+--------
 >>> import pandas as pd
 >>> from levelscope.data.store import Workspace
 >>> from levelscope.data.funding.readers import read_allocation_table
