@@ -287,3 +287,115 @@ def register(app: typer.Typer) -> None:
         if csv:
             write_frame(result.to_frame(), csv)
 
+    register_fund_commands(funding)
+
+
+def register_fund_commands(funding: typer.Typer) -> None:
+    """``funding import``, ``funding register`` and ``funding record``: a fund's real record."""
+
+    @funding.command("import")
+    @handle_errors
+    def import_allocations(
+        file: Annotated[Path, typer.Argument(help="a published Levelling Up Fund list, or a plain "
+                                              "allocations table (CSV/Excel)", exists=True)],
+        round_: Annotated[str | None, typer.Option("--round", help="the Levelling Up Fund round "
+                                                   "(default: read from the file name)",
+                                                   show_default=False)] = None,
+        vintage: Annotated[str | None, typer.Option(help="release date of these figures "
+                                                    "(YYYY-MM-DD; default: the announcement)",
+                                                    show_default=False)] = None,
+        source: Annotated[str | None, typer.Option(help="who published them", show_default=False)] = None,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """Store allocations in the workspace's funding register (validated, all or nothing).
+
+        A file with the columns of the Levelling Up Fund lists (Bid Value, LADs) is read as
+        published; any other is read as a plain table (fund, round, announced, amount,
+        geography_code, and optionally lead_applicant, bid_name, outcome, notes). Importing the
+        same file again changes nothing; a corrected list needs a later --vintage.
+        """
+        import datetime as dt
+
+        from levelscope.data.funding.readers import read_allocation_table, read_luf_bids
+        from levelscope.data.funding.register import store_allocations
+
+        head = file.read_text(encoding="utf-8-sig", errors="replace").split("\n", 1)[0].lower()
+        is_luf = file.suffix.lower() == ".csv" and "bid value" in head and "lads" in head
+        table = read_luf_bids(file, round=round_) if is_luf else read_allocation_table(file)
+        with open_workspace(workspace) as ws:
+            report = store_allocations(ws, table, file=file.name, source=source,
+                                       vintage=dt.date.fromisoformat(vintage) if vintage else None)
+        console.print(str(report), highlight=False)
+
+    @funding.command("register")
+    @handle_errors
+    def register_listing(
+        fund: Annotated[str | None, typer.Option(help="list this fund's allocations")] = None,
+        workspace: WorkspaceOption = None,
+        csv: CsvOption = None,
+        json: JsonOption = None,
+    ) -> None:
+        """What the funding register holds: bids and money per fund and round, or one fund's bids."""
+        from levelscope.data.funding.register import read_register, register_summary
+
+        with open_workspace(workspace, read_only=True) as ws:
+            if fund is None:
+                table = register_summary(ws)
+            else:
+                table = read_register(ws, fund=fund)
+                table["areas"] = table["areas"].map(";".join)
+        show_table(table, title="funding register", csv=csv, json=json,
+                   formats={"amount": formatting.money})
+
+    @funding.command("record")
+    @handle_errors
+    def record(
+        fund: Annotated[str, typer.Option(help="the fund in the register")] = "Levelling Up Fund",
+        split: Annotated[str, typer.Option(help="share a bid covering several districts 'equal'ly "
+                                           "or by 'population'")] = "equal",
+        population_year: Annotated[int | None, typer.Option(
+            help="one population year for every round (default: the mid-year estimate before "
+            "each round's announcement)", show_default=False)] = None,
+        by: Annotated[list[str] | None, typer.Option(
+            help="tables to show: country, region, priority_category, imd_decile, imd_quintile, "
+            "need_quintile (default: region and priority_category)", show_default=False)] = None,
+        n_resamples: Annotated[int, typer.Option("--n-resamples", help="bootstrap resamples")] = 2000,
+        seed: SeedOption = 0,
+        workspace: WorkspaceOption = None,
+        csv: CsvOption = None,
+        json: JsonOption = None,
+    ) -> None:
+        """Did the fund go where need is? Funding per head by region and priority category,
+        concentration against deprivation, sensitivity to bid sharing, the counterfactual.
+
+        --csv / --json write the table of areas (geography_code, amounts and per head by round).
+        """
+        import pandas as pd
+
+        from levelscope.need.fund_workspace import workspace_fund_analysis
+
+        if split not in ("equal", "population"):
+            raise typer.BadParameter("use equal or population", param_hint="--split")
+        with open_workspace(workspace, read_only=True) as ws:
+            result = workspace_fund_analysis(ws, fund, split=split,  # type: ignore[arg-type]
+                                             population_year=population_year,
+                                             n_resamples=n_resamples, seed=seed)
+        for line in result.findings:
+            console.print(line, highlight=False)
+        money: dict[str, CellFormat] = {c: formatting.money for c in ("amount", "per_head")}
+        shares: dict[str, CellFormat] = {c: formatting.share for c in (
+            "share_of_funding", "share_of_population", "share_of_need")}
+        for grouping in by or ["region", "priority_category"]:
+            if grouping in result.tables:
+                table = result.table(grouping)[["group", "n_areas", "amount", "per_head",
+                                                "share_of_funding", "share_of_population", "share_of_need"]]
+                print_frame(table, title=f"by {grouping.replace('_', ' ')}, all rounds",
+                            formats={**money, **shares})
+        print_frame(result.concentration, title="concentration index (negative = towards the most needy)")
+        print_frame(pd.DataFrame(result.method, columns=["choice", "made"]), title="method")
+        if len(result.unplaced):
+            print_frame(result.unplaced, title="bids not placed on the analysis areas",
+                        formats={"amount": formatting.money})
+        print_seed(seed)
+        if csv or json:
+            show_table(result.to_frame(), csv=csv, json=json)

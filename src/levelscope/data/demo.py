@@ -14,6 +14,8 @@ file                                                  what
 ``ITL3_JAN_2021_UK_BUC_V3.shp`` (+ .dbf, .shx, .prj)  ITL3 boundaries (Jan 2021)
 ``oecd_*.csv``, ``eurostat_*.csv`` (optional)          OECD and Eurostat regional statistics (see
                                                       :data:`levelscope.data.international.FILES`)
+``levelling-up-fund-round-{1,2}.csv``, the priority   the Levelling Up Fund record (optional; see
+categories and ``File_10_…IoD2019…xlsx``              :mod:`levelscope.data.funding.load`)
 ====================================================  ==============================================
 
 Set ``LEVELSCOPE_MIRROR`` (or pass ``mirror=``) to that folder.
@@ -31,6 +33,7 @@ from pathlib import Path
 from levelscope.data import codes
 from levelscope.data.boundaries import read_geojson, read_parent_lookup, read_shapefile
 from levelscope.data.catalogue import catalogue
+from levelscope.data.funding.load import load_luf_record
 from levelscope.data.importers import ImportReport, import_frame
 from levelscope.data.international import InternationalLoad, find_files, load_international
 from levelscope.data.model import Geography, Level
@@ -185,6 +188,9 @@ def build_demo(
             )
     if find_files(root):
         report.international = load_international(ws, root, progress=step)
+    step("the Levelling Up Fund record")
+    funding = load_luf_record(ws, root)
+    report.imports += funding.imports
     report.seconds = time.perf_counter() - started
     return report
 

@@ -230,7 +230,7 @@ def analyse_fund(
     rounds = tuple(sorted(map(str, funded["round"].unique()), key=_round_key))
     announced = {r: min(pd.to_datetime(funded.loc[funded["round"].astype(str) == r, "announced"]))
                  for r in rounds}
-    years = {r: population_year or _year_before(announced[r].date(), population) for r in rounds}
+    years = {r: population_year or population_year_before(announced[r].date(), population) for r in rounds}
     place = _area_frame(areas, need, n_groups)
     people = {r: _population_in(population, years[r], place.index) for r in rounds}
 
@@ -280,8 +280,9 @@ def _round_key(label: str) -> tuple[int, str]:
     return (int(digits) if digits else 10**6, label)
 
 
-def _year_before(day: dt.date, population: pd.DataFrame) -> int:
-    """The last year whose mid-year (30 June) falls before ``day`` and which the table holds."""
+def population_year_before(day: dt.date, population: pd.DataFrame) -> int:
+    """The last year whose mid-year (30 June) falls before ``day`` and which ``population``
+    (with a ``year`` column) holds: the default population year of a round announced on ``day``."""
     years = sorted(int(y) for y in population["year"].unique())
     usable = [y for y in years if dt.date(y, 6, 30) < day]
     if not usable:

@@ -37,6 +37,7 @@ from levelscope.data.store import default_workspace_path
 from levelscope.web.api import design as design_api
 from levelscope.web.api import evaluate as evaluate_api
 from levelscope.web.api import explorer as explorer_api
+from levelscope.web.api import funding as funding_api
 from levelscope.web.api import measures as measures_api
 from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
@@ -46,6 +47,7 @@ from levelscope.web.errors import add_error_handlers, document_errors, error_res
 from levelscope.web.middleware import MAX_BODY_BYTES, BodyLimit, Options, SecurityHeaders
 from levelscope.web.pages import design as design_pages
 from levelscope.web.pages import explorer as explorer_pages
+from levelscope.web.pages import funding as funding_pages
 from levelscope.web.pages import need as need_pages
 from levelscope.web.pages import programmes as programmes_pages
 from levelscope.web.records import ServerRecords, attach_records
@@ -54,8 +56,9 @@ from levelscope.web.snapshot import ServedCopy
 #: Every router of the app, in the order they are matched.
 ROUTERS: tuple[APIRouter, ...] = (
     explorer_api.router, measures_api.router, space_api.router, need_api.router,
-    programmes_api.router, evaluate_api.router, design_api.router,
+    programmes_api.router, evaluate_api.router, design_api.router, funding_api.router,
     explorer_pages.router, need_pages.router, programmes_pages.router, design_pages.router,
+    funding_pages.router,
 )
 
 STATIC = Path(__file__).parent / "static"

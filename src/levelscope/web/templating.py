@@ -53,6 +53,7 @@ NAVIGATION = (
     ("/inequality", "Inequality"),
     ("/maps", "Maps"),
     ("/need", "Need"),
+    ("/funding", "Funding"),
     ("/programmes", "Programmes"),
     ("/design", "Strategy"),
 )

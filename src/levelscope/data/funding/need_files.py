@@ -210,6 +210,15 @@ def match_category_codes(categories: pd.DataFrame, places: pd.DataFrame) -> Cate
     return CategoryCodes(series.sort_index(), codes, tuple(unmatched), ambiguous)
 
 
+def merge_matches(first: CategoryCodes, second: CategoryCodes) -> CategoryCodes:
+    """``first`` with the names it could not match taken from ``second`` (a match of the names
+    ``first`` left unmatched against other places)."""
+    categories = pd.concat([first.categories, second.categories]).sort_index()
+    categories = categories[~categories.index.duplicated()]
+    return CategoryCodes(categories, {**first.codes, **second.codes}, second.unmatched,
+                         {**first.ambiguous, **second.ambiguous})
+
+
 def read_imd_summaries(path: str | Path) -> pd.DataFrame:
     """Read the IoD2019 local authority district summaries (File 10) as tidy observations.
 

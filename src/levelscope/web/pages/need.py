@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
 from levelscope.compare.maps import assign_classes, quantile_breaks
@@ -144,9 +144,14 @@ def _need_response(request: Request, ex: Served, text: str, n: int, seed: int) -
 # --- funding versus need ---------------------------------------------------------------------
 
 
-@router.get("/need/funding", response_class=HTMLResponse)
-def funding_page(request: Request, ex: Served) -> HTMLResponse:
-    """Funding versus need for the illustrative example allocations."""
+@router.get("/need/funding", response_class=HTMLResponse, response_model=None)
+def funding_page(request: Request, ex: Served) -> HTMLResponse | RedirectResponse:
+    """The Levelling Up Fund's real record (``/funding``) when the workspace holds it; otherwise
+    funding versus need for illustrative allocations, to try the analysis on."""
+    from levelscope.web.api.funding import holds_allocations
+
+    if holds_allocations(ex):
+        return RedirectResponse("/funding", status_code=303)
     return _funding_response(request, ex, None, "")
 
 
