@@ -348,38 +348,44 @@ def _per_area(place: pd.DataFrame, shared: dict[str, Any], people: dict[str, pd.
 
 
 def _group_table(per_area: pd.DataFrame, grouping: str, rounds: tuple[str, ...]) -> pd.DataFrame:
+    # NumPy sums per group for every round at once, one frame at the end: this runs for every
+    # grouping under both sharing rules, and pandas' group-by costs more than the sums
     labels = per_area[grouping]
     kept = labels.notna().to_numpy()
     codes, groups = pd.factorize(labels[kept], sort=True)
-    score = per_area["imd_average_score"].to_numpy()[kept] if "imd_average_score" in per_area else None
-    frames = []
-    for r in (*rounds, ALL_ROUNDS):
-        amount = per_area[f"amount_{r}"].to_numpy()[kept]
-        people = per_area[f"population_{r}"].to_numpy()[kept]
-
-        def total(values: np.ndarray, codes: np.ndarray = codes) -> np.ndarray:
-            return np.bincount(codes, weights=values, minlength=len(groups))
-
-        table = pd.DataFrame({
-            "round": r, "group": groups,
-            "n_areas": np.bincount(codes, minlength=len(groups)),
-            "areas_funded": total((amount > 0).astype(float)).astype(int),
-            "amount": total(amount), "population": total(people),
-        })
-        table["per_head"] = table["amount"] / table["population"]
-        table["share_of_funding"] = table["amount"] / table["amount"].sum()
-        table["share_of_population"] = table["population"] / table["population"].sum()
+    n = len(groups)
+    score = (per_area["imd_average_score"].to_numpy(dtype=float)[kept]
+             if "imd_average_score" in per_area else None)
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in (
+        "n_areas", "areas_funded", "amount", "population", "per_head", "share_of_funding",
+        "share_of_population", "share_of_need", "per_head_to_average")}
+    everything = (*rounds, ALL_ROUNDS)
+    areas = np.bincount(codes, minlength=n)
+    for r in everything:
+        amount = per_area[f"amount_{r}"].to_numpy(dtype=float)[kept]
+        people = per_area[f"population_{r}"].to_numpy(dtype=float)[kept]
+        money = np.bincount(codes, weights=amount, minlength=n)
+        heads = np.bincount(codes, weights=people, minlength=n)
+        columns["n_areas"].append(areas)
+        columns["areas_funded"].append(np.bincount(codes, weights=(amount > 0).astype(float), minlength=n))
+        columns["amount"].append(money)
+        columns["population"].append(heads)
+        columns["per_head"].append(money / heads)
+        columns["share_of_funding"].append(money / money.sum() if money.sum() > 0 else np.full(n, np.nan))
+        columns["share_of_population"].append(heads / heads.sum())
         if score is not None:
             scored = ~np.isnan(score)
-            need = np.bincount(codes[scored], weights=(people * score)[scored], minlength=len(groups))
-            has = np.bincount(codes[scored], minlength=len(groups)) > 0
-            table["share_of_need"] = np.where(has, need / need.sum(), np.nan)
+            need = np.bincount(codes[scored], weights=(people * score)[scored], minlength=n)
+            has = np.bincount(codes[scored], minlength=n) > 0
+            columns["share_of_need"].append(np.where(has, need / need.sum(), np.nan))
         else:
-            table["share_of_need"] = np.nan
-        average = table["amount"].sum() / table["population"].sum()
-        table["per_head_to_average"] = table["per_head"] / average if average > 0 else np.nan
-        frames.append(table)
-    return pd.concat(frames, ignore_index=True)
+            columns["share_of_need"].append(np.full(n, np.nan))
+        average = money.sum() / heads.sum()
+        columns["per_head_to_average"].append(money / heads / average if average > 0 else np.full(n, np.nan))
+    table = pd.DataFrame({"round": np.repeat(np.array(everything, dtype=object), n),
+                          "group": np.tile(np.asarray(groups, dtype=object), len(everything)),
+                          **{k: np.concatenate(v) for k, v in columns.items()}})
+    return table.astype({"n_areas": int, "areas_funded": int})
 
 
 def _sensitivity(tables: dict[str, pd.DataFrame], other_area: pd.DataFrame, rounds: tuple[str, ...],
