@@ -67,7 +67,11 @@ SplitQuery = Annotated[Split, Query(description="share a bid covering several di
                                     "by population")]
 YearQuery = Annotated[int | None, Query(ge=1900, le=2100, description="one population year for every "
                                         "round (default: the mid-year estimate before each announcement)")]
-ResamplesQuery = Annotated[int, Query(ge=0, le=20_000, description="bootstrap resamples")]
+#: The bootstrap resamples of every answer (as the page): a fixed number keeps answers cacheable.
+RESAMPLES = 2000
+CSV_TABLE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "the table as CSV"},
+}
 SeedQuery = Annotated[int | None, Query(ge=0, le=2**32 - 1, description="random seed")]
 
 
@@ -81,10 +85,10 @@ def register(ex: Served) -> dict[str, Any]:
 
 @router.get("/record")
 def record(ex: Served, fund: FundQuery = LEVELLING_UP_FUND, split: SplitQuery = "equal",
-           population_year: YearQuery = None, n_resamples: ResamplesQuery = 2000,
-           seed: SeedQuery = 0) -> dict[str, Any]:
-    """Did the fund go where need is? Every table of the analysis, with its method and findings."""
-    result = fund_analysis(ex, fund, split, population_year, n_resamples, seed)
+           population_year: YearQuery = None, seed: SeedQuery = 0) -> dict[str, Any]:
+    """Did the fund go where need is? Every table of the analysis (2,000 bootstrap resamples),
+    with its method and findings."""
+    result = fund_analysis(ex, fund, split, population_year, RESAMPLES, seed)
     return {
         "fund": result.fund, "rounds": list(result.rounds), "split": result.split,
         "population_years": {k: int(v) for k, v in result.population_years.items()},
@@ -99,13 +103,12 @@ def record(ex: Served, fund: FundQuery = LEVELLING_UP_FUND, split: SplitQuery = 
     }
 
 
-@router.get("/record/{table}.csv", response_class=Response)
+@router.get("/record/{table}.csv", response_class=Response, responses=CSV_TABLE)
 def record_table(ex: Served, table: str, fund: FundQuery = LEVELLING_UP_FUND, split: SplitQuery = "equal",
-                 population_year: YearQuery = None, n_resamples: ResamplesQuery = 2000,
-                 seed: SeedQuery = 0) -> Response:
+                 population_year: YearQuery = None, seed: SeedQuery = 0) -> Response:
     """One table of the analysis as CSV (``areas``, ``region``, ``priority_category``,
     ``concentration``, ``counterfactual_region``, ...)."""
-    tables = result_tables(fund_analysis(ex, fund, split, population_year, n_resamples, seed))
+    tables = result_tables(fund_analysis(ex, fund, split, population_year, RESAMPLES, seed))
     if table not in tables:
         raise NotFoundError(f"no table {table!r}; the tables are {', '.join(tables)}")
-    return csv_response(tables[table], f"{fund.lower().replace(' ', '-')}-{table}.csv")
+    return csv_response(tables[table], f"{fund.lower().replace(' ', '-')}-{table}")
