@@ -60,7 +60,8 @@ def test_bad_file_exits_1_with_location(workspace: Path, tmp_path: Path) -> None
         "weekly_pay", "--period-label", "2023", "--value", "Pay", "--vintage", "2024-03-21",
     ])
     assert result.exit_code == 1
-    assert "bad.csv, row 3, column 'geography_code': value 'E06000009'" in " ".join(
+    # the file's own column name, not levelscope's
+    assert "bad.csv, row 3, column 'Area': value 'E06000009'" in " ".join(
         result.output.split()
     )
 

@@ -37,7 +37,8 @@ def test_wide_csv_into_empty_workspace_names_the_unknown_code(fresh: Path, tmp_p
     ])
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "w.csv, row 2, column 'geography_code': value 'E08000025': unknown geography code" \
+    # the message names the file's own column ('code'), not levelscope's name for it
+    assert "w.csv, row 2, column 'code': value 'E08000025': unknown geography code" \
         in " ".join(result.output.split())
 
 
@@ -98,3 +99,15 @@ def test_long_csv_with_names_into_empty_workspace(fresh: Path, tmp_path: Path) -
                              ("E08000035", "2023"): 640.5}
     shown = runner.invoke(app, ["show", "Leeds", "-w", str(fresh)])
     assert shown.exit_code == 0 and "640" in shown.output
+
+
+def test_a_missing_layout_file_is_named_with_what_to_do(fresh: Path, tmp_path: Path) -> None:
+    # regression: this printed Python's "[Errno 2] No such file or directory"
+    data = tmp_path / "w.csv"
+    data.write_text("code,2022\nE08000025,1\n")
+    result = runner.invoke(app, ["import", str(data), "-w", str(fresh), "--layout",
+                                 str(tmp_path / "w.layout.yaml")])
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "w.layout.yaml: no such layout file" in text and "levelscope layout suggest" in text
+    assert "Errno" not in text

@@ -54,3 +54,18 @@ def test_most_explorer_sheets_name_their_indicator(shared_data: Path) -> None:
     right = sum(suggest_layout(book, sheet=sheet).layout.indicator_id == ident
                 for sheet, ident in EXPLORER_SHEETS.items())
     assert right >= 45
+
+
+def test_productivity_indices_are_not_taken_for_pounds_and_the_sheet_is_named(shared_data: Path) -> None:
+    workbook = shared_data / "uk_productivity" / "labourproductivityitls.xls"
+    # regression: the first sheet ('Contents') gave "write the layout by hand"; the sheets with
+    # area codes are named instead
+    with pytest.raises(ValidationError, match=r"choose a sheet that has them with --sheet: 'A1', 'A2'"):
+        suggest_layout(workbook)
+    # regression: Table A1 (GVA per hour worked indices, UK = 100) was matched to
+    # gva_per_hour_worked, in pounds per hour
+    found = suggest_layout(workbook, sheet="A1")
+    assert found.layout.indicator_id == FILL_IN
+    assert any("speaks of indices" in f for f in found.findings)
+    # Table A3 is in pounds per hour: the match stands
+    assert suggest_layout(workbook, sheet="A3").layout.indicator_id == "gva_per_hour_worked"

@@ -517,9 +517,10 @@ def _file_source(con: duckdb.DuckDBPyConnection, read: _Import, source: str | No
 
 def _check_codes(ws: Workspace, checks: Checks, read: _Import) -> None:
     """Blank codes, places the file registers, then the area-code rule itself."""
+    column = read.layout.geography or "geography_code"
     if read.layout.geography is not None:
         for row, in checks.rows(EMPTY_CODE, "_row", "empty geography code"):
-            checks.add(row, "geography_code", "", "empty geography code")
+            checks.add(row, column, "", "empty geography code")
     known = {r[0] for r in ws.con.execute("SELECT code FROM geography").fetchall()}
     named = checks.con.execute(
         "SELECT geography_code, arg_min(geography_name, _row) FROM _ls_values "
@@ -541,7 +542,7 @@ def _check_codes(ws: Workspace, checks: Checks, read: _Import) -> None:
         "SELECT geography_code, period_start, min(_row) AS first_row, count(*) AS rows "
         "FROM _ls_values WHERE geography_code IS NOT NULL GROUP BY 1, 2"
     ).df()
-    checks.problems += check_codes(ws, used, read.file, sheet=read.sheet,
+    checks.problems += check_codes(ws, used, read.file, sheet=read.sheet, column=column,
                                    registering={p.code for p in read.places})
 
 

@@ -132,6 +132,9 @@ class Layout(BaseModel):
     def load(cls, path: str | Path) -> Layout:
         """Read a layout file (YAML); a field the layout does not have is an error, not ignored."""
         file = Path(path)
+        if not file.is_file():
+            raise ValidationError(Problem(file=file.name, reason="no such layout file (write one "
+                                          "with `levelscope layout suggest DATAFILE`)"))
         try:
             fields = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:

@@ -106,7 +106,8 @@ def suggest_layout(path: str | Path, *, sheet: str | int | None = None,
 
         raise ValidationError(Problem(file=table.name, reason=(
             "no column of area codes (GSS codes such as E08000025, ITL codes such as TLC11) in "
-            f"the first {len(rows)} rows; write the layout by hand (docs/layouts.md)")))
+            f"the first {len(rows)} rows; " + (_other_sheets(Path(path), table.sheet, encoding)
+                                               or "write the layout by hand (docs/layouts.md)"))))
     first_data = next(r for r in rows if _is_code(r, code_at))
     header = _header_row(rows, first_data, code_at)
     labels = _labels(header)
@@ -362,9 +363,17 @@ def _indicator(labels: list[str], fields: dict[str, object], metadata: dict[str,
     texts = [v for k, v in metadata.items() if k.lower() in ("metric", "indicator", "measure")]
     texts += [_first_text(r) for r in above] + [Path(file).stem]
     ident, why = _catalogue_match(texts)
+    if ident and _speaks_of_indices(why) and not _is_index(ident):
+        # "GVA per hour worked indices" names the measure but not its unit: importing indices
+        # (UK = 100) as pounds per hour would be silently wrong
+        findings.append(f"the title speaks of indices but {ident} is not an index: set "
+                        "indicator_id to an index indicator (levelscope indicators add)")
+        ident = None
     fields["indicator_id"] = ident or FILL_IN
-    findings.append(f"indicator {ident} (the catalogue entry that best matches {_short(why)})"
-                    if ident else "no catalogue indicator matches the title: set indicator_id")
+    if ident:
+        findings.append(f"indicator {ident} (the catalogue entry that best matches {_short(why)})")
+    elif not why or not _speaks_of_indices(why):
+        findings.append("no catalogue indicator matches the title: set indicator_id")
     return None
 
 
@@ -467,3 +476,33 @@ def _short(text: str, limit: int = 70) -> str:
 
 def _quoted(file: str) -> str:
     return f'"{file}"' if " " in file else file
+
+
+def _other_sheets(path: Path, sheet: str | int | None, encoding: str | None) -> str | None:
+    """Advice naming the workbook's other sheets that hold area codes (a contents sheet first is
+    common in ONS workbooks), or None when there are none."""
+    from levelscope.data.readers import sheet_names
+
+    if path.suffix.lower() not in (".xlsx", ".xls"):
+        return None
+    holding = []
+    for name in sheet_names(path):
+        if name == sheet:
+            continue
+        head = TableFile(path, name, encoding=encoding).head(SNIFF_ROWS)
+        if _code_column([RawRow(r.number, tuple(cell_text(c) for c in r.cells)) for r in head]) is not None:
+            holding.append(name)
+    if not holding:
+        return None
+    return "choose a sheet that has them with --sheet: " + ", ".join(repr(n) for n in holding)
+
+
+def _speaks_of_indices(text: str) -> bool:
+    return bool(re.search(r"\bind(?:ex|ices)\b", text, re.IGNORECASE))
+
+
+def _is_index(indicator_id: str) -> bool:
+    from levelscope.data.catalogue import catalogue
+
+    indicator = catalogue()[indicator_id]
+    return indicator.kind == "index" or "index" in indicator.unit.lower()

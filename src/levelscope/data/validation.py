@@ -163,7 +163,7 @@ def check_periods(checks: Checks) -> None:
 
 def check_codes(
     ws: Any, used: pd.DataFrame, file: str, *, registering: Collection[str] = (),
-    sheet: str | None = None,
+    sheet: str | None = None, column: str = "geography_code",
 ) -> list[Problem]:
     """The area-code rule: is each code a place the workspace knows, in use in that period?
 
@@ -178,6 +178,8 @@ def check_codes(
         For the messages.
     registering:
         Codes this import registers as new places (the file names them); they are known.
+    column:
+        The file's column of area codes, as its header names it (for the messages).
 
     Returns
     -------
@@ -194,7 +196,7 @@ def check_codes(
         if code not in known:
             hint = _close(str(code), list(places["code"]))
             problems.append(Problem(
-                file=file, sheet=sheet, row=_int(rows["first_row"].min()), column="geography_code",
+                file=file, sheet=sheet, row=_int(rows["first_row"].min()), column=column,
                 value=code, reason=f"unknown geography code{hint} ({int(rows['rows'].sum())} rows); "
                 "register it first, or give the column of place names so the import registers it",
             ))
@@ -205,7 +207,7 @@ def check_codes(
         late = rows[pd.to_datetime(rows["period_start"]) > end].sort_values("first_row")
         for row in late["first_row"]:
             problems.append(Problem(
-                file=file, sheet=sheet, row=_int(row), column="geography_code", value=code,
+                file=file, sheet=sheet, row=_int(row), column=column, value=code,
                 reason=f"retired geography code: it ceased on {end.date()}, before this period "
                 "starts; use its successor",
             ))
