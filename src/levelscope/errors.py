@@ -72,3 +72,8 @@ class ValidationError(LevelscopeError, ValueError):
         tail = f"\n  ... and {more} more" if more > 0 else ""
         noun = "problem" if len(self.problems) == 1 else "problems"
         super().__init__(f"{len(self.problems)} {noun}; nothing was written:\n{shown}{tail}")
+
+
+class FetchError(LevelscopeError):
+    """A dataset could not be fetched from its publisher (no network, refused, busy, cut short,
+    or its structure changed); nothing was written to the workspace."""

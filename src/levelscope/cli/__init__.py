@@ -8,7 +8,8 @@ and a command's module is imported only when the command runs (or its own ``--he
 for). ``tests/test_cli_startup.py`` checks that the table matches what the modules register.
 
 Exit codes: 0 success, 1 invalid input (nothing written), 2 bad usage, 3 not found,
-4 workspace problem (missing, locked, too new), 5 demo data mirror missing.
+4 workspace problem (missing, locked, too new), 5 demo data mirror missing, 6 a fetch from a
+publisher failed (nothing written).
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ COMMANDS: dict[str, CommandEntry] = {
     "import": CommandEntry("workspace", "Validate a file and import its observations (all or "
                            "nothing; re-importing changes nothing; a new --vintage keeps the "
                            "earlier release).", _WORKSPACE),
+    "fetch": CommandEntry("fetch", "Fetch a dataset from its publisher (Nomis, ONS) into the "
+                          "mirror and import it.", _WORKSPACE),
+    "sources": CommandEntry("fetch", "List the datasets levelscope can fetch, with their "
+                            "publishers and licences.", _WORKSPACE),
     "export": CommandEntry("workspace", "Export observations (latest release, or as of a date) in "
                            "the long form that re-imports.", _WORKSPACE),
     "layout": CommandEntry("layout", "Layout files: where a file's table is and what its columns "

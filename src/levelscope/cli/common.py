@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from levelscope.errors import (
+    FetchError,
     LevelscopeError,
     MirrorMissing,
     NotFoundError,
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 console = Console()
 errors = Console(stderr=True)
 
-EXIT_INVALID, EXIT_NOT_FOUND, EXIT_WORKSPACE, EXIT_NO_MIRROR = 1, 3, 4, 5
+EXIT_INVALID, EXIT_NOT_FOUND, EXIT_WORKSPACE, EXIT_NO_MIRROR, EXIT_FETCH = 1, 3, 4, 5, 6
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -100,6 +101,9 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             errors.print(f"[red]Workspace problem[/red]: {for_the_command_line(str(exc))}",
                          highlight=False)
             raise typer.Exit(EXIT_WORKSPACE) from None
+        except FetchError as exc:
+            errors.print(f"[red]Fetch failed[/red]: {exc}", highlight=False)
+            raise typer.Exit(EXIT_FETCH) from None
         except MirrorMissing as exc:
             errors.print(f"[red]Demo data not found[/red]: {exc}", highlight=False)
             raise typer.Exit(EXIT_NO_MIRROR) from None

@@ -218,8 +218,9 @@ def import_frame(
     """Validate tidy observations and write them in one transaction.
 
     ``frame`` has columns ``geography_code, indicator_id, period, value`` and optionally
-    ``lower, upper`` (confidence bounds), ``source``, ``_row`` and ``_column`` (where each
-    value sits in the source, for error messages). The same rules as :func:`import_file` apply.
+    ``lower, upper`` (confidence bounds), ``source``, ``geography_name`` (registers the places
+    the workspace does not know yet), ``_row`` and ``_column`` (where each value sits in the
+    source, for error messages). The same rules as :func:`import_file` apply.
     """
     excluded = list(excluded_rows or ())
     counted: dict[str, int] = {}
@@ -338,7 +339,9 @@ def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
         "_row": pa.array(rows.astype("int64").to_numpy()),
         "_column": _text_array(frame["_column"]) if "_column" in frame else pa.array(["value"] * count),
         "_extra": pa.nulls(count, pa.string()),
-        "geography_name": pa.nulls(count, pa.string()),
+        # place names, where the frame has them, register the places it introduces
+        "geography_name": (_text_array(frame["geography_name"]) if "geography_name" in frame
+                           else pa.nulls(count, pa.string())),
         "vintage": pa.nulls(count, pa.string()),
     }
     for name, column in (("geography_code", "geography_code"), ("indicator_id", "indicator_id"),

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from geopandas import GeoDataFrame
     from ibis.expr.types import Table
 
+    from levelscope.data.fetch import FetchReport
     from levelscope.data.importers import ImportReport
     from levelscope.data.layout import Layout
 
@@ -558,6 +559,16 @@ class Workspace:
         from levelscope.data.importers import import_frame
 
         return import_frame(self, frame, **options)
+
+    def fetch(self, source: str, dataset: str, **options: Any) -> FetchReport:
+        """Fetch a publisher's dataset into the mirror and import it (``levelscope fetch``).
+
+        See :func:`levelscope.data.fetch.fetch` for the options (``selection``, ``mirror``,
+        ``offline``, ``dry_run`` ...); returns a :class:`~levelscope.data.fetch.FetchReport`.
+        """
+        from levelscope.data.fetch import fetch
+
+        return fetch(self, source, dataset, **options)
 
     def export(self, path: str | Path, **filters: Any) -> int:
         """Write observations (filtered as in :meth:`observations`) to CSV or Parquet.
