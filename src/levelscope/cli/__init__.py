@@ -46,8 +46,8 @@ COMMANDS: dict[str, CommandEntry] = {
     "import": CommandEntry("workspace", "Validate a file and import its observations (all or "
                            "nothing; re-importing changes nothing; a new --vintage keeps the "
                            "earlier release).", _WORKSPACE),
-    "fetch": CommandEntry("fetch", "Fetch a dataset from its publisher (Nomis, ONS) into the "
-                          "mirror and import it.", _WORKSPACE),
+    "fetch": CommandEntry("fetch", "Fetch a dataset from its publisher (Nomis, ONS, OECD, "
+                          "Eurostat) into the mirror and import it.", _WORKSPACE),
     "sources": CommandEntry("fetch", "List the datasets levelscope can fetch, with their "
                             "publishers and licences.", _WORKSPACE),
     "export": CommandEntry("workspace", "Export observations (latest release, or as of a date) in "

@@ -27,11 +27,11 @@ def register(app: typer.Typer) -> None:
 
 @handle_errors
 def fetch(
-    source: Annotated[str, typer.Argument(help="Publisher: nomis or ons (levelscope sources lists them).")],
+    source: Annotated[str, typer.Argument(help="Publisher: nomis, ons, oecd or eurostat (levelscope sources lists them).")],
     dataset: Annotated[str, typer.Argument(help="Dataset, e.g. population (levelscope sources lists them).")],
     workspace: WorkspaceOption = None,
     geography: Annotated[str | None, typer.Option(help="Nomis: geography selection (default TYPE424, local authority districts as of April 2021).")] = None,
-    date: Annotated[str | None, typer.Option(help="Nomis: dates, e.g. 2015-2022, latest, latestMINUS4-latest (default latest).")] = None,
+    date: Annotated[str | None, typer.Option(help="Dates: Nomis 2015-2022, latest or latestMINUS4-latest (default latest); OECD and Eurostat 2015-2020 (a start and end period).")] = None,
     param: Annotated[list[str] | None, typer.Option(help="Another query parameter of the publisher's interface, KEY=VALUE (repeatable).")] = None,
     mirror: Annotated[Path | None, typer.Option(help="Mirror folder for the publishers' answers (default: $LEVELSCOPE_MIRROR, else mirror in levelscope's data folder).", envvar="LEVELSCOPE_MIRROR", show_envvar=False)] = None,
     offline: Annotated[bool, typer.Option(help="Import the mirrored copy; do not use the network.")] = False,
@@ -40,7 +40,7 @@ def fetch(
     retries: Annotated[int, typer.Option(help="Retries when the publisher is busy (429) or failing (5xx), with backoff.")] = 3,
     dry_run: Annotated[bool, typer.Option(help="Download and validate; write nothing.")] = False,
 ) -> None:
-    """Fetch a dataset from its publisher (Nomis, ONS) into the mirror and import it.
+    """Fetch a dataset from its publisher (Nomis, ONS, OECD, Eurostat) into the mirror and import it.
 
     The answer is kept byte for byte in the mirror with a manifest entry (URL, time, size,
     SHA-256, release date, licence) and imported with the publisher's release date as its

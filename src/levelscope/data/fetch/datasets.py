@@ -15,6 +15,11 @@ Publishers (and their interfaces):
 - **ONS** (``https://www.ons.gov.uk``): dataset files under ``/file?uri=…``; the release date is
   the one the workbook prints (the explorer's metadata block), else the answer's
   ``Last-Modified``.
+- **OECD** (``https://sdmx.oecd.org/public/rest``): SDMX REST ``data/AGENCY,DATAFLOW,/all`` with
+  ``format=csvfile`` (SDMX-CSV) and ``startPeriod`` / ``endPeriod``; dated by the answer's
+  ``Last-Modified``, else the day it was retrieved.
+- **Eurostat** (``https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1``): SDMX REST
+  ``data/TABLE`` with ``format=SDMX-CSV``; dated by the answer's ``LAST UPDATE`` column.
 """
 
 from __future__ import annotations
@@ -83,6 +88,9 @@ class Dataset:
     def url(self, base: str, selection: dict[str, str] | None = None) -> str:
         """The URL of the data for ``selection`` (merged over the defaults)."""
         chosen = {**self.selection, **(selection or {})}
+        if self.reader in SDMX_READERS and "date" in chosen:  # 2015-2020 → SDMX's period range
+            first, _, last = chosen.pop("date").partition("-")
+            chosen.update({"startPeriod": first, **({"endPeriod": last} if last else {})})
         if self.reader == "nomis":
             chosen["select"] = ",".join(c.lower() for c in NOMIS_COLUMNS)
         query = f"?{urlencode(chosen, safe=',')}" if chosen else ""
@@ -116,6 +124,22 @@ def _explorer_indicators() -> tuple[str, ...]:
     return tuple(dict.fromkeys(EXPLORER_SHEETS.values()))
 
 
+CC_BY = "CC BY 4.0"
+
+
+def _oecd_indicators() -> tuple[str, ...]:
+    from levelscope.data.international.oecd import SDMX_SERIES
+
+    return tuple(dict.fromkeys(indicator for indicator, _power in SDMX_SERIES.values()))
+SDMX_READERS = ("oecd-sdmx", "eurostat-sdmx")
+
+
+def _eurostat(name: str, table: str, title: str, indicators: tuple[str, ...]) -> Dataset:
+    return Dataset(source="eurostat", name=name, title=title, publisher="Eurostat", licence=CC_BY,
+                   indicators=indicators, suffix=".csv", path=f"data/{table}",
+                   selection={"format": "SDMX-CSV"}, reader="eurostat-sdmx")
+
+
 #: Every dataset ``levelscope fetch`` knows, by (source, name).
 DATASETS: dict[tuple[str, str], Dataset] = {
     (d.source, d.name): d for d in (
@@ -135,10 +159,26 @@ DATASETS: dict[tuple[str, str], Dataset] = {
              "subnationalindicatorsdataset/current/subnatindicators.xlsx",
              "Subnational indicators explorer dataset (about 50 levelling-up metrics)",
              _explorer_indicators(), reader="ons-explorer"),
+        Dataset(source="oecd", name="regional-gdp", title="OECD Regional Statistics: regional "
+                "economy (GDP, population, employment) of countries, TL2 and TL3 regions",
+                publisher="OECD", licence=CC_BY,
+                indicators=_oecd_indicators(),
+                suffix=".csv", path="data/OECD.CFE.EDS,DSD_REG_ECO@DF_GDP,/all",
+                selection={"startPeriod": "2000", "dimensionAtObservation": "AllDimensions",
+                           "format": "csvfile"}, reader="oecd-sdmx"),
+        _eurostat("unemployment-rate", "tgs00010", "Unemployment rate by NUTS 2 region",
+                  ("eu_unemployment_rate", "eu_unemployment_rate_female", "eu_unemployment_rate_male")),
+        _eurostat("household-income", "tgs00026", "Disposable income of private households per "
+                  "inhabitant (PPS) by NUTS 2 region", ("eu_household_income_per_head",)),
+        _eurostat("gdp", "tgs00003", "Regional gross domestic product (million EUR) by NUTS 2 "
+                  "region", ("eu_gdp",)),
+        _eurostat("population", "tgs00096", "Population on 1 January by NUTS 2 region",
+                  ("eu_population",)),
     )
 }
 #: Base URL of each publisher's interface (``--base-url`` points elsewhere, e.g. a local copy).
-BASE_URLS = {"nomis": NOMIS_API, "ons": ONS_SITE}
+BASE_URLS = {"nomis": NOMIS_API, "ons": ONS_SITE, "oecd": "https://sdmx.oecd.org/public/rest",
+             "eurostat": "https://ec.europa.eu/eurostat/api/dissemination/sdmx/2.1"}
 
 
 def find_dataset(source: str, name: str) -> Dataset:
@@ -239,4 +279,19 @@ def read_ons_explorer(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.d
             for r in parsed.releases]
 
 
-READERS: dict[str, Reader] = {"nomis": read_nomis, "ons-explorer": read_ons_explorer}
+def read_oecd(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date | None,
+              dry_run: bool) -> list[ImportReport]:
+    from levelscope.data.fetch.sdmx import read_oecd as read
+
+    return read(ws, path, dataset, vintage, dry_run)
+
+
+def read_eurostat(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date | None,
+                  dry_run: bool) -> list[ImportReport]:
+    from levelscope.data.fetch.sdmx import read_eurostat as read
+
+    return read(ws, path, dataset, vintage, dry_run)
+
+
+READERS: dict[str, Reader] = {"nomis": read_nomis, "ons-explorer": read_ons_explorer,
+                              "oecd-sdmx": read_oecd, "eurostat-sdmx": read_eurostat}

@@ -186,8 +186,8 @@ def _finish(ws: Workspace, spec: Dataset, url: str, status: str, path: Path, ent
         reports = READERS[spec.reader](ws, path, spec, vintage, dry_run)
     except ValidationError as exc:
         _drop(keep)
-        raise FetchError(f"{spec.key}: the publisher's data failed levelscope's checks, so "
-                         f"nothing was written: {exc}") from None
+        raise FetchError(f"{spec.key}: the publisher's data failed levelscope's checks: "
+                         f"{exc}") from None
     except LevelscopeError:
         _drop(keep)
         raise
@@ -219,9 +219,9 @@ def _release_date(http: httpx.Client, spec: Dataset, base: str, got: Download,
                             what=f"{spec.key} (release date)", policy=policy)
             assert meta.path is not None
             return nomis_release_date(meta.path.read_bytes(), spec.key)
-    if spec.reader == "nomis":
+    if spec.reader in ("nomis", "oecd-sdmx"):
         return http_date(got.validators.last_modified)
-    return None  # ONS workbooks print their own date
+    return None  # ONS workbooks print their own date, Eurostat's answers their LAST UPDATE
 
 
 def _dated(entry: MirrorEntry, day: dt.date) -> MirrorEntry:
