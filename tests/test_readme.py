@@ -110,6 +110,6 @@ def _command_path(words: list[str]) -> list[str]:
         if word.startswith("-") or not word.islower() or "." in word or word == "…":
             break
         path.append(word)
-        if len(path) == 2 or word not in ("need", "funding", "programme", "evaluate", "design"):
+        if len(path) == 2 or word not in ("need", "funding", "programme", "evaluate", "design", "report"):
             break
     return path

@@ -33,7 +33,8 @@ class CommandEntry:
     panel: str
 
 
-_WORKSPACE, _ANALYSES, _POLICY, _SERVE = "Workspace", "Analyses", "Policies and programmes", "Serve"
+_WORKSPACE, _ANALYSES, _POLICY, _SHARE, _SERVE = (
+    "Workspace", "Analyses", "Policies and programmes", "Share", "Serve")
 
 #: Every top-level command: name -> the ``levelscope.cli`` module that registers it, its one-line
 #: help (the first line of the command's own help) and the panel it is listed under.
@@ -76,6 +77,8 @@ COMMANDS: dict[str, CommandEntry] = {
                              "DiD.", _POLICY),
     "design": CommandEntry("design", "Success factors, case studies and strategy assessments.",
                            _POLICY),
+    "report": CommandEntry("report", "Reports to share: briefings as self-contained HTML or A4 "
+                           "PDF.", _SHARE),
     "serve": CommandEntry("web", "Serve the explorer (area profiles, peers, trends, inequality, "
                           "maps) and the REST API.", _SERVE),
 }

@@ -41,6 +41,7 @@ from levelscope.web.api import funding as funding_api
 from levelscope.web.api import measures as measures_api
 from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
+from levelscope.web.api import reports as reports_api
 from levelscope.web.api import space as space_api
 from levelscope.web.docs import add_docs
 from levelscope.web.errors import add_error_handlers, document_errors, error_response
@@ -57,6 +58,7 @@ from levelscope.web.snapshot import ServedCopy
 ROUTERS: tuple[APIRouter, ...] = (
     explorer_api.router, measures_api.router, space_api.router, need_api.router,
     programmes_api.router, evaluate_api.router, design_api.router, funding_api.router,
+    reports_api.router,
     explorer_pages.router, need_pages.router, programmes_pages.router, design_pages.router,
     funding_pages.router,
 )

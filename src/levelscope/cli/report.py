@@ -1,0 +1,151 @@
+"""``levelscope report``: briefings to share, as a self-contained HTML file or an A4 PDF.
+
+Each kind of report is a subcommand; each writes ``--html FILE``, ``--pdf FILE`` or both. The
+reports are built by :mod:`levelscope.report` (imported when a command runs, so that loading this
+module for ``--help`` stays quick).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from levelscope.cli.common import (
+    EXIT_INVALID,
+    RecordsUrlOption,
+    WorkspaceOption,
+    area_names,
+    console,
+    errors,
+    handle_errors,
+    open_workspace,
+)
+
+if TYPE_CHECKING:
+    from levelscope.report import Report
+
+HtmlOption = Annotated[
+    Path | None,
+    typer.Option("--html", help="Write the report as one self-contained HTML file.", show_default=False),
+]
+PdfOption = Annotated[
+    Path | None,
+    typer.Option("--pdf", help="Write the report as an A4 PDF (needs Chromium).", show_default=False),
+]
+
+
+def _check_outputs(html: Path | None, pdf: Path | None) -> None:
+    if html is None and pdf is None:
+        errors.print("[red]Nothing to write[/red]: give --html FILE, --pdf FILE or both")
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _write(report: Report, html: Path | None, pdf: Path | None) -> None:
+    from levelscope.report import PdfError
+
+    if html is not None:
+        html.write_text(report.html(), encoding="utf-8")
+        console.print(f"wrote {html}")
+    if pdf is not None:
+        try:
+            pdf.write_bytes(report.pdf())
+        except PdfError as exc:
+            errors.print(f"[red]No PDF[/red]: {exc}", highlight=False)
+            raise typer.Exit(EXIT_INVALID) from None
+        console.print(f"wrote {pdf}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``report`` group to ``app``."""
+    group = typer.Typer(help="Reports to share: briefings as self-contained HTML or A4 PDF.",
+                        no_args_is_help=True)
+    app.add_typer(group, name="report")
+
+    @group.command("area")
+    @handle_errors
+    def area(
+        place: Annotated[str, typer.Argument(help="area code or name, e.g. E08000025 or Birmingham")],
+        html: HtmlOption = None,
+        pdf: PdfOption = None,
+        k: Annotated[int, typer.Option("--peers", min=1, max=50,
+                                       help="How many nearest neighbours to compare with.")] = 10,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """An area briefing: the area against the median and its peers on every indicator, with
+        intervals; its trends, its place on the map and the inequality around it; methods and
+        sources.
+
+        Example: levelscope report area E08000025 --pdf birmingham.pdf --html birmingham.html
+        """
+        from levelscope.data.area_search import find_area
+        from levelscope.report import area_briefing
+
+        _check_outputs(html, pdf)
+        with open_workspace(workspace, read_only=True) as ws, console.status("gathering the figures …"):
+            report = area_briefing(ws, find_area(ws, place).code, k=k)
+        _write(report, html, pdf)
+
+    @group.command("programme")
+    @handle_errors
+    def programme(
+        programme_id: Annotated[int, typer.Argument(help="programme id (see `programme list`)")],
+        html: HtmlOption = None,
+        pdf: PdfOption = None,
+        db: RecordsUrlOption = None,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """A programme monitoring report: logic model, each indicator's status with its rule,
+        spend against plan, value for money (the four Es), the Green Book appraisal with
+        switching values; methods and sources. Places are named from the workspace if there is
+        one.
+
+        Example: levelscope report programme 1 --pdf programme.pdf
+        """
+        from levelscope.monitor.programmes import get_programme
+        from levelscope.records.db import connect, transaction
+        from levelscope.report import programme_report
+
+        _check_outputs(html, pdf)
+        with transaction(connect(db), "cli:report") as session:
+            report = programme_report(session, get_programme(session, programme_id),
+                                      names=area_names(workspace))
+        _write(report, html, pdf)
+
+    @group.command("evaluation")
+    @handle_errors
+    def evaluation(
+        indicator: Annotated[str, typer.Argument(help="indicator id, e.g. gva_per_hour_worked")],
+        treated: Annotated[list[str], typer.Option("--treated", "-t",
+                                                   help="treated area, by code or name (repeat)")],
+        start: Annotated[str, typer.Option(help="first affected year or period, e.g. 2015")],
+        html: HtmlOption = None,
+        pdf: PdfOption = None,
+        method: Annotated[str, typer.Option(help="synth, sdid or did")] = "synth",
+        placebos: Annotated[bool, typer.Option(help="In-space placebos for a p-value (synth).")] = True,
+        exclude_neighbours: Annotated[bool, typer.Option(
+            help="Keep areas touching a treated area out of the comparison group.")] = False,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """An evaluation report: the synthetic control or difference-in-differences estimate for
+        the treated areas from --start, its fit before the policy, placebo inference and the
+        verdict in words; methods and sources.
+
+        Example: levelscope report evaluation gva_per_hour_worked -t TLG31 --start 2015 --pdf ev.pdf
+        """
+        from levelscope.cli.common import analysis_errors
+        from levelscope.data.area_search import find_area
+        from levelscope.evaluate import evaluate_area
+        from levelscope.report import evaluation_report
+
+        if method not in ("synth", "sdid", "did"):
+            raise typer.BadParameter("--method must be synth, sdid or did")
+        _check_outputs(html, pdf)
+        with open_workspace(workspace, read_only=True) as ws, analysis_errors(), \
+                console.status("evaluating …"):
+            codes = [find_area(ws, name).code for name in treated]
+            result = evaluate_area(ws, indicator, codes, start, method=method,  # type: ignore[arg-type]
+                                   placebos=placebos and method == "synth",
+                                   exclude_neighbours=exclude_neighbours)
+        _write(evaluation_report(result), html, pdf)

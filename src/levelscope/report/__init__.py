@@ -1,0 +1,26 @@
+"""Reports to share: HTML and PDF briefings built from result objects.
+
+Each kind of report is a function that runs the analyses (the same functions the pages and the
+command line call) and returns a :class:`Report`; the report's template only presents the
+results. :meth:`Report.html` is one self-contained file; :meth:`Report.pdf` prints it to A4
+through Chromium.
+
+* :func:`area_briefing` — an area against the median and its peers, its trends, map and
+  inequality context;
+* :func:`programme_report` — a programme's logic model, RAG status, spend against plan, value
+  for money and Green Book appraisal;
+* :func:`evaluation_report` — a synthetic control or difference-in-differences estimate with its
+  fit, placebo inference and verdict.
+
+Adding a kind: write ``report/<kind>.py`` with a function returning ``Report(kind="<kind>", ...)``
+and ``report/templates/<kind>.html`` extending ``report.html``; the command line
+(``levelscope report <kind>``) and the REST API (``/api/reports/<kind>/...``) then wrap it.
+"""
+
+from levelscope.report.area import area_briefing
+from levelscope.report.document import Report
+from levelscope.report.evaluation import evaluation_report
+from levelscope.report.pdf import PdfError, print_pdf
+from levelscope.report.programme import programme_report
+
+__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "print_pdf", "programme_report"]

@@ -1,0 +1,139 @@
+"""A report: result objects, the template that shows them, and its sources; written as HTML.
+
+A report kind is a function that gathers result objects and returns a :class:`Report` naming its
+template (``report/templates/<kind>.html``, which extends ``report.html``). The template only
+presents what the results hold; it never computes a figure. :meth:`Report.html` renders one
+self-contained page: the dashboard's stylesheet and the report's paper rules inlined, Plotly's
+library inlined so charts are drawn (as SVG, so as vectors) with the network off, maps drawn as
+SVG on the server. :meth:`Report.pdf` prints that page through Chromium (:mod:`.pdf`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from levelscope import formatting
+from levelscope.results import Source
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+TEMPLATES = Path(__file__).parent / "templates"
+#: The dashboard's own stylesheets, inlined first so that a report looks like the pages it
+#: comes from; ``report.css`` then adds what paper needs.
+DASHBOARD_STYLES = (
+    Path(__file__).parents[1] / "web" / "static" / "levelscope.css",
+    Path(__file__).parents[1] / "web" / "static" / "explorer.css",
+)
+NOT_AVAILABLE = "not available"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report, ready to render.
+
+    Parameters
+    ----------
+    kind:
+        The report kind (``"area"``, ``"programme"``, ...); also the template's name.
+    title, subtitle:
+        The title page's lines.
+    content:
+        What the template shows: result objects and the few labels around them.
+    sources:
+        Every source behind the figures, listed at the end with vintage and licence.
+    created:
+        When the report was made (UTC).
+    """
+
+    kind: str
+    title: str
+    subtitle: str
+    content: Mapping[str, Any]
+    sources: tuple[Source, ...]
+    created: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def filename(self) -> str:
+        """A file name stem made of the kind and the subject, e.g. ``area-E08000025``."""
+        stem = re.sub(r"[^A-Za-z0-9]+", "-", f"{self.kind}-{self.subtitle}").strip("-")
+        return stem[:80] or self.kind
+
+    def html(self) -> str:
+        """The report as one self-contained HTML document."""
+        template = _environment().get_template(f"{self.kind}.html")
+        return template.render(report=self, styles=_styles(), plotly_js=_plotly_js(), **self.content)
+
+    def pdf(self) -> bytes:
+        """The report as an A4 PDF (see :func:`levelscope.report.pdf.print_pdf`)."""
+        from levelscope.report.pdf import print_pdf
+
+        return print_pdf(self.html())
+
+    def write(self, path: str | Path) -> Path:
+        """Write the report to ``path``: PDF if it ends in ``.pdf``, else HTML."""
+        target = Path(path)
+        if target.suffix.lower() == ".pdf":
+            target.write_bytes(self.pdf())
+        else:
+            target.write_text(self.html(), encoding="utf-8")
+        return target
+
+
+def figure_json(figure: go.Figure) -> Markup:
+    """A Plotly figure as JSON safe to place inside ``<script type="application/json">``."""
+    return Markup(figure.to_json().replace("</", "<\\/"))
+
+
+@cache
+def _styles() -> Markup:
+    sheets = [*DASHBOARD_STYLES, TEMPLATES / "report.css"]
+    return Markup("\n".join(sheet.read_text(encoding="utf-8") for sheet in sheets))
+
+
+@cache
+def _plotly_js() -> Markup:
+    import plotly
+
+    library = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    return Markup(library.read_text(encoding="utf-8").replace("</script", "<\\/script"))
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _figure(value: Any, unit: str = "") -> str:
+    return NOT_AVAILABLE if _missing(value) else formatting.value(value, unit)
+
+
+def _difference(value: Any, unit: str = "") -> str:
+    return NOT_AVAILABLE if _missing(value) else formatting.difference(value, unit, signed=True)
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters.update(
+        figure=_figure, difference=_difference, level_name=formatting.level_name,
+        count=formatting.count, share=formatting.share, date=formatting.date,
+        sentence_case=formatting.sentence_case, figure_json=figure_json,
+        money=formatting.money, number=formatting.number, json=lambda v: json.dumps(v, default=str),
+    )
+    env.tests["missing"] = _missing
+    env.globals.update(zip=zip, inf=math.inf)
+    return env
