@@ -122,3 +122,53 @@ def test_evaluation_report_from_the_command_line_and_the_api(
     unknown = client.get("/api/reports/evaluation", params={
         "indicator": "no_such_indicator", "treated": "TLG31", "start": "2015", "format": "html"})
     assert unknown.status_code == 404
+
+
+def test_strategy_report_from_saved_revisions_over_the_api(demo_workspace_path: Path, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from levelscope.design import load_framework
+    from levelscope.records import accounts
+    from levelscope.records.db import connect, transaction
+    from levelscope.web.app import create_app
+
+    criteria = load_framework().criterion_ids
+    url = f"sqlite:///{tmp_path / 'records.sqlite'}"
+    with transaction(connect(url), "setup") as session:
+        dudley = accounts.create_organisation(session, "Dudley")
+        _, token = accounts.issue_token(session, accounts.create_user(session, dudley, "a@dudley.example",
+                                                                      "editor"))
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def submission(level: int, date: str) -> dict[str, Any]:
+        return {"strategy": "Borough Vision", "place_code": "E08000027", "assessor": "Team", "date": date,
+                "answers": {c: {"score": level, "evidence": ""} for c in criteria}}
+
+    app = create_app(demo_workspace_path, records_url=url, warm=False, reload_interval=None)
+    with TestClient(app) as client:
+        first = client.post("/api/design/assessments", json=submission(1, "2025-03-31"), headers=headers)
+        second = client.post("/api/design/assessments", json=submission(2, "2026-03-31"), headers=headers)
+        assert first.status_code == second.status_code == 201
+        earlier = client.get(f"/api/reports/strategy/{first.json()['id']}", params={"format": "html"},
+                             headers=headers)
+        later = client.get(f"/api/reports/strategy/{second.json()['id']}", params={"format": "html"},
+                           headers=headers)
+        assert client.get(f"/api/reports/strategy/{second.json()['id']}").status_code == 401
+    assert earlier.status_code == later.status_code == 200
+    assert "Change since a previous assessment: not available (this is the first)." in earlier.text
+    assert "the overall score rose from 25.0 to 50.0 (+25.0)" in later.text
+    assert "Borough Vision for Dudley (E08000027) scores 50.0 out of 100" in later.text
+
+
+def test_strategy_report_from_the_command_line(tmp_path: Path) -> None:
+    from levelscope.design import load_framework
+
+    answers = tmp_path / "answers.yaml"
+    lines = ["strategy: Borough Vision", "place_code: E08000027", "assessor: Team", "date: 2026-03-31",
+             "answers:"]
+    lines += [f"  {c}: {{score: 3, evidence: ''}}" for c in load_framework().criterion_ids]
+    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    html = tmp_path / "s.html"
+    result = runner.invoke(app, ["report", "strategy", str(answers), "--html", str(html)])
+    assert result.exit_code == 0, result.output
+    assert "scores 75.0 out of 100" in html.read_text(encoding="utf-8")

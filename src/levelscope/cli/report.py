@@ -149,3 +149,35 @@ def register(app: typer.Typer) -> None:
                                    placebos=placebos and method == "synth",
                                    exclude_neighbours=exclude_neighbours)
         _write(evaluation_report(result), html, pdf)
+
+    @group.command("strategy")
+    @handle_errors
+    def strategy(
+        answers: Annotated[Path, typer.Argument(exists=True, dir_okay=False,
+                                                help="Filled-in questionnaire (see `design template`).")],
+        html: HtmlOption = None,
+        pdf: PdfOption = None,
+        previous: Annotated[Path | None, typer.Option(
+            exists=True, dir_okay=False, help="An earlier questionnaire of the same place, to show "
+            "the change since.", show_default=False)] = None,
+        threshold: Annotated[float, typer.Option(help="Factors scoring below this are gaps.")] = 75.0,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """A strategy assessment report: the maturity profile against the success factors, the
+        weakest factors, practices from the case studies for the gaps and the change since the
+        previous assessment; methods and sources.
+
+        Example: levelscope report strategy answers.yaml --previous last-year.yaml --pdf strategy.pdf
+        """
+        from levelscope import design
+        from levelscope.report import strategy_report
+
+        _check_outputs(html, pdf)
+        fw = design.load_framework()
+        assessment = design.load_submission(answers, fw)
+        result = design.score(assessment, fw)
+        practices = design.recommend(result, design.load_case_studies(framework=fw), assessment.context,
+                                     threshold=threshold)
+        before = design.score(design.load_submission(previous, fw), fw) if previous is not None else None
+        name = area_names(workspace).get(result.place_code)
+        _write(strategy_report(result, practices, before, place_name=name), html, pdf)

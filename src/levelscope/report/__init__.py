@@ -10,7 +10,9 @@ through Chromium.
 * :func:`programme_report` — a programme's logic model, RAG status, spend against plan, value
   for money and Green Book appraisal;
 * :func:`evaluation_report` — a synthetic control or difference-in-differences estimate with its
-  fit, placebo inference and verdict.
+  fit, placebo inference and verdict;
+* :func:`strategy_report` — a strategy's maturity profile against the success factors, its
+  weakest factors, matched case-study practices and change since the previous assessment.
 
 Adding a kind: write ``report/<kind>.py`` with a function returning ``Report(kind="<kind>", ...)``
 and ``report/templates/<kind>.html`` extending ``report.html``; the command line
@@ -22,5 +24,7 @@ from levelscope.report.document import Report
 from levelscope.report.evaluation import evaluation_report
 from levelscope.report.pdf import PdfError, print_pdf
 from levelscope.report.programme import programme_report
+from levelscope.report.strategy import strategy_report
 
-__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "print_pdf", "programme_report"]
+__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "print_pdf", "programme_report",
+           "strategy_report"]

@@ -4,7 +4,9 @@
 * ``GET /api/reports/programme/{id}`` — a programme's monitoring report (for users who may see
   the programme: bearer token or login cookie);
 * ``GET /api/reports/evaluation`` — an impact evaluation (the parameters of
-  ``/api/evaluate/area``).
+  ``/api/evaluate/area``);
+* ``GET /api/reports/strategy/{id}`` — a saved strategy assessment, with the change since its
+  previous revision (for members of the organisation that saved it).
 
 A report is built by :mod:`levelscope.report` from the served workspace's cached results and
 returned as a download. Printing a PDF needs Chromium on the server; without it the answer is 503
@@ -17,10 +19,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 
+from levelscope.design import saved as saved_assessments
 from levelscope.evaluate import evaluate_area
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
-from levelscope.report import PdfError, Report, area_briefing, evaluation_report, programme_report
+from levelscope.report import (
+    PdfError,
+    Report,
+    area_briefing,
+    evaluation_report,
+    programme_report,
+    strategy_report,
+)
+from levelscope.web.api.design import framework, scored
 from levelscope.web.api.explorer import Code, Served, place_code
 from levelscope.web.deps import RecordId, Records, served_explorer
 from levelscope.web.security import api_user
@@ -84,3 +95,23 @@ def evaluation_report_file(
     result = evaluate_area(ex.ws, indicator, treated, start, method=method,
                            placebos=placebos and method == "synth", exclude_neighbours=exclude_neighbours)
     return report_file(evaluation_report(result), format)
+
+
+@router.get("/strategy/{saved_id}", response_class=Response, responses=FILE_RESPONSES)
+def strategy_assessment_report(
+    request: Request, saved_id: RecordId, user: Annotated[User, Depends(api_user)], session: Records,
+    format: ReportFormat = "pdf",
+) -> Response:
+    """A saved strategy assessment: maturity profile, weakest factors, practices for the gaps and
+    the change since the previous revision of the same strategy for the same place."""
+    saved = saved_assessments.get_organisation_saved(session, saved_id, user.organisation_id)
+    _, result, practices = scored(saved.to_assessment())
+    earlier = [s for s in saved_assessments.organisation_history(session, user.organisation_id)
+               if (s.place_code, s.strategy) == (saved.place_code, saved.strategy)
+               and s.revision < saved.revision]
+    previous = saved_assessments.score_saved(earlier[-1], framework()) if earlier else None
+    found = served_explorer(request.app)
+    name = None
+    if found is not None and saved.place_code in set(found.ws.geographies()["code"]):
+        name = found.ws.geography(saved.place_code).name
+    return report_file(strategy_report(result, practices, previous, place_name=name), format)
