@@ -12,7 +12,8 @@ through Chromium.
 * :func:`evaluation_report` — a synthetic control or difference-in-differences estimate with its
   fit, placebo inference and verdict;
 * :func:`strategy_report` — a strategy's maturity profile against the success factors, its
-  weakest factors, matched case-study practices and change since the previous assessment.
+  weakest factors, matched case-study practices and change since the previous assessment;
+* :func:`funding_report` — funding versus need: the finding, concentration, need groups, rounds.
 
 Adding a kind: write ``report/<kind>.py`` with a function returning ``Report(kind="<kind>", ...)``
 and ``report/templates/<kind>.html`` extending ``report.html``; the command line
@@ -22,9 +23,10 @@ and ``report/templates/<kind>.html`` extending ``report.html``; the command line
 from levelscope.report.area import area_briefing
 from levelscope.report.document import Report
 from levelscope.report.evaluation import evaluation_report
+from levelscope.report.funding import funding_report
 from levelscope.report.pdf import PdfError, print_pdf
 from levelscope.report.programme import programme_report
 from levelscope.report.strategy import strategy_report
 
-__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "print_pdf", "programme_report",
-           "strategy_report"]
+__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "funding_report", "print_pdf",
+           "programme_report", "strategy_report"]
