@@ -190,3 +190,26 @@ def test_round_change_and_findings(result: FundAnalysis) -> None:
     assert result.method[0][0] == "bids covering several areas"
     assert "Wales received the most per head" in result.summary()
     assert list(result.conf_int().columns) == ["lower", "upper"]
+
+
+def test_the_default_population_year_gives_city_redi_per_head(bids: pd.DataFrame, shared_data: Path) -> None:
+    # City-REDI's round-1 per head, East Midlands £42 and North East £38, come out on the mid-year
+    # estimate before the announcement (mid-2021), the default. These regions' districts kept
+    # their codes through 2023, so the April-2021 population file covers them as they are.
+    table = pd.read_csv(shared_data / "uk_population/lad_pop.csv", skiprows=6, header=0, na_values=["-"])
+    regions = pd.read_csv(shared_data / "boundaries/lad_2023/LADs_to_region.csv", encoding="utf-8-sig")
+    wanted = regions[regions["RGN23NM"].isin(["East Midlands", "North East"])]
+    table = table[table.iloc[:, 1].isin(wanted["LAD23CD"])]
+    population = pd.concat([
+        pd.DataFrame({"geography_code": table.iloc[:, 1], "year": int(year), "value": table[year]})
+        for year in ("2020", "2021", "2022")
+    ])
+    areas = pd.DataFrame({"geography_code": wanted["LAD23CD"], "region": wanted["RGN23NM"],
+                          "country": "England"})
+    result = analyse_fund(bids[bids["round"] == "1"], areas, population, n_resamples=0)
+    assert result.population_years == {"1": 2021}
+    per_head = result.table("region", "1").set_index("group")["per_head"].round()
+    assert per_head[["East Midlands", "North East"]].tolist() == [42, 38]
+    # bids elsewhere are reported, not lost
+    assert round(result.unplaced["amount"].sum() + result.table("region", "1")["amount"].sum(), 2) == \
+        1_693_323_657.33
