@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -135,3 +136,33 @@ def test_help_examples_name_indicators_that_exist() -> None:
             for text in texts:
                 for example in re.findall(r"e\.g\. ([a-z][a-z0-9]*_[a-z0-9_]+)", text):
                     assert example in known, f"{name}: help cites {example!r}, not an indicator id"
+
+
+def test_listing_indicators_loads_no_pandas(tmp_path: Path) -> None:
+    """``levelscope indicators`` took 0.58 s, half of it importing pandas (with NumPy and
+    PyArrow) to print four columns of text: the listing reads plain rows from DuckDB."""
+    workspace = tmp_path / "ws.duckdb"
+    assert CliRunner().invoke(app, ["init", "-w", str(workspace)]).exit_code == 0
+    code = ("import json, sys\nfrom levelscope.cli import app\ntry:\n"
+            f"    app(['indicators', '-w', {str(workspace)!r}])\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'numpy', "
+            "'pyarrow'})))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "employment_rate" in done.stdout
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == []
+
+
+def test_indicator_rows_are_the_indicator_table(tmp_path: Path) -> None:
+    from levelscope import Workspace
+    from levelscope.data.catalogue import catalogue
+
+    theme = "Boosting productivity, pay, jobs and living standards"  # 16 catalogued indicators
+
+    with Workspace.open(tmp_path / "ws.duckdb") as ws:
+        ws.add_indicators(catalogue().values())
+        frame = ws.indicators(theme)[["id", "unit", "kind"]]
+        rows = list(frame.itertuples(index=False, name=None))
+        assert ws.indicator_rows(("id", "unit", "kind"), theme) == rows
+        assert len(frame) == 16
+        with pytest.raises(ValueError, match="no indicator column 'colour'"):
+            ws.indicator_rows(("id", "colour"))

@@ -7,15 +7,17 @@ user sees can say where it came from through :attr:`Result.provenance`.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
 if TYPE_CHECKING:
+    import pandas as pd
     from geopandas import GeoDataFrame
+
+# pandas is imported where a table is made, so that a command that only reads the workspace
+# (levelscope.data.store imports Provenance) starts without it.
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Provenance:
         Only an integer seed reproduces a run; for ``None`` or a ``numpy`` generator passed in,
         nothing is recorded.
         """
-        return replace(self, seed=int(seed) if isinstance(seed, int | np.integer) else None)
+        return replace(self, seed=int(seed) if isinstance(seed, numbers.Integral) else None)
 
     def __add__(self, other: Provenance) -> Provenance:
         seed = self.seed if self.seed is not None else other.seed
@@ -112,6 +114,8 @@ class Result:
 
     def to_frame(self) -> pd.DataFrame:
         """The result's numbers as a tidy table."""
+        import pandas as pd
+
         scalars = {
             f.name: getattr(self, f.name)
             for f in fields(self)

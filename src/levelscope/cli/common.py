@@ -251,6 +251,22 @@ def print_frame(
         console.print(f"… {len(frame) - limit:,} more rows (use --csv or --json to get them all)")
 
 
+def print_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None) -> None:
+    """:func:`print_frame` for plain rows: the same table, for a listing that loads no pandas."""
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for position, column in enumerate(columns):
+        values = [row[position] for row in rows if row[position] is not None]
+        numeric = bool(values) and all(isinstance(v, int | float) and not isinstance(v, bool)
+                                       for v in values)
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold",
+                         no_wrap=_is_identifier(column))
+    for row in rows:
+        table.add_row(*[cell(value) for value in row])
+    console.print(table)
+
+
 def _is_identifier(name: str) -> bool:
     return name in ("id", "code") or name.endswith(("_id", "_code"))
 

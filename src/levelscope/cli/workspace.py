@@ -18,6 +18,7 @@ from levelscope.cli.common import (
     handle_errors,
     open_workspace,
     print_frame,
+    print_rows,
     show_table,
 )
 
@@ -183,10 +184,14 @@ def indicators(
             count = ws.add_indicators(Indicator(**e) for e in items)
             console.print(f"added or updated {count} indicators")
             return
-        frame = ws.indicators(theme)
-    # the screen shows what tells indicators apart; --csv / --json give every column
-    shown = frame[["id", "name", "unit", "kind"]]
-    show_table(frame if csv or json else shown, f"Indicators ({len(frame)})", csv=csv, json=json)
+        if csv is None and json is None:
+            # the screen shows what tells indicators apart (plain rows: no pandas to load)
+            columns = ("id", "name", "unit", "kind")
+            rows = ws.indicator_rows(columns, theme)
+            print_rows(columns, rows, f"Indicators ({len(rows)})")
+            return
+        frame = ws.indicators(theme)  # --csv / --json give every column
+    show_table(frame, f"Indicators ({len(frame)})", csv=csv, json=json)
 
 
 @handle_errors
