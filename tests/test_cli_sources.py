@@ -96,6 +96,16 @@ def test_need_build_names_areas(demo_workspace_path: Path, files: dict[str, Path
     assert "Isles of Scilly (E06000053)" in result.output  # excluded for low coverage
 
 
+def test_need_uncertainty_names_areas(demo_workspace_path: Path, files: dict[str, Path]) -> None:
+    """The rank intervals once listed bare codes."""
+    result = runner.invoke(app, ["need", "uncertainty", str(files["need"]), "--n-resamples", "8",
+                                 "--top", "3", "-w", str(demo_workspace_path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    intervals = result.output.split("rank intervals")[1]
+    assert re.search(r"┃ name +┃ geography_code +┃", intervals)
+    assert len(re.findall(r"│ [A-Z][a-z][^│]* +│ E0\d{7} +│", intervals)) == 3, intervals
+
+
 def test_value_for_money_equity_from_the_workspace(
     demo_workspace_path: Path, files: dict[str, Path], tmp_path: Path
 ) -> None:

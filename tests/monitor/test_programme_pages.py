@@ -191,6 +191,15 @@ def test_list_shows_own_and_published_programmes_only(site: Site) -> None:
     assert site.client.get("/programmes/999999").status_code == 404
 
 
+def test_programme_pages_name_their_places(site: Site) -> None:
+    """The list and the dashboard once gave places as bare codes ("E08000035")."""
+    site.sign_in("viewer@leeds.gov.uk")
+    listing = site.client.get("/programmes").text
+    assert listing.count("<td>Leeds (E08000035)</td>") == 3
+    page = site.client.get(f"/programmes/{site.ids['skills']}").text
+    assert "places: Leeds (E08000035)" in page
+
+
 def test_dashboard_shows_logic_model_tracks_spend_vfm_and_appraisal(site: Site) -> None:
     site.sign_in("viewer@leeds.gov.uk")
     page = site.client.get(f"/programmes/{site.ids['skills']}").text

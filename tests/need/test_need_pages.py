@@ -77,7 +77,10 @@ def test_need_page_shows_the_index_and_rank_intervals_of_the_python_api(
 
     chart = embedded_json(response.text, "rank-chart-data")
     top = intervals.sort_values("median_rank").head(40)
-    assert chart["data"][0]["y"] == list(top.index)
+    # the chart names the areas (it once showed only their codes), with the code on hover
+    names = workspace.geographies("lad").set_index("code")["name"]
+    assert chart["data"][0]["y"] == list(names.reindex(top.index))
+    assert chart["data"][0]["customdata"] == list(top.index)
     categories = embedded_json(response.text, "category-map-data")
     assert categories["boundaries"] == "/api/boundaries/lad"
     assert {v["code"]: v["label"] for v in categories["values"]} == expected["category"].astype(str).to_dict()

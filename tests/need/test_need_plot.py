@@ -8,7 +8,7 @@ import pandas as pd
 from levelscope.need.definition import IndexDefinition
 from levelscope.need.funding import concentration_index
 from levelscope.need.index import build_index
-from levelscope.need.plot import funding_map, funding_need_scatter
+from levelscope.need.plot import area_labels, funding_map, funding_need_scatter
 from levelscope.need.uncertainty import run_uncertainty
 
 RNG = np.random.default_rng(21)
@@ -26,6 +26,26 @@ def test_rank_interval_chart_shows_each_area_interval():
     np.testing.assert_allclose(median.x, table["median_rank"])
     np.testing.assert_allclose(median.error_x.array, table["rank_upper"] - table["median_rank"])
     np.testing.assert_allclose(figure.data[1].x, table["nominal_rank"])
+
+
+def test_charts_name_areas_with_codes_on_hover():
+    index = build_index(DATA, DEFINITION)
+    names = {f"E{i:02d}": f"Place {i}" for i in range(30)}
+    bars = index.plot(names=names)
+    shown = {label: code for trace in bars.data
+             for label, code in zip(trace.x, trace.customdata, strict=True)}
+    assert shown == {f"Place {int(code[1:])}": code for code in DATA.index}
+    ranks = run_uncertainty(DATA, DEFINITION, n_resamples=64, seed=2)
+    table = ranks.to_frame()
+    figure = ranks.plot(top=5, names=names)
+    assert list(figure.data[0].y) == [names[c] for c in table["geography_code"].head(5)]
+    assert list(figure.data[0].customdata) == list(table["geography_code"].head(5))
+
+
+def test_area_labels_fall_back_to_codes_and_tell_shared_names_apart():
+    codes = pd.Series(["E1", "E2", "E3", "E4"])
+    labels = area_labels(codes, {"E1": "Newport", "E2": "Newport", "E3": "Leeds"})
+    assert labels == ["Newport (E1)", "Newport (E2)", "Leeds", "E4"]
 
 
 def test_concentration_curve_chart_is_the_curve():

@@ -190,7 +190,8 @@ def register(app: typer.Typer) -> None:
                 frame = workspace_indicators(ws, spec, level)
         result = run_uncertainty(frame, spec, n_resamples=n_resamples, seed=seed)
         print_frame(result.sobol.reset_index(names="factor"), title="Sobol indices")
-        print_frame(result.to_frame(), title=f"rank intervals ({result.n_runs:,} runs)", limit=top)
+        print_frame(_named(result.to_frame(), workspace, data),
+                    title=f"rank intervals ({result.n_runs:,} runs)", limit=top)
         print_seed(seed)
         if csv:
             write_frame(result.to_frame(), csv)

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -24,15 +25,30 @@ if TYPE_CHECKING:
     from levelscope.need.uncertainty import UncertaintyResult
 
 
-def index_bar_chart(index: CompositeIndex, *, top: int | None = None) -> go.Figure:
-    """Scores by area, highest first; ``top`` limits the chart to that many areas."""
+def area_labels(codes: pd.Series, names: Mapping[str, str] | None) -> list[str]:
+    """What a chart's axis calls each area: its name (its code where the name is unknown, and
+    both where two areas share a name)."""
+    named = [str((names or {}).get(code) or code) for code in codes]
+    shared = {label for label in named if named.count(label) > 1}
+    return [f"{label} ({code})" if label in shared and label != code else label
+            for label, code in zip(named, codes, strict=True)]
+
+
+def index_bar_chart(
+    index: CompositeIndex, *, top: int | None = None, names: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Scores by area, highest first; ``top`` limits the chart to that many areas, ``names``
+    (area name by code) labels the areas by name, with the code on hover."""
     table = index.to_frame()
     if top is not None:
         table = table.head(top)
+    table = table.assign(label=area_labels(table["geography_code"], names))
     figure = go.Figure()
     for category in index.categories.cat.categories:
         part = table[table["category"] == category]
-        figure.add_bar(x=part["geography_code"], y=part["score"], name=str(category))
+        figure.add_bar(x=part["label"], y=part["score"], name=str(category),
+                       customdata=part["geography_code"],
+                       hovertemplate="%{x} (%{customdata}): %{y:.2f}<extra></extra>")
     figure.update_layout(
         title=f"{index.name}: scores by area",
         xaxis_title="area",
@@ -42,15 +58,21 @@ def index_bar_chart(index: CompositeIndex, *, top: int | None = None) -> go.Figu
     return figure
 
 
-def rank_interval_chart(result: UncertaintyResult, *, top: int | None = None) -> go.Figure:
-    """Median rank (dot), nominal rank (cross) and 90% rank interval (bar) of each area."""
+def rank_interval_chart(
+    result: UncertaintyResult, *, top: int | None = None, names: Mapping[str, str] | None = None
+) -> go.Figure:
+    """Median rank (dot), nominal rank (cross) and 90% rank interval (bar) of each area;
+    ``names`` (area name by code) labels the areas by name, with the code on hover."""
     table = result.to_frame()
     if top is not None:
         table = table.head(top)
+    labels = area_labels(table["geography_code"], names)
     figure = go.Figure()
     figure.add_scatter(
         x=table["median_rank"],
-        y=table["geography_code"],
+        y=labels,
+        customdata=table["geography_code"],
+        hovertemplate="%{y} (%{customdata}): median rank %{x:.1f}<extra></extra>",
         mode="markers",
         name="median rank",
         error_x={
@@ -62,7 +84,7 @@ def rank_interval_chart(result: UncertaintyResult, *, top: int | None = None) ->
     )
     figure.add_scatter(
         x=table["nominal_rank"],
-        y=table["geography_code"],
+        y=labels,
         mode="markers",
         marker={"symbol": "x"},
         name="nominal rank",

@@ -130,7 +130,7 @@ def _need_response(request: Request, ex: Served, text: str, n: int, seed: int) -
                        zip(table["geography_code"], table["name"], table["category"], table["score"],
                            table["rank"], strict=True)],
         }
-    chart = view.uncertainty.plot(top=CHART_AREAS)
+    chart = view.uncertainty.plot(top=CHART_AREAS, names=view.names.to_dict())
     chart.update_layout(colorway=["#0072B2", "#D55E00"])
     counts = view.index.categories.value_counts().reindex(categories)
     return render(

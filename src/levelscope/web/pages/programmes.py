@@ -39,7 +39,7 @@ from levelscope.monitor.programmes import Programme
 from levelscope.monitor.status import STATUS_COLOURS, Status
 from levelscope.records.accounts import LoginSession, PermissionDenied, Role, User
 from levelscope.records.throttle import SignInLocked
-from levelscope.web.deps import RecordId
+from levelscope.web.deps import RecordId, served_explorer
 from levelscope.web.security import (
     LOGIN_PATH,
     Records,
@@ -173,7 +173,8 @@ def programme_list(request: Request, session: Records) -> Response:
         return to_login(request)
     user = login_session.user
     rows = [
-        {"programme": p, "own": p.organisation_id == user.organisation_id}
+        {"programme": p, "own": p.organisation_id == user.organisation_id,
+         "places": _place_labels(request, p.place_codes)}
         for p in visible_programmes(session, user)
     ]
     return render(
@@ -183,6 +184,19 @@ def programme_list(request: Request, session: Records) -> Response:
         rows=rows,
         csrf_token=login_session.csrf_token,
     )
+
+
+def _place_labels(request: Request, codes: list[str] | tuple[str, ...]) -> list[str]:
+    """``Birmingham (E08000025)`` for each place the served workspace names, else the code."""
+    served = served_explorer(request.app)
+    if served is None:
+        return list(codes)
+    ws = served.ws
+    names: dict[str, str] = served.remember(
+        ("place names",),
+        lambda: dict(ws.geographies()[["code", "name"]].itertuples(index=False, name=None)),
+    )
+    return [formatting.area_label(code, names) for code in codes]
 
 
 def _logic_model(board: ProgrammeDashboard) -> list[dict[str, Any]]:
@@ -244,6 +258,7 @@ def _dashboard(
         "programmes/dashboard.html",
         status_code=status_code,
         board=board,
+        places=_place_labels(request, board.places),
         user=login_session.user,
         csrf_token=login_session.csrf_token,
         logic_columns=_logic_model(board),
