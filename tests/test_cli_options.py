@@ -13,7 +13,7 @@ runner = CliRunner()
 
 
 def test_clusters_say_which_seed_and_repeat_exactly(demo_workspace_path: Path) -> None:
-    args = ["clusters", "gva_per_hour_worked", "-l", "itl3", "--permutations", "99",
+    args = ["clusters", "gva_per_hour_worked", "-l", "itl3", "--n-resamples", "99",
             "-w", str(demo_workspace_path)]
     first, second = runner.invoke(app, args), runner.invoke(app, args)
     assert first.exit_code == 0, first.output
@@ -43,3 +43,23 @@ def test_records_url_everywhere_and_places_by_name(demo_workspace_path: Path, tm
                     ["serve"]):
         help_text = runner.invoke(app, [*command, "--help"], terminal_width=200).output
         assert "--records-url" in help_text, command
+
+
+def test_every_random_procedure_takes_n_resamples_and_seed() -> None:
+    """clusters took --permutations and evaluate panel --bootstrap where need took --n-resamples:
+    one name for the number of random draws, the old names kept as aliases."""
+    from levelscope.cli import COMMANDS, module_commands
+
+    random_commands = []
+    for module in sorted({entry.module for entry in COMMANDS.values()}):
+        stack = list(module_commands(module).items())
+        while stack:
+            name, command = stack.pop()
+            stack += [(f"{name} {sub}", c) for sub, c in getattr(command, "commands", {}).items()]
+            options = {opt: param for param in command.params for opt in getattr(param, "opts", [])}
+            if "--seed" not in options:
+                continue
+            random_commands.append(name)
+            assert "--n-resamples" in options, f"levelscope {name} draws at random without --n-resamples"
+            assert options["--n-resamples"].opts[0] == "--n-resamples", name
+    assert {"clusters", "evaluate panel", "need uncertainty", "funding analyse"} <= set(random_commands)

@@ -64,6 +64,26 @@ def test_panel_callaway_santanna(tmp_path: Path) -> None:
     assert "Pre-trends test" in result.output
 
 
+def test_panel_bootstrap_repeats_by_default(tmp_path: Path) -> None:
+    """evaluate panel once drew fresh bootstrap draws each run unless --seed was given."""
+    rng = np.random.default_rng(3)
+    rows = [{"unit": u, "time": t, "cohort": [2004, None][u % 2],
+             "outcome": rng.normal() + (1.0 if u % 2 == 0 and t >= 2004 else 0.0)}
+            for u in range(30) for t in range(2000, 2007)]
+    pd.DataFrame(rows).to_csv(tmp_path / "staggered.csv", index=False)
+    runs = []
+    for out in ("one.csv", "two.csv"):
+        result = runner.invoke(app, [
+            "evaluate", "panel", str(tmp_path / "staggered.csv"), "--method", "cs", "--cohort",
+            "cohort", "--n-resamples", "99", "--csv", str(tmp_path / out),
+        ])
+        assert result.exit_code == 0, result.output
+        assert "random draws: seed 0 (--seed changes it)" in result.output
+        runs.append(pd.read_csv(tmp_path / out))
+    pd.testing.assert_frame_equal(runs[0], runs[1])
+    assert runs[0]["std_error"].notna().all()  # bootstrap standard errors, the same both times
+
+
 def test_panel_bad_design_exits_with_invalid(tmp_path: Path) -> None:
     _toy(tmp_path / "panel.csv")
     result = runner.invoke(app, [

@@ -24,6 +24,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from levelscope.cli.common import (
     EXIT_INVALID,
     RecordsUrlOption,
+    SeedOption,
     WorkspaceOption,
     console,
     errors,
@@ -31,6 +32,7 @@ from levelscope.cli.common import (
     handle_errors,
     open_workspace,
     print_frame,
+    print_seed,
     write_frame,
 )
 from levelscope.errors import Problem, ValidationError
@@ -180,8 +182,12 @@ def register(app: typer.Typer) -> None:
         control_group: Annotated[
             str, typer.Option(help="cs: never_treated or not_yet_treated")
         ] = "never_treated",
-        bootstrap: Annotated[int, typer.Option(help="cs: multiplier bootstrap draws (0: analytic)")] = 0,
-        seed: Annotated[int | None, typer.Option(help="random seed for placebo/bootstrap draws")] = None,
+        bootstrap: Annotated[
+            int, typer.Option("--n-resamples", "--bootstrap",
+                              help="cs: multiplier bootstrap draws, 0 for analytic standard errors "
+                              "(--bootstrap is the old name)")
+        ] = 0,
+        seed: SeedOption = 0,
         plot: Plot = None,
         csv: Csv = None,
     ) -> None:
@@ -217,6 +223,8 @@ def register(app: typer.Typer) -> None:
                 console.print(effects.aggregate("simple").summary(), highlight=False)
                 console.print(effects.pretrend_test().summary(), highlight=False)
                 print_frame(dynamic.to_frame(), title="Effect by periods since adoption")
+                if bootstrap:
+                    print_seed(seed)
                 table, figure = dynamic.to_frame(), dynamic.plot()
             else:
                 if not units or start is None:
@@ -245,6 +253,8 @@ def register(app: typer.Typer) -> None:
                             se="jackknife" if len(units) > 1 else "placebo",
                         )
                     console.print(est.summary(), highlight=False)
+                    if len(units) == 1:  # placebo standard errors draw at random
+                        print_seed(seed)
                     table, figure = est.to_frame(), est.plot()
                 else:
                     marked = frame.assign(

@@ -98,7 +98,10 @@ def register(app: typer.Typer) -> None:
         period: Annotated[str | None, typer.Option(help="Period (default: the latest).")] = None,
         neighbours: NeighboursOption = "fuzzy",
         k: Annotated[int, typer.Option(help="Neighbours per area for --neighbours knn.")] = 6,
-        permutations: Annotated[int, typer.Option(help="Random permutations.")] = 999,
+        permutations: Annotated[
+            int, typer.Option("--n-resamples", "--permutations",
+                              help="Random permutations (--permutations is the old name).")
+        ] = 999,
         alpha: Annotated[float, typer.Option(help="Significance level.")] = 0.05,
         fdr: Annotated[bool, typer.Option(help="Control the false discovery rate.")] = False,
         seed: SeedOption = 0,
