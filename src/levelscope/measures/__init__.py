@@ -8,7 +8,9 @@ Scalar measures (values and optional frequency weights in, a float out): :func:`
 :func:`quantile_ratio`, :func:`share_ratio`, :func:`hoover`, :func:`max_min_ratio`; all of them
 in the :data:`MEASURES` registry. :func:`lorenz` gives the Lorenz curve.
 
-:func:`decompose` splits a measure into between- and within-group parts; :func:`bootstrap` and
+:func:`decompose` splits a measure into between- and within-group parts; :func:`bootstrap`
+(one measure), :func:`bootstrap_measures` (several from the same resamples),
+:func:`bootstrap_panel` (several measures in every period of a panel, resampling areas) and
 :func:`between_share_test` add uncertainty; :func:`summarize` computes measures for every group
 of a panel in one engine query (DuckDB or Spark through Ibis).
 """
@@ -45,8 +47,11 @@ from levelscope.measures.inequality import (
 from levelscope.measures.inference import (
     BetweenShareTest,
     BootstrapResult,
+    PanelBootstrap,
     between_share_test,
     bootstrap,
+    bootstrap_measures,
+    bootstrap_panel,
 )
 
 __all__ = [
@@ -58,9 +63,12 @@ __all__ = [
     "LorenzCurve",
     "Measure",
     "MeasureSpec",
+    "PanelBootstrap",
     "atkinson",
     "between_share_test",
     "bootstrap",
+    "bootstrap_measures",
+    "bootstrap_panel",
     "coefficient_of_variation",
     "decompose",
     "decompose_by",

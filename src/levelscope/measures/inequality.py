@@ -150,7 +150,7 @@ def _gini_kernel(y: FloatArray, w: FloatArray) -> FloatArray:
     return np.sum(p * (r - 1) * (2 * midpoint_rank - 1), axis=-1)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, error_model="numpy")
 def _gini_sorted(y: FloatArray, w: FloatArray) -> float:  # pragma: no cover
     # The Gini kernel for one sample sorted ascending, in one fused pass after the totals.
     total = 0.0
@@ -180,6 +180,49 @@ def _gini_sorted_unweighted(y: FloatArray) -> float:  # pragma: no cover
     for k in range(n):
         acc += (y[k] * inverse_mean - 1) * ((2 * k + 1) / n - 1)
     return acc / n
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _theil_weighted(y: FloatArray, w: FloatArray) -> float:  # pragma: no cover
+    # Theil T of one sample in any order, in one pass after the totals: the weighted mean of
+    # r ln r - r + 1 (the kernel's per-person terms). A zero weight contributes nothing, so a
+    # bootstrap resample can pass its multiplicities times the weights as they are.
+    total = 0.0
+    income = 0.0
+    for i in range(y.size):
+        total += w[i]
+        income += w[i] * y[i]
+    inverse_mean = total / income
+    acc = 0.0
+    for i in range(y.size):
+        r = y[i] * inverse_mean
+        acc += w[i] * ((r * np.log(r) if r > 0.0 else 0.0) - r + 1.0)
+    return acc / total
+
+
+@numba.njit(cache=True, error_model="numpy")
+def _cv_weighted(y: FloatArray, w: FloatArray) -> float:  # pragma: no cover
+    # The (weighted) coefficient of variation of one sample in any order: the root of the
+    # weighted mean of (r - 1)**2, as the kernel computes it.
+    total = 0.0
+    income = 0.0
+    for i in range(y.size):
+        total += w[i]
+        income += w[i] * y[i]
+    inverse_mean = total / income
+    acc = 0.0
+    for i in range(y.size):
+        deviation = y[i] * inverse_mean - 1.0
+        acc += w[i] * deviation * deviation
+    return float(np.sqrt(acc / total))
+
+
+def _theil_single(y: FloatArray, w: FloatArray | None) -> float:
+    return float(_theil_weighted(y, np.ones_like(y) if w is None else w))
+
+
+def _cv_single(y: FloatArray, w: FloatArray | None) -> float:
+    return float(_cv_weighted(y, np.ones_like(y) if w is None else w))
 
 
 def _gini_single(y: FloatArray, w: FloatArray | None) -> float:
@@ -407,7 +450,7 @@ _REGISTRY: dict[str, Measure] = {
     m.name: m
     for m in (
         Measure("gini", "Gini coefficient", _gini_kernel, needs_sorted=True, single=_gini_single),
-        Measure("theil", "Theil T index, GE(1)", _theil_kernel),
+        Measure("theil", "Theil T index, GE(1)", _theil_kernel, single=_theil_single),
         Measure("mld", "Mean log deviation, GE(0)", _mld_kernel, takes_logs=_always_logs),
         Measure(
             "ge",
@@ -425,7 +468,8 @@ _REGISTRY: dict[str, Measure] = {
             takes_logs=lambda p: p["epsilon"] >= 1,
             check_params=_check_epsilon,
         ),
-        Measure("cv", "Coefficient of variation (weighted: Williamson index)", _cv_kernel),
+        Measure("cv", "Coefficient of variation (weighted: Williamson index)", _cv_kernel,
+                single=_cv_single),
         Measure(
             "variance_of_logs",
             "Variance of logarithms",
