@@ -69,6 +69,8 @@ COMMANDS: dict[str, CommandEntry] = {
                              "clusters of an indicator.", _ANALYSES),
     "convergence": CommandEntry("space", "Convergence: beta and sigma convergence, Markov "
                                 "mobility and rank mobility.", _ANALYSES),
+    "international": CommandEntry("international", "The four cities in numbers: places against "
+                                  "their nations, the UK against its peers.", _ANALYSES),
     "need": CommandEntry("need", "Composite need indices.", _POLICY),
     "funding": CommandEntry("need", "Funding versus need.", _POLICY),
     "programme": CommandEntry("programme", "Programmes: register, targets, tracking, appraisal, "

@@ -38,6 +38,7 @@ from levelscope.web.api import design as design_api
 from levelscope.web.api import evaluate as evaluate_api
 from levelscope.web.api import explorer as explorer_api
 from levelscope.web.api import funding as funding_api
+from levelscope.web.api import international as international_api
 from levelscope.web.api import measures as measures_api
 from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
@@ -49,6 +50,7 @@ from levelscope.web.middleware import MAX_BODY_BYTES, BodyLimit, Options, Securi
 from levelscope.web.pages import design as design_pages
 from levelscope.web.pages import explorer as explorer_pages
 from levelscope.web.pages import funding as funding_pages
+from levelscope.web.pages import international as international_pages
 from levelscope.web.pages import need as need_pages
 from levelscope.web.pages import programmes as programmes_pages
 from levelscope.web.records import ServerRecords, attach_records
@@ -58,9 +60,9 @@ from levelscope.web.snapshot import ServedCopy
 ROUTERS: tuple[APIRouter, ...] = (
     explorer_api.router, measures_api.router, space_api.router, need_api.router,
     programmes_api.router, evaluate_api.router, design_api.router, funding_api.router,
-    reports_api.router,
+    reports_api.router, international_api.router,
     explorer_pages.router, need_pages.router, programmes_pages.router, design_pages.router,
-    funding_pages.router,
+    funding_pages.router, international_pages.router,
 )
 
 STATIC = Path(__file__).parent / "static"

@@ -73,6 +73,13 @@ class ServedWorkspace(Workspace):
     def geography(self, code: str) -> Geography:
         return self._remember(("geography", code), lambda: super(ServedWorkspace, self).geography(code))
 
+    def geography_attributes(
+        self, attribute: str | None = None, codes: Sequence[str] | None = None
+    ) -> pd.DataFrame:
+        key = ("geography_attributes", attribute, None if codes is None else tuple(codes))
+        base = super().geography_attributes
+        return self._remember(key, lambda: base(attribute, codes)).copy()
+
     def levels(self) -> list[str]:
         return list(self._remember(("levels",), lambda: super(ServedWorkspace, self).levels()))
 

@@ -56,6 +56,7 @@ NAVIGATION = (
     ("/funding", "Funding"),
     ("/programmes", "Programmes"),
     ("/design", "Strategy"),
+    ("/international", "Four cities"),
 )
 
 
