@@ -248,7 +248,7 @@ def gap_trend(years: np.ndarray, gap: np.ndarray) -> GapTrend:
     """Least squares of the gap on time, centred on the last year (so the intercept is the gap now).
 
     >>> t = gap_trend(np.array([2000.0, 2001, 2002, 2003]), np.array([-20.0, -18, -16, -14]))
-    >>> round(t.slope, 6), round(t.gap_now, 6), t.std_error
+    >>> round(t.slope, 6), round(t.gap_now, 6), round(t.std_error, 9)
     (2.0, -14.0, 0.0)
     """
     x = years - years[-1]
