@@ -78,3 +78,21 @@ def test_every_status_an_operation_answers_is_documented(api: TestClient) -> Non
     assert error == {"$ref": "#/components/schemas/ErrorOut"}
     assert {"404", "422", "503"} <= set(paths["/api/areas/{code}"]["get"]["responses"])
     assert "401" not in paths["/api/areas/{code}"]["get"]["responses"]  # a public route
+
+
+def test_an_unknown_query_parameter_is_422_naming_what_the_operation_takes(api: TestClient) -> None:
+    # The fuzzer's `GET /api/design/assessments?=0` answered 200 with every assessment; so would a typo.
+    assert api.get("/api/design/assessments", params={"place_code": "E08000035"}).status_code == 200
+    located = _located(api.get("/api/design/assessments", params={"place_cod": "E08000035"}))
+    assert located == {"query.place_cod": "unknown query parameter 'place_cod'; "
+                                          "this operation takes: place_code, strategy"}
+    assert "query." in _located(api.get("/api/design/assessments?=0"))
+
+
+def test_a_single_valued_query_parameter_given_twice_is_422(api: TestClient) -> None:
+    refused = api.get("/api/design/assessments?strategy=a&strategy=b")
+    assert _located(refused) == {"query.strategy": "query parameter 'strategy' takes one value, got 2"}
+
+
+def test_pages_keep_accepting_query_parameters_they_do_not_name(api: TestClient) -> None:
+    assert api.get("/", params={"utm_source": "newsletter"}).status_code == 200

@@ -26,7 +26,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import plotly
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
@@ -44,6 +44,7 @@ from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
 from levelscope.web.api import reports as reports_api
 from levelscope.web.api import space as space_api
+from levelscope.web.deps import known_query_only
 from levelscope.web.docs import add_docs
 from levelscope.web.errors import add_error_handlers, document_errors, error_response
 from levelscope.web.middleware import MAX_BODY_BYTES, BodyLimit, Options, SecurityHeaders
@@ -127,6 +128,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(known_query_only)],
     )
     attach_records(app, ServerRecords(records_url, migrate=migrate_records))
     add_docs(app)

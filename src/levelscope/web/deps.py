@@ -8,9 +8,12 @@ loop never blocks (see :mod:`levelscope.web.records`).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, get_args, get_origin
 
 from fastapi import Depends, FastAPI, Path, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
 from starlette.datastructures import FormData
 
 from levelscope.monitor.programmes import GeographyCheck, accept_known_code_forms
@@ -18,7 +21,7 @@ from levelscope.web.records import Records
 from levelscope.web.state import Explorer
 
 __all__ = ["RecordId", "Records", "Served", "SubmittedForm", "explorer", "geography_check",
-           "served_explorer"]
+           "known_query_only", "served_explorer"]
 
 #: Largest id a record can have: the databases keep ids as signed 64-bit integers.
 MAX_ID = 2**63 - 1
@@ -69,3 +72,52 @@ async def submitted_form(request: Request) -> FormData:
 
 
 SubmittedForm = Annotated[FormData, Depends(submitted_form)]
+
+
+
+def _takes_many(annotation: Any) -> bool:
+    """Whether a query parameter's type is a list (``?code=a&code=b``), also inside ``| None``."""
+    origin = get_origin(annotation)
+    if origin in (list, tuple, set, frozenset):
+        return True
+    return any(_takes_many(arg) for arg in get_args(annotation)) if origin is not None else False
+
+
+def _query_params(dependant: Dependant) -> dict[str, bool]:
+    """Each query parameter an operation takes (its own and its dependencies') and whether it
+    takes many values."""
+    params = {p.alias: _takes_many(p.field_info.annotation) for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        params.update(_query_params(sub))
+    return params
+
+
+_QUERY_PARAMS: dict[tuple[str, frozenset[str]], dict[str, bool]] = {}
+
+
+def known_query_only(request: Request) -> None:
+    """App-wide dependency: a REST call naming a query parameter its operation does not take, or
+    giving one that takes a single value several times, is 422, saying which and what it takes.
+
+    Ignoring either would answer a typo (``?n_resample=99``) or an ambiguous request as if the
+    caller had asked for something else. Pages are left alone: browsers and links add their own.
+    """
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute) or not route.path.startswith("/api/"):
+        return
+    key = (route.path, frozenset(route.methods or ()))  # routes are unhashable; path + methods is unique
+    if key not in _QUERY_PARAMS:
+        _QUERY_PARAMS[key] = _query_params(route.dependant)
+    params = _QUERY_PARAMS[key]
+    takes = ", ".join(sorted(params)) or "none"
+    problems = []
+    for name in dict.fromkeys(request.query_params.keys()):
+        values = request.query_params.getlist(name)
+        if name not in params:
+            problems.append({"loc": ("query", name), "type": "extra_forbidden", "input": values[0],
+                             "msg": f"unknown query parameter {name!r}; this operation takes: {takes}"})
+        elif len(values) > 1 and not params[name]:
+            problems.append({"loc": ("query", name), "type": "too_long", "input": values,
+                             "msg": f"query parameter {name!r} takes one value, got {len(values)}"})
+    if problems:
+        raise RequestValidationError(problems)
