@@ -25,7 +25,8 @@ from levelscope.spatial import Weights, local_moran, moran
 #: Names the glossary replaced: no public function of the Python API may take them any more.
 RETIRED = {"permutations", "n_permutations", "n_boot", "bootstrap", "replications", "ci",
            "confidence", "workspace", "random_state"}
-#: The interfaces name their options for people; the glossary binds the Python API.
+#: The Python walk leaves the interfaces out: their names are checked where people see them (the
+#: REST API's OpenAPI document below; the command line's options in tests/test_cli_options.py).
 INTERFACES = ("levelscope.cli", "levelscope.web")
 #: Still to follow the glossary: the importers (``workspace`` → ``ws``), being rewritten for the
 #: first-hour import work; remove from here when that lands.
@@ -148,3 +149,25 @@ def test_conf_int_has_one_shape() -> None:
     expected = np.quantile(result.distribution, [0.005, 0.995])
     assert (wider["lower"], wider["upper"]) == pytest.approx(tuple(expected))
     assert isinstance(frame, pd.DataFrame)
+
+
+def named_in_openapi(document: dict[str, Any]) -> Iterator[tuple[str, str, bool]]:
+    """Every parameter and schema property of the REST API: (where, name, deprecated)."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                yield f"{method.upper()} {path}", parameter["name"], parameter.get("deprecated", False)
+    for schema_name, schema in document["components"]["schemas"].items():
+        for name, field in schema.get("properties", {}).items():
+            yield schema_name, name, field.get("deprecated", False)
+
+
+def test_the_rest_api_uses_the_glossary_names(client: Any) -> None:
+    """A REST parameter or field is the Python name itself; an old name stays only as deprecated."""
+    named = list(named_in_openapi(client.get("/openapi.json").json()))
+    assert ("GET /api/space/clusters/{indicator}", "n_resamples", False) in named
+    assert ("GET /api/space/clusters/{indicator}", "permutations", True) in named
+    assert ("UncertaintyIn", "n_resamples", False) in named and ("FundingIn", "n_resamples", False) in named
+    retired = [f"{where}: {name}" for where, name, deprecated in named
+               if (name in RETIRED or name in {"low", "high"}) and not deprecated]
+    assert retired == []

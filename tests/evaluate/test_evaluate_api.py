@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from levelscope.data import Workspace
-from levelscope.evaluate import synthetic_control, twfe
+from levelscope.evaluate import callaway_santanna, synthetic_control, twfe
 from levelscope.monitor.programmes import create_programme
 from levelscope.records import accounts
 from levelscope.records.db import connect, transaction
@@ -70,6 +70,25 @@ def test_panel_did_equals_python_api(client: TestClient) -> None:
     direct = twfe(frame, unit="unit", time="time", outcome="outcome", treatment="d")
     assert answer.json()["effect"] == pytest.approx(direct.effect, abs=1e-12)
     assert answer.json()["clusters"] == 6
+
+
+def test_panel_cs_draws_are_n_resamples_and_bootstrap_still_works(client: TestClient) -> None:
+    rng = np.random.default_rng(2)
+    cohorts = {u: c for u, c in enumerate([4.0, 4.0, 6.0, 6.0, None, None, None, None])}
+    rows = [{"unit": u, "time": t, "cohort": c,
+             "outcome": float(rng.normal() + 0.3 * t + (1.5 if c is not None and t >= c else 0.0))}
+            for u, c in cohorts.items() for t in range(8)]
+    design = {"data": rows, "method": "cs", "cohort": "cohort", "seed": 1}
+    new = client.post("/api/evaluate/panel", json=design | {"n_resamples": 99})
+    assert new.status_code == 200, new.text
+    old = client.post("/api/evaluate/panel", json=design | {"bootstrap": 99})
+    assert old.json() == new.json()
+    frame = pd.DataFrame(rows).astype({"unit": str})
+    direct = callaway_santanna(frame, unit="unit", time="time", outcome="outcome", cohort="cohort")
+    dynamic = direct.aggregate("dynamic", n_resamples=99, seed=1)
+    body = new.json()["dynamic"]
+    assert body["n_resamples"] == body["bootstrap"] == 99
+    assert body["critical_value"] == pytest.approx(dynamic.critical_value, rel=1e-12)
 
 
 @pytest.mark.parametrize(

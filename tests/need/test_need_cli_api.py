@@ -194,20 +194,22 @@ def test_api_uncertainty_is_reproducible(client):
     # two factors (normalisation, indicator weights): N (2 + 2) runs
     assert one == two and one["n_runs"] == 32 * 4
     assert client.post("/api/need/coherence", json=payload | {"n": None}).status_code == 422
+    # 'n' is the old name of n_resamples: both give the same runs
+    renamed = {k: v for k, v in payload.items() if k != "n"} | {"n_resamples": 32}
+    assert client.post("/api/need/uncertainty", json=renamed).json() == one
+    assert one["n_resamples"] == 32
 
 
 def test_api_funding(client):
     index = expected_index()
-    response = client.post(
-        "/api/need/funding",
-        json={
-            "allocations": ALLOCATIONS.to_dict(orient="records"),
-            "need": index.scores.to_dict(),
-            "population": POPULATION.set_index("area")["population"].astype(float).to_dict(),
-            "n_groups": 2,
-            "n_boot": 200,
-        },
-    )
+    payload = {
+        "allocations": ALLOCATIONS.to_dict(orient="records"),
+        "need": index.scores.to_dict(),
+        "population": POPULATION.set_index("area")["population"].astype(float).to_dict(),
+        "n_groups": 2,
+        "n_resamples": 200,
+    }
+    response = client.post("/api/need/funding", json=payload)
     assert response.status_code == 200, response.text
     body = response.json()
     population = POPULATION.set_index("area")["population"].astype(float)
@@ -219,6 +221,9 @@ def test_api_funding(client):
     )
     assert body["finding"].startswith("The most-needy half of areas")
     assert [r["round"] for r in body["rounds"]] == ["1", "2"]
+    # n_boot is the old name of n_resamples: the same draws give the same answer
+    old = {k: v for k, v in payload.items() if k != "n_resamples"} | {"n_boot": 200}
+    assert client.post("/api/need/funding", json=old).json() == body
 
 
 def test_api_funding_bad_allocation_is_422(client):

@@ -101,7 +101,7 @@ def test_moran_and_lisa_equal_esda(
 
 
 def test_clusters_default_to_latest_period_and_csv_matches_json(client: TestClient) -> None:
-    params = {"level": LEVEL, "permutations": 49, "seed": 11}
+    params = {"level": LEVEL, "n_resamples": 49, "seed": 11}
     body = get(client, CLUSTERS, **params)
     assert body["period"] == PERIOD  # the newest held
     response = client.get(CLUSTERS, params={**params, "format": "csv"})
@@ -114,7 +114,7 @@ def test_clusters_default_to_latest_period_and_csv_matches_json(client: TestClie
 
 
 def test_seed_makes_permutations_reproducible_and_fdr_is_stricter(client: TestClient) -> None:
-    params = {"level": LEVEL, "permutations": 199, "seed": 3}
+    params = {"level": LEVEL, "n_resamples": 199, "seed": 3}
     first, again = get(client, CLUSTERS, **params), get(client, CLUSTERS, **params)
     assert [a["p_sim"] for a in first["areas"]] == [a["p_sim"] for a in again["areas"]]
     strict = get(client, CLUSTERS, **params, fdr=True)
@@ -127,6 +127,18 @@ def test_seed_makes_permutations_reproducible_and_fdr_is_stricter(client: TestCl
     assert strict["threshold"] <= first["threshold"] == 0.05
 
 
+@pytest.mark.parametrize("path", [CLUSTERS, "/api/maps/gva_per_hour_worked/clusters"])
+def test_draws_are_n_resamples_and_the_old_name_still_works(client: TestClient, path: str) -> None:
+    new = get(client, path, level=LEVEL, n_resamples=99)
+    old = get(client, path, level=LEVEL, permutations=99)
+    assert new == old and new["n_resamples"] == new["permutations"] == 99
+    default = get(client, path, level=LEVEL)
+    assert default["n_resamples"] == 999
+    parameters = client.get("/openapi.json").json()["paths"][path.replace(INDICATOR, "{indicator}")]
+    by_name = {p["name"]: p for p in parameters["get"]["parameters"]}
+    assert by_name["permutations"]["deprecated"] is True and not by_name["n_resamples"].get("deprecated")
+
+
 @pytest.mark.parametrize(
     ("params", "status", "message"),
     [
@@ -134,6 +146,7 @@ def test_seed_makes_permutations_reproducible_and_fdr_is_stricter(client: TestCl
         ({"level": "moon"}, 404, "levels with figures"),
         ({"level": "county"}, 404, "levels with figures of it"),
         ({"level": LEVEL, "period": "1066"}, 422, "periods: ['2004'"),
+        ({"level": LEVEL, "n_resamples": 10_000}, 422, "less than or equal to 9999"),
         ({"level": LEVEL, "permutations": 10_000}, 422, "less than or equal to 9999"),
         ({"level": LEVEL, "weights": "bishop"}, 422, "queen"),
         ({"level": LEVEL, "alpha": 0.7}, 422, "less than 0.5"),
@@ -142,7 +155,7 @@ def test_seed_makes_permutations_reproducible_and_fdr_is_stricter(client: TestCl
 def test_clusters_reject_bad_requests(
     client: TestClient, params: dict[str, Any], status: int, message: str
 ) -> None:
-    response = client.get(CLUSTERS, params={"permutations": 0, **params})
+    response = client.get(CLUSTERS, params={"n_resamples": 0, **params})
     assert response.status_code == status
     assert message in response.text
 

@@ -1,5 +1,5 @@
 """The dependencies every router shares: the served workspace, the records session, the
-geography check and a submitted form.
+geography check, a submitted form and the number of random draws.
 
 Dependencies that wait on I/O are plain functions, which FastAPI runs in worker threads; the two
 that are ``async`` await only the request body or a turn at the records database, so the event
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, get_args, get_origin
 
-from fastapi import Depends, FastAPI, Path, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
@@ -20,13 +20,15 @@ from levelscope.monitor.programmes import GeographyCheck, accept_known_code_form
 from levelscope.web.records import Records
 from levelscope.web.state import Explorer
 
-__all__ = ["RecordId", "Records", "Served", "SubmittedForm", "explorer", "geography_check",
-           "known_query_only", "served_explorer"]
+__all__ = ["MAX_RESAMPLES", "RecordId", "Records", "Served", "SubmittedForm", "explorer",
+           "geography_check", "known_query_only", "resamples", "served_explorer"]
 
 #: Largest id a record can have: the databases keep ids as signed 64-bit integers.
 MAX_ID = 2**63 - 1
 #: A record's id in a path: a positive 64-bit integer (a larger one is 422, never a crash).
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="the record's id")]
+#: Most random draws a request may ask for: 9,999 permutations give pseudo p-values down to 0.0001.
+MAX_RESAMPLES = 9_999
 
 
 def served_explorer(app: FastAPI) -> Explorer | None:
@@ -72,7 +74,6 @@ async def submitted_form(request: Request) -> FormData:
 
 
 SubmittedForm = Annotated[FormData, Depends(submitted_form)]
-
 
 
 def _takes_many(annotation: Any) -> bool:
@@ -121,3 +122,26 @@ def known_query_only(request: Request) -> None:
                              "msg": f"query parameter {name!r} takes one value, got {len(values)}"})
     if problems:
         raise RequestValidationError(problems)
+
+
+def resamples(least: int = 0, default: int = 999) -> Any:
+    """Dependency: the ``n_resamples`` query parameter (the glossary's name for random draws).
+
+    ``permutations``, its name before the glossary, is still read for one release; the OpenAPI
+    document marks it deprecated. ``least`` is the fewest draws the endpoint accepts.
+    """
+    what = "random permutations for pseudo p-values"
+    if least == 0:
+        what += " (0: none, so no area is called significant)"
+
+    def draws(n_resamples: int = default, permutations: int | None = None) -> int:
+        return n_resamples if permutations is None else permutations
+
+    # Set as objects, not text: the bounds are this call's, which text could not refer to.
+    draws.__annotations__ = {
+        "n_resamples": Annotated[int, Query(ge=least, le=MAX_RESAMPLES, description=what)],
+        "permutations": Annotated[int | None, Query(ge=least, le=MAX_RESAMPLES, deprecated=True,
+                                                    description="old name of n_resamples")],
+        "return": int,
+    }
+    return Depends(draws)

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from levelscope.errors import Problem, ValidationError
 from levelscope.evaluate import (
@@ -45,14 +45,12 @@ from levelscope.evaluate.areas import AreaBalance
 from levelscope.evaluate.verdict import estimate_verdict
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
-from levelscope.web.deps import RecordId, explorer
+from levelscope.web.deps import RecordId, Served
 from levelscope.web.encoding import json_value, records
 from levelscope.web.security import Records, api_user
-from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api/evaluate", tags=["evaluate"])
 
-Served = Annotated[Explorer, Depends(explorer)]
 Balance = Literal["error", "drop_units", "drop_periods"]
 
 
@@ -77,7 +75,9 @@ class PanelIn(BaseModel):
     placebos: bool = Field(default=False, description="synth: in-space placebos for a p-value")
     cohort: str | None = Field(default=None, description="cs: column of first treated period")
     control_group: Literal["never_treated", "not_yet_treated"] = "never_treated"
-    bootstrap: int = Field(default=0, ge=0, le=20_000, description="cs: multiplier bootstrap draws")
+    n_resamples: int = Field(default=0, ge=0, le=20_000, validation_alias=AliasChoices(
+        "n_resamples", "bootstrap"), description="cs: multiplier bootstrap draws ('bootstrap' is "
+        "the old name, still read)")
     seed: int | None = 0
     balance: Balance = "error"
 
@@ -102,7 +102,7 @@ def panel(body: PanelIn) -> dict[str, Any]:
             frame, unit=unit, time=time, outcome=outcome, cohort=body.cohort,
             control_group=body.control_group,
         )
-        dynamic = effects.aggregate("dynamic", n_resamples=body.bootstrap, seed=body.seed)
+        dynamic = effects.aggregate("dynamic", n_resamples=body.n_resamples, seed=body.seed)
         answer = aggregated_json(effects.aggregate("simple"))
         answer.update(
             method="cs",
@@ -270,7 +270,8 @@ def aggregated_json(effects: AggregatedEffects) -> dict[str, Any]:
         "kind": effects.kind,
         "effect": json_value(effects.overall),
         "std_error": json_value(effects.overall_se),
-        "bootstrap": effects.n_resamples,
+        "n_resamples": effects.n_resamples,
+        "bootstrap": effects.n_resamples,  # the old name, for one release
         "critical_value": json_value(effects.critical_value),
         "summary": effects.summary(),
         "estimates": records(effects.to_frame()),

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from levelscope.compare.comparison import MAX_CHOSEN_AREAS, AreaComparison
@@ -33,41 +33,34 @@ from levelscope.compare.trends import Trend
 from levelscope.errors import NotFoundError
 from levelscope.formatting import level_name
 from levelscope.measures import parse_measure
-from levelscope.results import Provenance
 from levelscope.spatial.clusters import ClusterAnalysis
 from levelscope.spatial.plot import CLUSTER_COLOURS
-from levelscope.web.deps import explorer
+from levelscope.web.common import (
+    CSV_RESPONSE,
+    Format,
+    IndicatorId,
+    Level,
+    SourceOut,
+    check_level,
+    sources,
+)
+from levelscope.web.deps import Served, resamples
 from levelscope.web.encoding import csv_response, json_value, records
 from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api", tags=["explorer"])
 
-Served = Annotated[Explorer, Depends(explorer)]
-Format = Annotated[Literal["json", "csv"], Query(description="`csv` downloads the table")]
 Code = Annotated[str, Path(description="area code, e.g. E08000025 (Birmingham)", max_length=20)]
-IndicatorId = Annotated[str, Path(description="indicator id, e.g. gdhi_per_head", max_length=80)]
-Level = Annotated[str, Query(description="geographic level, e.g. lad, itl3", max_length=40)]
 PeerCount = Annotated[int, Query(ge=1, le=50, description="how many nearest neighbours")]
 Context = Annotated[
     list[str] | None,
     Query(description="indicator ids to match peers on (default: population, income, "
                       "productivity, employment, skills)", max_length=12),
 ]
-CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"text/csv": {}}, "description": "JSON, or CSV with `?format=csv`"}
-}
 
 
 # -- response models (what /docs shows) -----------------------------------------------------------
-class SourceOut(BaseModel):
-    publisher: str
-    dataset: str
-    vintage: str | None
-    licence: str | None
-    url: str | None
-
-
 class AreaOut(BaseModel):
     code: str
     name: str
@@ -214,7 +207,8 @@ class ClustersOut(BaseModel):
     indicator: str
     level: str
     period: str
-    permutations: int
+    n_resamples: int = Field(description="random permutations drawn")
+    permutations: int = Field(deprecated=True, description="old name of n_resamples")
     alpha: float
     summary: str
     boundaries: str
@@ -230,37 +224,10 @@ def cluster_table(result: ClusterAnalysis) -> pd.DataFrame:
     return frame[["geography_code", "value", "local_i", "p_sim", "cluster", "colour"]]
 
 
-def sources(provenance: Provenance) -> list[dict[str, Any]]:
-    return [
-        {"publisher": s.publisher, "dataset": s.dataset, "vintage": s.vintage, "licence": s.licence,
-         "url": s.url}
-        for s in provenance.sources
-    ]
-
-
 def area_out(ex: Explorer, code: str) -> dict[str, Any]:
     place = ex.ws.geography(code)
     return {"code": code, "name": place.name, "level": str(place.level),
             "level_name": level_name(str(place.level))}
-
-
-def check_level(ex: Explorer, level: str) -> str:
-    """``level`` if the workspace has figures at it, else :class:`NotFoundError` naming those it has."""
-    levels = ex.ws.levels()
-    if level not in levels:
-        raise NotFoundError(f"no figures at level {level!r}; levels with figures: {', '.join(levels)}")
-    return level
-
-
-def check_indicator_at(ex: Explorer, indicator: str, level: str) -> None:
-    """404 for an unknown indicator or level, or an indicator with no figures at the level."""
-    check_level(ex, level)
-    ex.ws.indicator(indicator)
-    coverage = ex.indicator_levels()
-    held = coverage.loc[coverage["indicator_id"] == indicator, "level"].tolist()
-    if level not in held:
-        raise NotFoundError(f"no figures of {indicator!r} at level {level!r}; levels with figures "
-                            f"of it: {', '.join(held) or 'none'}")
 
 
 def chosen_codes(areas: Sequence[str] | None) -> tuple[str, ...]:
@@ -558,9 +525,9 @@ def map_values(
 def map_clusters(
     ex: Served,
     indicator: IndicatorId,
+    n_resamples: Annotated[int, resamples(least=99)],
     level: Level = "lad",
     period: Annotated[str | None, Query(max_length=40)] = None,
-    permutations: Annotated[int, Query(ge=99, le=9999)] = 999,
     alpha: Annotated[float, Query(gt=0, lt=0.5)] = 0.05,
     format: Format = "json",
 ) -> Any:
@@ -570,13 +537,14 @@ def map_clusters(
     if level not in ex.levels_with_shapes():
         raise NotFoundError(f"no boundaries for level {level!r}; levels with boundaries: "
                             f"{', '.join(sorted(ex.levels_with_shapes()))}")
-    result = ex.clusters(indicator, level, period, permutations, alpha)
+    result = ex.clusters(indicator, level, period, n_resamples, alpha)
     table = cluster_table(result)
     if format == "csv":
         return csv_response(table, f"{indicator}-{level}-{result.period}-clusters")
     return {
         "indicator": indicator, "level": level, "period": result.period,
-        "permutations": permutations, "alpha": alpha, "summary": result.summary(),
+        "n_resamples": n_resamples, "permutations": n_resamples, "alpha": alpha,
+        "summary": result.summary(),
         "boundaries": f"/api/boundaries/{level}", "clusters": records(table),
         "sources": sources(result.provenance),
     }

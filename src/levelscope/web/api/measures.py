@@ -28,16 +28,16 @@ from levelscope.measures import parse_measure
 from levelscope.measures.engine import DEFAULT_MEASURES
 from levelscope.measures.inequality import MeasureSpec
 from levelscope.measures.over_time import inequality_over_time
-from levelscope.web.api.explorer import (
+from levelscope.web.common import (
     CSV_RESPONSE,
     Format,
     IndicatorId,
     Level,
-    Served,
     SourceOut,
     check_indicator_at,
     sources,
 )
+from levelscope.web.deps import Served
 from levelscope.web.encoding import csv_response, records
 from levelscope.web.errors import invalid_argument
 

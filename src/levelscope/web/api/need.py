@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from levelscope.errors import Problem, ValidationError
 from levelscope.need.allocations import read_allocations
@@ -47,7 +47,9 @@ class IndexIn(DefinitionIn):
 
 
 class UncertaintyIn(IndexIn):
-    n: int = Field(default=1000, ge=8, le=100_000)
+    n_resamples: int = Field(default=1000, ge=8, le=100_000, validation_alias=AliasChoices(
+        "n_resamples", "n"), description="base sample size N of the Monte Carlo runs ('n' is "
+        "the old name, still read)")
     seed: int | None = 0
 
 
@@ -56,7 +58,9 @@ class FundingIn(_Input):
     need: dict[str, float] = Field(description="need score by area (higher = more need)")
     population: dict[str, float]
     n_groups: int = Field(default=5, ge=2, le=20)
-    n_boot: int = Field(default=2000, ge=100, le=100_000)
+    n_resamples: int = Field(default=2000, ge=100, le=100_000, validation_alias=AliasChoices(
+        "n_resamples", "n_boot"), description="bootstrap resamples ('n_boot' is the old name, "
+        "still read)")
     seed: int | None = 0
 
 
@@ -112,10 +116,11 @@ def coherence(body: IndexIn) -> dict[str, Any]:
 def uncertainty(body: UncertaintyIn) -> dict[str, Any]:
     """Each area's median rank and 90% rank interval, and the Sobol indices."""
     result = run_uncertainty(
-        frame_of(body.data), definition_of(body.definition), n_resamples=body.n, seed=body.seed
+        frame_of(body.data), definition_of(body.definition), n_resamples=body.n_resamples, seed=body.seed
     )
     return {
-        "n": result.n,
+        "n_resamples": result.n_resamples,
+        "n": result.n_resamples,  # the old name, for one release
         "seed": result.seed,
         "n_runs": result.n_runs,
         "areas": records(result.to_frame()),
@@ -131,7 +136,7 @@ def funding(body: FundingIn) -> dict[str, Any]:
         pd.Series(body.need, dtype=float),
         pd.Series(body.population, dtype=float),
         n_groups=body.n_groups,
-        n_resamples=body.n_boot,
+        n_resamples=body.n_resamples,
         seed=body.seed,
     )
     finding = result.finding

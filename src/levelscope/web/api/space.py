@@ -32,24 +32,22 @@ from levelscope.errors import NotFoundError, UndefinedMeasureError
 from levelscope.measures import parse_measure
 from levelscope.spatial.clusters import ClusterAnalysis, workspace_clusters
 from levelscope.spatial.local_autocorrelation import QUADRANT_LABELS
-from levelscope.web.api.explorer import (
+from levelscope.web.common import (
     CSV_RESPONSE,
     Format,
     IndicatorId,
     Level,
-    Served,
     SourceOut,
     check_indicator_at,
     sources,
 )
+from levelscope.web.deps import Served, resamples
 from levelscope.web.encoding import csv_response, json_value, records
 from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api/space", tags=["space"])
 
-#: Most permutations a request may ask for: 9,999 gives pseudo p-values down to 0.0001.
-MAX_PERMUTATIONS = 9_999
 MOBILITY_INDICES: tuple[MobilityIndex, ...] = ("P", "D", "L2", "B1", "B2")
 
 Neighbours = Literal["fuzzy", "queen", "rook", "knn"]
@@ -91,7 +89,8 @@ class SpaceClustersOut(BaseModel):
     period: str
     weights: str
     k: int | None = Field(description="neighbours per area (knn only)")
-    permutations: int
+    n_resamples: int = Field(description="random permutations drawn")
+    permutations: int = Field(deprecated=True, description="old name of n_resamples")
     alpha: float
     fdr: bool
     threshold: float = Field(description="p-value cut-off used (Benjamini–Hochberg with fdr)")
@@ -261,13 +260,11 @@ def transitions_table(report: ConvergenceReport) -> pd.DataFrame:
 def clusters(
     ex: Served,
     indicator: IndicatorId,
+    n_resamples: Annotated[int, resamples(least=0)],
     level: Level = "lad",
     period: Period = None,
     weights: WeightsQuery = "fuzzy",
     k: Annotated[int, Query(ge=1, le=50, description="neighbours per area for weights=knn")] = 6,
-    permutations: Annotated[int, Query(ge=0, le=MAX_PERMUTATIONS,
-                                       description="random permutations for pseudo p-values (0: none, so "
-                                                   "no area is called significant)")] = 999,
     seed: Annotated[int, Query(ge=0, description="random seed (fixed by default: the same answer "
                                                  "every time)")] = 0,
     alpha: Annotated[float, Query(gt=0, lt=0.5, description="significance level")] = 0.05,
@@ -279,14 +276,15 @@ def clusters(
     check_indicator_at(ex, indicator, level)
     check_boundaries(ex, level)
     result = workspace_clusters(ex.ws, indicator, level, period, neighbours=weights, k=k,
-                            n_resamples=permutations, alpha=alpha, fdr=fdr, seed=seed)
+                                n_resamples=n_resamples, alpha=alpha, fdr=fdr, seed=seed)
     table = area_table(ex, result, level)
     if format == "csv":
         return csv_response(table, f"{indicator}-{level}-{result.period}-lisa")
     local = result.local
     return {
         "indicator": indicator, "level": level, "period": str(result.period), "weights": weights,
-        "k": k if weights == "knn" else None, "permutations": permutations, "alpha": local.alpha,
+        "k": k if weights == "knn" else None, "n_resamples": n_resamples,
+        "permutations": n_resamples, "alpha": local.alpha,
         "fdr": local.fdr, "threshold": local.threshold, "n": len(table),
         "islands": [str(c) for c in local.islands], "left_out": list(result.left_out),
         "moran": moran_payload(result), "areas": records(table), "summary": result.summary(),

@@ -35,13 +35,12 @@ from levelscope.errors import LevelscopeError, NotFoundError, ValidationError
 from levelscope.records.accounts import User
 from levelscope.records.db import ConflictError
 from levelscope.web.api.design import framework, library, scored
-from levelscope.web.deps import RecordId, SubmittedForm, explorer
+from levelscope.web.deps import RecordId, Served, SubmittedForm
 from levelscope.web.security import LOGIN_PATH, Records, page_user, signed_in, to_login
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Served = Annotated[Explorer, Depends(explorer)]
 SignedInUser = Annotated[User, Depends(page_user)]
 
 HEADER_FIELDS = ("strategy", "place_code", "assessor", "date")

@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from levelscope.compare.comparison import AreaComparison
@@ -30,20 +30,19 @@ from levelscope.compare.regions import DEFAULT_MEASURES, MEASURE_NAMES
 from levelscope.errors import LevelscopeError, NotFoundError, UndefinedMeasureError, ValidationError
 from levelscope.formatting import level_name
 from levelscope.web.api.explorer import (
-    check_level,
     cluster_table,
     comparison_of,
     context_ids,
     place_code,
     trend_peers,
 )
-from levelscope.web.deps import explorer
+from levelscope.web.common import check_level
+from levelscope.web.deps import Served
 from levelscope.web.encoding import json_value, records
 from levelscope.web.state import LEVEL_ORDER, Explorer
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Served = Annotated[Explorer, Depends(explorer)]
 
 #: Indicators shown first when a page needs a default (income, productivity, pay).
 PREFERRED = ("gdhi_per_head", "gva_per_hour_worked", "weekly_pay", "employment_rate")

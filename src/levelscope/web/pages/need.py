@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import UploadFile
 
@@ -38,12 +38,11 @@ from levelscope.need.examples import (
 from levelscope.need.funding import FundingAnalysis, analyse_funding, success_rates
 from levelscope.need.index import CompositeIndex, build_index
 from levelscope.need.uncertainty import UncertaintyResult
-from levelscope.web.deps import SubmittedForm, explorer
+from levelscope.web.deps import Served, SubmittedForm
 from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Served = Annotated[Explorer, Depends(explorer)]
 
 #: Okabe–Ito colours for up to eight categories, most need first.
 CATEGORY_COLOURS = ("#D55E00", "#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#F0E442", "#999999")
