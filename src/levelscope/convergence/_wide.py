@@ -14,6 +14,20 @@ def panel_from_long(
 ) -> pd.DataFrame:
     """Pivot tidy observations (area, period, value) into a panel (areas × periods).
 
+    Parameters
+    ----------
+    frame
+        One row per area and period.
+    area, period, value
+        The names of its area, period and value columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area, one column per period in the order the periods sort.
+
+    Examples
+    --------
     >>> long = pd.DataFrame({"geography": ["a", "a", "b", "b"], "period": [2000, 2001] * 2,
     ...                      "value": [1.0, 2.0, 3.0, 4.0]})
     >>> panel_from_long(long).loc["b", 2001]

@@ -99,6 +99,34 @@ def assess_convergence(
     pooled quantile classes of the values relative to each period's mean. With spatial
     ``weights`` (row-standardised here) the spatial Markov chain and its homogeneity tests are
     added.
+
+    Parameters
+    ----------
+    panel
+        Areas × periods of a positive level (e.g. GVA per head), columns in time order; at least
+        three periods between ``start`` and ``end``.
+    start, end
+        The first and last period used (default: all of them).
+    measure
+        The dispersion of sigma convergence (see :func:`levelscope.convergence.sigma_convergence`).
+    k
+        Number of classes of the Markov chain.
+    weights
+        Spatial weights between the areas, for the spatial Markov chain.
+
+    Returns
+    -------
+    ConvergenceReport
+        With ``beta``, ``sigma``, ``markov`` and ``mobility`` (and ``spatial_markov`` with
+        weights).
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({2000: [1.0, 2.0, 4.0, 3.0], 2005: [1.5, 2.4, 4.2, 3.1],
+    ...                       2010: [2.0, 3.0, 5.0, 3.5]}, index=list("abcd"))
+    >>> report = assess_convergence(panel, k=2)
+    >>> round(report.beta.beta, 4), round(float(report.sigma.to_frame()["std_log"].iloc[-1]), 4)
+    (-0.0381, 0.3287)
     """
     wide = checked_panel(panel)
     first = wide.columns[0] if start is None else start

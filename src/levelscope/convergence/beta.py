@@ -104,6 +104,12 @@ def beta_convergence(
     weights
         Area weights (e.g. population) for weighted least squares.
 
+    Returns
+    -------
+    BetaConvergence
+        The slope ``beta`` of growth on the starting level with its standard error, the speed
+        of convergence and the half-life.
+
     Examples
     --------
     >>> panel = pd.DataFrame({2000: [1.0, 2.0, 4.0], 2010: [2.0, 3.0, 5.0]}, index=list("abc"))

@@ -33,6 +33,23 @@ def quantile_cutoffs(values: ArrayLike, k: int) -> FloatArray:
     """Upper bounds of ``k`` quantile classes (linear interpolation), repeated bounds merged.
 
     Class ``c`` holds values in ``(cut[c-1], cut[c]]``, as ``mapclassify.Quantiles``.
+
+    Parameters
+    ----------
+    values
+        The values to classify (missing values are ignored).
+    k
+        Number of classes, at least 2.
+
+    Returns
+    -------
+    numpy.ndarray
+        The upper bound of each class, lowest first (fewer than ``k`` where bounds repeat).
+
+    Examples
+    --------
+    >>> quantile_cutoffs([1, 2, 3, 4, 5, 6, 7, 8], 4).tolist()
+    [2.75, 4.5, 6.25, 8.0]
     """
     if k < 2:
         raise ValueError(f"k must be at least 2, got {k}")
@@ -83,6 +100,27 @@ def steady_state(p: ArrayLike) -> FloatArray:
     """The stationary distribution ``π = π P`` of an irreducible transition matrix.
 
     Solved directly as a linear system, ``(Pᵀ − I) π = 0`` with ``Σ π = 1``.
+
+    Parameters
+    ----------
+    p
+        A ``k × k`` transition matrix whose rows sum to 1.
+
+    Returns
+    -------
+    numpy.ndarray
+        The long-run share of areas in each class.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When the chain is reducible (some class cannot be reached), so no unique steady state
+        exists.
+
+    Examples
+    --------
+    >>> steady_state([[0.9, 0.1], [0.2, 0.8]]).round(4).tolist()
+    [0.6667, 0.3333]
     """
     matrix = np.asarray(p, dtype=np.float64)
     _check_irreducible(matrix, "steady state")
@@ -99,6 +137,22 @@ def mean_first_passage_times(p: ArrayLike) -> FloatArray:
 
     ``M = (I − Z + E Z_dg) D`` with the fundamental matrix ``Z = (I − P + A)⁻¹``, ``A`` rows of
     the steady state and ``D = diag(1/π)`` (Kemeny & Snell 1976).
+
+    Parameters
+    ----------
+    p
+        An irreducible ``k × k`` transition matrix.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``k × k``: row ``i``, column ``j`` is the expected number of periods to reach ``j`` from
+        ``i``.
+
+    Examples
+    --------
+    >>> mean_first_passage_times([[0.9, 0.1], [0.2, 0.8]]).round(4).tolist()
+    [[1.5, 10.0], [5.0, 3.0]]
     """
     matrix = np.asarray(p, dtype=np.float64)
     pi = steady_state(matrix)
@@ -118,6 +172,25 @@ def mobility_index(
     ``"P"`` Shorrocks (1978) ``(k − tr P)/(k − 1)``; ``"D"`` ``1 − |det P|``; ``"L2"``
     ``1 − |λ₂|`` (second largest eigenvalue modulus, Sommers & Conlisk 1979); ``"B1"`` and
     ``"B2"`` Bartholomew (1982) weighted by the ``initial`` distribution (uniform by default).
+
+    Parameters
+    ----------
+    p
+        A ``k × k`` transition matrix.
+    measure
+        ``"P"``, ``"D"``, ``"L2"``, ``"B1"`` or ``"B2"``.
+    initial
+        The starting distribution over classes for ``"B1"`` and ``"B2"``.
+
+    Returns
+    -------
+    float
+        The index: 0 when no area changes class, larger with more movement.
+
+    Examples
+    --------
+    >>> round(mobility_index([[0.9, 0.1], [0.2, 0.8]]), 4)
+    0.3
     """
     matrix = np.asarray(p, dtype=np.float64)
     k = matrix.shape[0]
@@ -231,6 +304,12 @@ def markov(
     discrete
         The panel already holds classes.
 
+    Returns
+    -------
+    Markov
+        The transition counts and probabilities, with the steady state, first passage times
+        and mobility indices.
+
     Examples
     --------
     >>> panel = pd.DataFrame({1: [0, 1, 1, 0], 2: [1, 1, 0, 0], 3: [1, 0, 0, 1]})
@@ -278,6 +357,25 @@ def chi_square_difference(observed: FloatArray, reference: FloatArray) -> ChiSqu
 
     Expected counts spread each observed row total by the reference row's probabilities;
     degrees of freedom ``(rows with transitions in observed − 1) (… in reference − 1)``.
+
+    Parameters
+    ----------
+    observed
+        ``k × k`` transition counts, e.g. of the areas whose neighbours are in one class.
+    reference
+        ``k × k`` transition counts (or probabilities) to compare with, e.g. all areas pooled.
+
+    Returns
+    -------
+    ChiSquareTest
+        The statistic, its p-value and degrees of freedom.
+
+    Examples
+    --------
+    >>> res = chi_square_difference(np.array([[8.0, 2.0], [3.0, 7.0]]),
+    ...                             np.array([[0.9, 0.1], [0.2, 0.8]]))
+    >>> round(res.statistic, 4), res.dof
+    (1.7361, 1)
     """
     reference_rows = reference.sum(axis=1)
     observed_rows = observed.sum(axis=1)
@@ -303,7 +401,24 @@ class HomogeneityTest:
 
 
 def homogeneity_test(transitions: ArrayLike) -> HomogeneityTest:
-    """Test that ``m`` transition count matrices (``m × k × k``) share one probability matrix."""
+    """Test that ``m`` transition count matrices (``m × k × k``) share one probability matrix.
+
+    Parameters
+    ----------
+    transitions
+        ``m × k × k`` transition counts, one matrix per regime (e.g. per neighbours' class).
+
+    Returns
+    -------
+    HomogeneityTest
+        The Pearson ``q`` and likelihood-ratio ``lr`` statistics with their p-values.
+
+    Examples
+    --------
+    >>> res = homogeneity_test([[[8, 2], [3, 7]], [[5, 5], [4, 6]]])
+    >>> round(res.q, 4), res.dof
+    (2.1978, 2)
+    """
     counts = np.asarray(transitions, dtype=np.float64)
     pooled = counts.sum(axis=0)
     p_pooled = _row_normalise(pooled)
@@ -421,6 +536,22 @@ def spatial_markov(
         Quantiles over all periods (default) or per period.
     cutoffs, lag_cutoffs
         Fixed class bounds instead of quantiles.
+
+    Returns
+    -------
+    SpatialMarkov
+        One transition matrix per neighbours' class, with homogeneity and chi-square tests.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> from levelscope.spatial import Weights
+    >>> w = Weights.rook([box(i, 0, i + 1, 1) for i in range(6)])
+    >>> panel = pd.DataFrame({1: [1.0, 2.0, 4.0, 3.0, 1.2, 2.2], 2: [1.5, 2.4, 4.2, 3.1, 1.0, 2.5],
+    ...                       3: [2.0, 3.0, 5.0, 3.5, 1.1, 2.6]})
+    >>> res = spatial_markov(panel, w, k=2)
+    >>> res.transitions.shape, int(res.transitions.sum())
+    ((2, 2, 2), 12)
     """
     if isinstance(panel, pd.DataFrame):
         missing = weights.ids.difference(panel.index)

@@ -52,6 +52,25 @@ def rank_mobility(
     ``tau = (C − D) / √((n₀ − n₁)(n₀ − n₂))`` over the ``n₀`` pairs of areas, ``C`` and ``D``
     the pairs ranked alike and oppositely, ``n₁, n₂`` pairs tied in either period (as
     ``scipy.stats.kendalltau`` and ``giddy.rank.Tau``). The p-value tests ``tau = 0``.
+
+    Parameters
+    ----------
+    panel
+        Areas × periods, columns in time order.
+    reference
+        Compare each period with the first (``"first"``) or with the one before it
+        (``"previous"``).
+
+    Returns
+    -------
+    RankMobility
+        One tau and p-value per period after the first (``to_frame()``).
+
+    Examples
+    --------
+    >>> panel = pd.DataFrame({2000: [1.0, 2.0, 4.0, 3.0], 2010: [2.0, 3.0, 5.0, 3.5]})
+    >>> rank_mobility(panel).to_frame()["tau"].tolist()
+    [1.0]
     """
     wide = checked_panel(panel)
     if reference not in ("first", "previous"):
@@ -163,6 +182,26 @@ def spatial_tau(
 
     Neighbour pairs are the linked pairs of ``weights`` (taken as binary and symmetric, each
     pair once). Equal to ``giddy.rank.SpatialTau`` for ``tau`` and ``tau_neighbours``.
+
+    Parameters
+    ----------
+    x, y
+        One value per area, in the weights' order (Series are aligned by their index).
+    weights
+        Spatial weights between the areas.
+    n_resamples
+        Random permutations of the areas for the pseudo p-value of ``tau_neighbours`` (0 to
+        skip).
+    seed
+        Seed or ``numpy.random.Generator`` of the permutations; fixed by default.
+    alternative
+        ``"two-sided"``, ``"greater"`` or ``"less"``.
+
+    Returns
+    -------
+    SpatialTau
+        ``tau`` over all pairs, ``tau_neighbours`` over neighbouring pairs,
+        ``tau_non_neighbours`` over the rest, and the pseudo p-value ``p_sim``.
 
     Examples
     --------

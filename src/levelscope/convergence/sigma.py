@@ -25,7 +25,25 @@ Measure = str | Callable[..., float]
 
 
 def std_log(values: np.ndarray, weights: np.ndarray | None = None) -> float:
-    """Standard deviation of log values (population form), optionally weighted."""
+    """Standard deviation of log values (population form), optionally weighted.
+
+    Parameters
+    ----------
+    values
+        Positive values, one per area.
+    weights
+        Frequency weights (e.g. population); equal weights when omitted.
+
+    Returns
+    -------
+    float
+        ``sqrt(sum_i w_i (ln y_i − m)² / sum_i w_i)``, ``m`` the weighted mean of the logs.
+
+    Examples
+    --------
+    >>> round(std_log(np.exp([0.0, 1.0, 2.0])), 4)
+    0.8165
+    """
     y = np.asarray(values, dtype=np.float64)
     if np.any(y <= 0):
         raise UndefinedMeasureError("the standard deviation of logs needs positive values")
