@@ -42,6 +42,7 @@ from levelscope.evaluate import (
     twfe,
 )
 from levelscope.evaluate.areas import AreaBalance
+from levelscope.evaluate.panel import Balance
 from levelscope.evaluate.verdict import estimate_verdict
 from levelscope.monitor.access import programme_for
 from levelscope.records.accounts import User
@@ -50,8 +51,6 @@ from levelscope.web.encoding import json_value, records
 from levelscope.web.security import Records, api_user
 
 router = APIRouter(prefix="/api/evaluate", tags=["evaluate"])
-
-Balance = Literal["error", "drop_units", "drop_periods"]
 
 
 class PanelIn(BaseModel):
