@@ -16,19 +16,18 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from levelscope.data.funding.register import register_summary
 from levelscope.errors import NotFoundError
 from levelscope.need.fund_analysis import FundAnalysis
 from levelscope.need.fund_workspace import LEVELLING_UP_FUND, workspace_fund_analysis
-from levelscope.web.deps import explorer
+from levelscope.web.deps import Served
 from levelscope.web.encoding import csv_response, json_value, records
 from levelscope.web.state import Explorer
 
 router = APIRouter(prefix="/api/funding", tags=["funding"])
-Served = Annotated[Explorer, Depends(explorer)]
 Split = Literal["equal", "population"]
 
 

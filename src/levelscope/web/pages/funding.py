@@ -13,19 +13,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from levelscope.errors import LevelscopeError
 from levelscope.need.fund_workspace import LEVELLING_UP_FUND
 from levelscope.web.api.funding import Split, fund_analysis
-from levelscope.web.deps import explorer
+from levelscope.web.deps import Served
 from levelscope.web.pages.need import per_head_map
-from levelscope.web.state import Explorer
 from levelscope.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-Served = Annotated[Explorer, Depends(explorer)]
 PAGE_RESAMPLES = 2000
 
 
