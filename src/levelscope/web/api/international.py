@@ -39,15 +39,9 @@ from levelscope.international import (
     ranking_comparison,
 )
 from levelscope.international.against_nation import as_records
-from levelscope.web.api.explorer import (
-    CSV_RESPONSE,
-    Format,
-    Served,
-    SourceOut,
-    csv_response,
-    records,
-    sources,
-)
+from levelscope.web.common import CSV_RESPONSE, Format, SourceOut, sources
+from levelscope.web.deps import Served
+from levelscope.web.encoding import csv_response, records
 from levelscope.web.errors import invalid_argument
 from levelscope.web.state import Explorer
 

@@ -32,8 +32,8 @@ from levelscope.report import (
     strategy_report,
 )
 from levelscope.web.api.design import framework, scored
-from levelscope.web.api.explorer import Code, Served, place_code
-from levelscope.web.deps import RecordId, Records, served_explorer
+from levelscope.web.api.explorer import Code, place_code
+from levelscope.web.deps import RecordId, Records, Served, served_explorer
 from levelscope.web.security import api_user
 
 router = APIRouter(prefix="/api/reports", tags=["reports"])

@@ -20,8 +20,8 @@ from fastapi.responses import HTMLResponse
 from levelscope.international import MAUP_NOTE, UNIT_SETS
 from levelscope.international.inequality import MEASURE_NAMES, UK
 from levelscope.international.plot import place_over_time_figure
-from levelscope.web.api.explorer import sources
 from levelscope.web.api.international import cities_of, inequality_of
+from levelscope.web.common import sources
 from levelscope.web.deps import Served
 from levelscope.web.errors import invalid_argument
 from levelscope.web.templating import render
