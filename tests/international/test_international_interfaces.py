@@ -78,3 +78,18 @@ def test_pages(client: TestClient) -> None:
     assert 'class="highlight"' in ranking.text and "United Kingdom" in ranking.text
     assert "modifiable areal unit problem" in ranking.text and 'id="uk-place"' in ranking.text
     assert client.get("/international/inequality", params={"units": "tl2"}).status_code == 200
+
+
+def test_synthetic_control_page_is_labelled_and_refuses_a_start_without_an_after(client: TestClient) -> None:
+    cities = client.get("/international")
+    assert 'href="/international/synth/tees_valley"' in cities.text
+    page = client.get("/international/synth/tees_valley", params={"start": 2015, "max_donors": 8})
+    assert page.status_code == 200
+    assert 'id="synth-label">exploratory<' in page.text
+    assert "not an estimate of what any policy caused" in page.text
+    assert page.text.count('<tr data-code=') >= 1 and page.text.count('class="pre"') == 15  # 2000-2014
+    assert "Start at a dated item of the case study" in page.text and "start=2017" in page.text
+    after = client.get("/international/synth/tees_valley", params={"start": 2021},
+                       headers={"accept": "text/html"})
+    assert after.status_code == 422 and "no post-period: start 2021" in after.text
+    assert client.get("/international/synth/atlantis").status_code == 404

@@ -28,6 +28,7 @@ from levelscope.international import (
     MAUP_NOTE,
     UNIT_SETS,
     CountryInequality,
+    ExploratorySyntheticControl,
     FourCities,
     case_timeline,
     convergence_by_country,
@@ -106,6 +107,16 @@ def cities_of(ex: Explorer, alpha: float) -> FourCities:
     """The eight case-study places of a served workspace, computed once."""
     return ex.remember(("international-cities", alpha),
                        lambda: lessons_from_four_cities(ex.ws, alpha=alpha))
+
+
+def synth_of(ex: Explorer, place: str, start: int, donor_pool: str, max_donors: int,
+             placebos: bool) -> ExploratorySyntheticControl:
+    """An exploratory synthetic control of a served workspace, computed once per question."""
+    return ex.remember(
+        ("international-synth", place, start, donor_pool, max_donors, placebos),
+        lambda: exploratory_synthetic_control(ex.ws, place, start, donor_pool=donor_pool,  # type: ignore[arg-type]
+                                              max_donors=max_donors, placebos=placebos),
+    )
 
 
 def timeline_events(case_id: str | None) -> list[dict[str, Any]]:
@@ -233,8 +244,7 @@ def synth(
     """EXPLORATORY: a synthetic control of a place's GDP per head from comparable metropolitan
     regions, with in-space placebos (their p-value as the evaluation module defines it) and the
     pre-period fit."""
-    result = exploratory_synthetic_control(ex.ws, place, start, donor_pool=donor_pool,
-                                           max_donors=max_donors, placebos=placebos)
+    result = synth_of(ex, place, start, donor_pool, max_donors, placebos)
     if format == "csv":
         return csv_response(result.to_frame(), f"{result.place}-synthetic-control")
     return {"label": result.label, "caveats": list(result.caveats), "place": result.place,

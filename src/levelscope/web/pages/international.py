@@ -5,7 +5,10 @@
   the practices and the success factors they illustrate, with links to the strategy design;
 * ``/international/inequality`` — countries ranked by regional inequality with bootstrap
   intervals, the United Kingdom highlighted, its place each year, the number of regions behind
-  each figure and the modifiable areal unit problem stated; the same ranking on other cuts.
+  each figure and the modifiable areal unit problem stated; the same ranking on other cuts;
+* ``/international/synth/{place}`` — an *exploratory* synthetic control: the place against its
+  synthetic twin from metropolitan regions elsewhere, the donors' weights, the pre-period fit,
+  the in-space placebos and the caveats, from a start year the user chooses.
 
 Both read the same cached results as the REST API (:mod:`levelscope.web.api.international`).
 """
@@ -17,10 +20,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from levelscope.international import MAUP_NOTE, UNIT_SETS
+from levelscope.international import CASE_PLACES, MAUP_NOTE, UNIT_SETS, case_timeline
 from levelscope.international.inequality import MEASURE_NAMES, UK
 from levelscope.international.plot import place_over_time_figure
-from levelscope.web.api.international import cities_of, inequality_of
+from levelscope.web.api.international import PlaceCode, cities_of, inequality_of, synth_of
 from levelscope.web.common import sources
 from levelscope.web.deps import Served
 from levelscope.web.errors import invalid_argument
@@ -29,6 +32,10 @@ from levelscope.web.templating import render
 router = APIRouter(include_in_schema=False)
 #: Resamples behind the ranking page (the REST API takes any number up to 9,999).
 PAGE_RESAMPLES = 999
+#: The start year the synthetic control page offers first (the user chooses another).
+DEFAULT_START = 2010
+DONOR_POOLS = {"other_countries": "in other countries", "own_country": "in its own country",
+               "all": "in any country"}
 
 
 @router.get("/international", response_class=HTMLResponse)
@@ -69,4 +76,28 @@ def ranking(
         chart=result.plot(measure, int(ranked["year"].iloc[0])).to_json(),
         uk_chart=None if uk is None else place_over_time_figure(result, measure, UK).to_json(),
         note=MAUP_NOTE, sources=sources(result.provenance), seed=result.provenance.seed,
+    )
+
+
+@router.get("/international/synth/{place}", response_class=HTMLResponse)
+def synthetic(
+    request: Request, ex: Served, place: PlaceCode,
+    start: Annotated[int, Query(ge=1900, le=2100)] = DEFAULT_START,
+    donor_pool: Annotated[Literal["other_countries", "own_country", "all"], Query()] = "other_countries",
+    max_donors: Annotated[int, Query(ge=3, le=60)] = 30,
+    placebos: bool = True,
+) -> HTMLResponse:
+    """EXPLORATORY: a place against its synthetic twin, with weights, pre-period fit and placebos."""
+    result = synth_of(ex, place, start, donor_pool, max_donors, placebos)
+    case = CASE_PLACES.get(result.place)
+    timeline = case_timeline(result.place) if case else None
+    years = [int(y) for y in result.control.actual.index]
+    return render(
+        request, "international/synth.html", result=result, place=place, max_donors=max_donors,
+        pools=DONOR_POOLS, years=years[1:], weights=result.weights(), paths=result.to_frame(),
+        unit_note=case.unit_note if case else None,
+        events=[e for e in timeline.events if years[0] < e.year <= years[-1]] if timeline else [],
+        chart=result.plot(timeline).to_json(),
+        placebo_chart=result.placebos.plot().to_json() if result.placebos is not None else None,
+        sources=sources(result.provenance),
     )
