@@ -54,14 +54,14 @@ def test_import_show_export(workspace: Path, tmp_path: Path) -> None:
 
 def test_bad_file_exits_1_with_location(workspace: Path, tmp_path: Path) -> None:
     data = tmp_path / "bad.csv"
-    data.write_text("Area,Pay\nE06000001,500\nE06000009,600\n")
+    data.write_text("Area,Pay\nE06000001,500\nE06000999,600\n")
     result = runner.invoke(app, [
         "import", str(data), "-w", str(workspace), "--geography", "Area", "--indicator",
         "weekly_pay", "--period-label", "2023", "--value", "Pay", "--vintage", "2024-03-21",
     ])
     assert result.exit_code == 1
     # the file's own column name, not levelscope's
-    assert "bad.csv, row 3, column 'Area': value 'E06000009'" in " ".join(
+    assert "bad.csv, row 3, column 'Area': value 'E06000999'" in " ".join(
         result.output.split()
     )
 
@@ -78,9 +78,9 @@ def test_dry_run_writes_nothing(workspace: Path, tmp_path: Path) -> None:
 
 
 def test_unknown_area_exits_3(workspace: Path) -> None:
-    result = runner.invoke(app, ["show", "E06000004", "-w", str(workspace)])
+    result = runner.invoke(app, ["show", "E06000999", "-w", str(workspace)])
     assert result.exit_code == 3
-    assert "unknown area 'E06000004'" in result.output
+    assert "unknown area 'E06000999'" in result.output
 
 
 def test_demo_without_mirror_exits_5(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

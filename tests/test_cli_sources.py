@@ -48,7 +48,8 @@ def _expected_most_needy_per_head(ws: Workspace) -> float:
     scores = build_index(workspace_indicators(ws, definition, "lad"), definition).scores
     population = ws.observations("population", level="lad").sort_values("period_end")
     people = population.drop_duplicates("geography_code", keep="last").set_index("geography_code")["value"]
-    most = scores.sort_values(ascending=False, kind="stable").index[: len(scores) // 5]
+    # the most-needy fifth: the first ceil(n / 5) areas by need (positions p with 5p // n == 0)
+    most = scores.sort_values(ascending=False, kind="stable").index[: -(-len(scores) // 5)]
     money = {"E08000028": 19.5e6, "E06000009": 20e6, "E09000020": 15e6, "E08000025": 20e6,
              "E07000121": 10e6}
     funded = sum(amount for code, amount in money.items() if code in most)

@@ -36,7 +36,7 @@ def test_workspace_convergence_errors(demo_workspace: Any) -> None:
     with pytest.raises(UndefinedMeasureError, match="1990"):
         demo_workspace.convergence("gva_per_hour_worked", "itl3", start="1990")
     with pytest.raises(UndefinedMeasureError, match="no observations"):
-        demo_workspace.convergence("gva_per_hour_worked", "region")
+        demo_workspace.convergence("gva_per_hour_worked", "police_force_area")
     # Local employment rates come for two periods, 2022 (11 areas) and 2022-10/2023-09 (the
     # rest): no area has both, and the error says how many areas each period has.
     with pytest.raises(UndefinedMeasureError, match=r"in every period from .*areas with a value"):

@@ -260,33 +260,35 @@ def test_excel_wide_with_names_into_an_empty_workspace(tmp_path: Path) -> None:
     sheet.append(["Jobs by district"])
     sheet.append([])
     sheet.append(["Code", "District", 2021, 2022])
-    sheet.append(["E06000001", "Hartlepool", 41000, 41500.0])
-    sheet.append(["E06000002", "Middlesbrough", 60250, "[c]"])
+    # codes no workspace knows yet (every real UK code is registered in a new workspace)
+    sheet.append(["E06000998", "Hartlepool Bay", 41000, 41500.0])
+    sheet.append(["E06000999", "Middlesbrough Vale", 60250, "[c]"])
     sheet.append(["Source: a survey"])
     path = tmp_path / "jobs.xlsx"
     book.save(path)
     layout = Layout(form="wide", geography="Code", name="District", indicator=None,
                     indicator_id="jobs")
     report = fresh.import_file(path, layout, vintage="2024-02-01")
-    assert report.places_registered == ("E06000001", "E06000002")
+    assert report.places_registered == ("E06000998", "E06000999")
     assert (report.values_written, report.values_skipped, report.rows_excluded) == (3, 1, 1)
-    assert fresh.geography("E06000002").name == "Middlesbrough"
-    assert fresh.geography("E06000002").level == Level.LAD
+    assert fresh.geography("E06000999").name == "Middlesbrough Vale"
+    assert fresh.geography("E06000999").level == Level.LAD
     values = fresh.observations("jobs").set_index(["geography_code", "period"])["value"]
-    assert values["E06000001", "2022"] == 41500 and values["E06000002", "2021"] == 60250
+    assert values["E06000998", "2022"] == 41500 and values["E06000999", "2021"] == 60250
     fresh.close()
 
 
-def test_names_without_codes_are_matched_exactly(ws: Workspace, tmp_path: Path) -> None:
+def test_names_without_codes_are_matched_as_publishers_write_them(ws: Workspace, tmp_path: Path) -> None:
+    # case, spaces and "&" for "and" do not matter; a name no place has is reported, not guessed
     path = tmp_path / "named.csv"
-    path.write_text("Area,Pay\n hartlepool ,5\nREDCAR AND CLEVELAND,6\nRedcar & Cleveland,7\n")
+    path.write_text("Area,Pay\n hartlepool ,5\nREDCAR AND CLEVELAND,6\nRedcar-by-Sea,7\n")
     layout = Layout(geography=None, name="Area", indicator=None, indicator_id="pay",
                     period=None, period_label="2023", value="Pay")
     with pytest.raises(ValidationError) as caught:
         ws.import_file(path, layout, vintage="2024-01-01")
     assert [(p.row, p.column, p.value, p.reason) for p in caught.value.problems] == [
-        (4, "Area", "Redcar & Cleveland", "no place of this name in the workspace")]
-    path.write_text("Area,Pay\n hartlepool ,5\nREDCAR AND CLEVELAND,6\n")
+        (4, "Area", "Redcar-by-Sea", "no place of this name in the workspace")]
+    path.write_text("Area,Pay\n hartlepool ,5\nRedcar & Cleveland,6\n")
     ws.import_file(path, layout, vintage="2024-01-01")
     assert held(ws)[["geography_code", "value"]].values.tolist() == [["E06000001", 5.0],
                                                                       ["E06000003", 6.0]]

@@ -76,8 +76,8 @@ def test_long_csv_imports_with_report(ws: Workspace, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "row", "column", "value", "reason"),
     [
-        ("unknown_code.csv", "geography_code,indicator_id,period,value\nE06000009,pay,2023,5",
-         2, "geography_code", "E06000009", "unknown geography code"),
+        ("unknown_code.csv", "geography_code,indicator_id,period,value\nE06000999,pay,2023,5",
+         2, "geography_code", "E06000999", "unknown geography code"),
         ("retired_code.csv", "geography_code,indicator_id,period,value\nE07000026,pay,2023/24,5",
          2, "geography_code", "E07000026", "retired geography code: it ceased on 2023-03-31"),
         ("empty_code.csv", "geography_code,indicator_id,period,value\n,pay,2023,5",
@@ -125,7 +125,7 @@ def test_unit_clash_is_refused(ws: Workspace, tmp_path: Path) -> None:
 
 def test_all_problems_reported_at_once(ws: Workspace, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "many.csv", "geography_code,indicator_id,period,value\n"
-                     "E06000009,pay,2023,5\nE06000001,pay,2023,abc\nE06000002,pay,20233,1")
+                     "E06000999,pay,2023,5\nE06000001,pay,2023,abc\nE06000002,pay,20233,1")
     with pytest.raises(ValidationError) as caught:
         ws.import_file(path, vintage="2024-01-01")
     assert sorted(p.row for p in caught.value.problems) == [2, 3, 4]

@@ -107,16 +107,35 @@ def test_ons_spreadsheet_example(fresh: Path, shared_data: Path, tmp_path: Path)
     name = "uk_subnational_indicators/subnatindicators.xlsx"
     layout = examples("suggested layout")[(name, "Weekly pay")]
     assert yaml.safe_load(layout)["period_label"] == "2023"
-    _import(fresh, shared_data / name, layout, tmp_path, "2024-03-21")
+    # two rows give 2023 figures for codes the sheet itself marks obsolete: refused, as the page says
+    (tmp_path / "layout.yaml").write_text(layout, encoding="utf-8")
+    refused = runner.invoke(app, ["import", str(shared_data / name), "-w", str(fresh), "--layout",
+                                  str(tmp_path / "layout.yaml"), "--vintage", "2024-03-21"])
+    said = " ".join(refused.output.split())
+    assert refused.exit_code == 1 and "nothing was written" in said
+    assert "row 24" in said and "'E11000004'" in said and "E11000007 (Tyne and Wear)" in said
+    assert "row 263" in said and "'E10000002'" in said and "E06000060 (Buckinghamshire)" in said
     book = openpyxl.load_workbook(shared_data / name, read_only=True, data_only=True)
-    sheet = list(book["Weekly pay"].iter_rows(min_row=12, values_only=True))
+    rows = list(book["Weekly pay"].iter_rows(values_only=True))
     book.close()
-    table = {r[0]: r for r in sheet if r[0] and r[0] != "na" and isinstance(r[6], int | float)}
+    kept = openpyxl.Workbook()
+    sheet_out = kept.active
+    assert sheet_out is not None
+    sheet_out.title = "Weekly pay"
+    for row in rows:
+        if not (row[-1] and str(row[-1]).startswith("Obsolete code")):
+            sheet_out.append(list(row))
+    edited = tmp_path / "subnatindicators.xlsx"
+    kept.save(edited)
+    _import(fresh, edited, layout, tmp_path, "2024-03-21")
+    sheet = rows[11:]
+    table = {r[0]: r for r in sheet if r[0] and r[0] != "na" and isinstance(r[6], int | float)
+             and not (r[-1] and str(r[-1]).startswith("Obsolete code"))}
     with Workspace.open(fresh, read_only=True) as ws:
         values = ws.observations("weekly_pay").set_index("geography_code")
         assert ws.geography("E13000001").level == "other"
         assert ws.geography("E08000025").name == "Birmingham"
-    assert len(values) == len(table) == 405
+    assert len(values) == len(table) == 403
     for code, row in table.items():
         assert values.at[code, "value"] == row[6]
         for column, cell in (("lower", row[7]), ("upper", row[8])):

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import xlrd
 from inequality.gini import Gini
 from inequality.theil import Theil
 
 from levelscope import Workspace
-from levelscope.errors import UndefinedMeasureError
 
 
 def itl3_productivity(shared_data: Path, year: int) -> np.ndarray:
@@ -38,19 +39,32 @@ def test_inequality_over_itl3_matches_pysal(demo_workspace: Workspace, shared_da
     assert "Subregional productivity" in str(result.provenance)
 
 
-def test_population_weighted_panel_carries_weights_and_says_so(demo_workspace: Workspace) -> None:
-    with pytest.raises(UndefinedMeasureError, match="E06000063"):
-        demo_workspace.inequality("weekly_pay", "lad", weight="population", measures=["cv"])
-    result = demo_workspace.inequality("weekly_pay", "lad", weight="population", measures=["cv"],
-                                       missing_weights="drop")
-    assert any("dropped" in n and "E06000063" in n for n in result.notes)
+def test_population_weighted_panel_carries_weights_and_says_so(
+    demo_workspace: Workspace, shared_data: Path
+) -> None:
+    """Pay is published for the 2023 districts, population (Nomis) for the April 2021 ones: the
+    demo puts both on 2023 boundaries, so Cumberland's weight is Allerdale + Carlisle + Copeland."""
+    result = demo_workspace.inequality("weekly_pay", "lad", weight="population", measures=["cv"])
     assert any("population for 2022 used for weekly_pay in 2023" in n for n in result.notes)
-    # the Williamson index by hand: population-weighted CV of the same rows
+    assert any("population for 2021 used for weekly_pay in 2023 (43 areas)" in n for n in result.notes)
+    # the Williamson index by hand: population-weighted CV, populations read from the Nomis file
+    lines = (shared_data / "uk_population" / "lad_pop.csv").read_text().splitlines()
+    rows = [r for r in csv.reader(lines) if len(r) > 2]
+    header = next(r for r in rows if r[1] == "mnemonic")
+    # Scotland and Northern Ireland have no mid-2022 figure: the panel carries 2021, and says so
+    latest = {r[1]: r[header.index("2022")] if r[header.index("2022")] != "-" else r[header.index("2021")]
+              for r in rows if r[1][:1] in "EWSN" and r[1][1:].isdigit()}
+    pop = {code: float(value) for code, value in latest.items()}
+    merged_2023 = {"E06000063": ["E07000026", "E07000028", "E07000029"],
+                   "E06000064": ["E07000027", "E07000030", "E07000031"],
+                   "E06000065": [f"E07000{n}" for n in range(163, 170)],
+                   "E06000066": ["E07000187", "E07000188", "E07000189", "E07000246"]}
+    for new, old in merged_2023.items():
+        pop[new] = sum(pop.pop(code) for code in old)
     pay = demo_workspace.observations(indicator="weekly_pay", level="lad").set_index(
         "geography_code")["value"]
-    pop = demo_workspace.observations(indicator="population", level="lad")
-    latest = pop.sort_values("year").groupby("geography_code")["value"].last()
-    both = pay.to_frame("pay").join(latest.rename("pop"), how="inner")
+    both = pay.to_frame("pay").join(pd.Series(pop, name="pop"), how="inner")
+    assert {"E06000063", "E06000065"} <= set(both.index)
     w = both["pop"] / both["pop"].sum()
     mean = (w * both["pay"]).sum()
     williamson = np.sqrt((w * (both["pay"] - mean) ** 2).sum()) / mean

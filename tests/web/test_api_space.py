@@ -144,7 +144,8 @@ def test_draws_are_n_resamples_and_the_old_name_still_works(client: TestClient, 
     [
         ({"level": "itl2"}, 404, "levels with boundaries: itl3, lad"),
         ({"level": "moon"}, 404, "levels with figures"),
-        ({"level": "county"}, 404, "levels with figures of it"),
+        ({"level": "police_force_area"}, 404, "levels with figures of it"),
+        ({"level": "county"}, 404, "no boundaries for level 'county'"),  # figures derived from districts
         ({"level": LEVEL, "period": "1066"}, 422, "periods: ['2004'"),
         ({"level": LEVEL, "n_resamples": 10_000}, 422, "less than or equal to 9999"),
         ({"level": LEVEL, "permutations": 10_000}, 422, "less than or equal to 9999"),

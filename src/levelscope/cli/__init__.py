@@ -57,8 +57,12 @@ COMMANDS: dict[str, CommandEntry] = {
                            "hold.", _WORKSPACE),
     "indicators": CommandEntry("workspace", "List the workspace's indicators (unit, kind, "
                                "polarity, theme, source), or add your own.", _WORKSPACE),
-    "geographies": CommandEntry("workspace", "List the places in the workspace (code, name, "
+    "geographies": CommandEntry("geography", "List the places in the workspace (code, name, "
                                 "level, validity, parents), or add some.", _WORKSPACE),
+    "derive": CommandEntry("geography", "Work out values publishers give none for: each "
+                           "aggregable indicator for ITL regions, English regions, nations, the UK, "
+                           "counties and combined authorities from its districts, and derived "
+                           "indicators (GVA per head) from their formulas.", _WORKSPACE),
     "overview": CommandEntry("workspace", "What the workspace holds: places by level, indicators "
                              "by theme, releases, imports.", _WORKSPACE),
     "show": CommandEntry("workspace", "An area's latest value on every indicator, with its rank "

@@ -1,8 +1,7 @@
-"""Workspace commands: init, demo, import, export, indicators, geographies, show, overview."""
+"""Workspace commands: init, demo, import, export, indicators, show, overview."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,7 +34,6 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
     app.command("export")(export)
     app.command("indicators")(indicators)
-    app.command("geographies")(geographies)
     app.command("show")(show)
     app.command("overview")(overview)
 
@@ -153,10 +151,14 @@ def export(
     indicator: Annotated[list[str] | None, typer.Option(help="Indicator id (repeatable).")] = None,
     level: Annotated[list[str] | None, typer.Option(help="Geographic level (repeatable).")] = None,
     as_of: Annotated[str | None, typer.Option(help="Figures as known on this date.")] = None,
+    geography_vintage: Annotated[str | None, typer.Option(
+        help="Put every period on this boundary year's codes (default: as published).")] = None,
 ) -> None:
     """Export observations (latest release, or as of a date) in the long form that re-imports."""
     with open_workspace(workspace, read_only=True) as ws, console.status("exporting …"):
-        count = ws.export(file, indicator=indicator, level=level, as_of=as_of)
+        count = ws.export(file, indicator=indicator, level=level, as_of=as_of,
+                          geography_vintage=int(geography_vintage) if geography_vintage
+                          and geography_vintage.isdigit() else geography_vintage)
     console.print(f"wrote {count:,} observations to {file}")
 
 
@@ -192,53 +194,6 @@ def indicators(
             return
         frame = ws.indicators(theme)  # --csv / --json give every column
     show_table(frame, f"Indicators ({len(frame)})", csv=csv, json=json)
-
-
-@handle_errors
-def geographies(
-    workspace: WorkspaceOption = None,
-    level: Annotated[str | None, typer.Option(help="Only this level, e.g. lad, itl3.")] = None,
-    add: Annotated[
-        Path | None,
-        typer.Option(help="Register places: a GeoJSON / shapefile boundary file, or a CSV with "
-                     "code, name, level and optional parent, valid_from, valid_to."),
-    ] = None,
-    csv: CsvOption = None,
-    json: JsonOption = None,
-) -> None:
-    """List the places in the workspace (code, name, level, validity, parents), or add some."""
-    with open_workspace(workspace, read_only=add is None) as ws:
-        if add:
-            _add_geographies(ws, add)
-            return
-        frame = ws.geographies(level)
-    show_table(frame.drop(columns=["has_geometry"]), f"Places ({len(frame):,})", csv=csv, json=json)
-
-
-def _add_geographies(ws: Any, path: Path) -> None:
-    from levelscope.data.boundaries import read_geojson, read_shapefile
-
-    suffix = path.suffix.lower()
-    if suffix in (".geojson", ".json", ".shp"):
-        shapes = read_geojson(path) if suffix != ".shp" else read_shapefile(path)
-        count = ws.add_geographies(shapes.geographies, geometries=shapes.shapes, crs=shapes.crs)
-    else:
-        import pandas as pd
-
-        from levelscope.data.model import Geography, Level
-
-        frame = pd.read_csv(path, dtype=str).fillna("")
-        places = [
-            Geography(
-                code=row["code"], name=row["name"], level=Level(row["level"]),
-                valid_from=dt.date.fromisoformat(row["valid_from"]) if row.get("valid_from") else None,
-                valid_to=dt.date.fromisoformat(row["valid_to"]) if row.get("valid_to") else None,
-                parents=tuple(p for p in str(row.get("parent", "")).split(";") if p),
-            )
-            for _, row in frame.iterrows()
-        ]
-        count = ws.add_geographies(places)
-    console.print(f"registered {count} places from {path.name}")
 
 
 @handle_errors

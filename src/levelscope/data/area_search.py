@@ -106,16 +106,26 @@ def find_area(ws: Workspace, text: str, level: Level | str | None = None) -> Are
         _level=named["level"].map(lambda lv: rank.get(str(lv), len(rank))),
     ).sort_values(["_retired", "_level", "code"])
     found = [_geography(row) for _, row in ordered.iterrows()]
+    if found[0].valid_to is None:  # a current place: retired namesakes (earlier codes) are history
+        found = [found[0], *(g for g in found[1:] if g.valid_to is None)]
     return AreaMatch(found[0], tuple(found[1:]))
 
 
 def _unknown(text: str, places: pd.DataFrame, level: Level | str | None) -> str:
-    names = dict(zip(places["name"].astype(str), places["code"].astype(str), strict=False))
+    rank = {lv: i for i, lv in enumerate(LEVEL_PREFERENCE)}
+    preferred = places.assign(  # of places sharing a name, hint the current one at the first level
+        _retired=places["valid_to"].notna(),
+        _level=places["level"].map(lambda lv: rank.get(str(lv), len(rank))),
+    ).sort_values(["_retired", "_level", "code"], ascending=False)
+    names = dict(zip(preferred["name"].astype(str), preferred["code"].astype(str), strict=False))
     close_names = difflib.get_close_matches(text, list(names), n=3, cutoff=0.7)
     if not close_names:
         lowered = {name.lower(): name for name in names}
         close_names = [lowered[n] for n in difflib.get_close_matches(text.lower(), list(lowered), n=3)]
-    close_codes = difflib.get_close_matches(text.upper(), places["code"].astype(str).tolist(), n=3)
+    all_codes = places["code"].astype(str).tolist()
+    swapped = [c for c in all_codes if sorted(c) == sorted(text.upper())]  # two characters swapped
+    similar = difflib.get_close_matches(text.upper(), all_codes, n=3)
+    close_codes = list(dict.fromkeys([*swapped, *similar]))[:3]
     hints = [f"{name} ({names[name]})" for name in close_names] + [
         c for c in close_codes if c not in {names[n] for n in close_names}
     ]

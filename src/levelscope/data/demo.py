@@ -23,7 +23,6 @@ Set ``LEVELSCOPE_MIRROR`` (or pass ``mirror=``) to that folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections.abc import Callable
@@ -33,7 +32,9 @@ from pathlib import Path
 from levelscope.data import codes
 from levelscope.data.boundaries import read_geojson, read_parent_lookup, read_shapefile
 from levelscope.data.catalogue import catalogue
+from levelscope.data.derived import Derivation, derive_values
 from levelscope.data.funding.load import load_luf_record
+from levelscope.data.geography import code_history
 from levelscope.data.importers import ImportReport, import_frame
 from levelscope.data.international import InternationalLoad, find_files, load_international
 from levelscope.data.model import Geography, Level
@@ -69,8 +70,8 @@ FIXED_PLACES = (
     Geography(code="N92000002", name="Northern Ireland", level=Level.NATION, parents=(codes.UK,)),
     Geography(code="UK", name="United Kingdom (ITL)", level=Level.COUNTRY),
 )
-#: LAD codes replaced on 1 April 2023 (Cumbria, North Yorkshire, Somerset reorganisation).
-LAD_2023_CHANGE = dt.date(2023, 3, 31)
+#: The boundary year the demo's figures are put on by default (the boundaries it ships).
+DEMO_GEOGRAPHY_VINTAGE = 2023
 
 
 @dataclass
@@ -83,6 +84,7 @@ class DemoReport:
     indicators: int = 0
     seconds: float = 0.0
     international: InternationalLoad | None = None
+    derived: Derivation | None = None
 
     @property
     def values_written(self) -> int:
@@ -157,15 +159,15 @@ def build_demo(
             places.setdefault(code, place)
     for place in [*lads.geographies, *itl3.geographies]:
         places[place.code] = _merge(places.get(place.code), place)
-    current_lads = {g.code for g in lads.geographies}
     for code, (region, name) in region_of.items():
         places.setdefault(region, Geography(code=region, name=name, level=Level.REGION,
                                             parents=("E92000001",)))
         if code in places:
             places[code] = _with_parent(places[code], region)
+    history = code_history()
     for code, place in list(places.items()):
-        if place.level == Level.LAD and code not in current_lads and place.valid_to is None:
-            places[code] = place.model_copy(update={"valid_to": LAD_2023_CHANGE})
+        if code in history:  # its dates are the code history's, not a file's note
+            places[code] = place.model_copy(update={"valid_from": None, "valid_to": None})
     report.geographies = ws.add_geographies(places.values())
     ws.add_geographies([places[g.code] for g in lads.geographies],
                        geometries=lads.shapes, crs=lads.crs)
@@ -191,6 +193,10 @@ def build_demo(
     step("the Levelling Up Fund record")
     funding = load_luf_record(ws, root)
     report.imports += funding.imports
+    step("deriving values for parent areas and derived indicators")
+    report.derived = derive_values(ws)
+    step("putting figures on the 2023 boundaries")
+    ws.set_geography_vintage(DEMO_GEOGRAPHY_VINTAGE)
     report.seconds = time.perf_counter() - started
     return report
 

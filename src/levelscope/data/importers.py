@@ -244,20 +244,34 @@ def import_frame(
 def match_names(ws: Workspace, names: list[str]) -> tuple[dict[str, str], dict[str, str]]:
     """Area codes for place names: the codes found, and why each other name has none.
 
-    Names match the workspace's places exactly, ignoring case and surrounding spaces; a name two
-    places share is ambiguous and matches neither. Never a guess.
+    Names are first matched to the local authority districts in use today as publishers write
+    them (:func:`levelscope.data.geography.match_names`: case, punctuation, "&", "St.", "City
+    of", Welsh names, known spellings); the rest match the workspace's places exactly, ignoring
+    case and surrounding spaces. A name two places share is ambiguous and matches neither.
+    Never a guess.
 
     Returns
     -------
     (matched, unmatched)
         ``{name: code}`` and ``{name: reason}``.
     """
+    from levelscope.data.geography import match_names as match_district_names
+
+    districts = match_district_names(names, dt.date.today())
+    found_codes, ambiguous = districts.codes, districts.ambiguous
+    matched, unmatched = {}, {}
+    for name in names:
+        if name.strip() in found_codes:
+            matched[name] = found_codes[name.strip()]
+        elif name.strip() in ambiguous:
+            unmatched[name] = f"ambiguous place name: it could be any of {', '.join(ambiguous[name.strip()])}"
     places = ws.con.execute("SELECT code, name FROM geography").fetchall()
     by_name: dict[str, list[str]] = {}
     for code, name in places:
         by_name.setdefault(str(name).strip().lower(), []).append(code)
-    matched, unmatched = {}, {}
     for name in names:
+        if name in matched or name in unmatched:
+            continue
         found = by_name.get(name.strip().lower(), [])
         if len(found) == 1:
             matched[name] = found[0]

@@ -89,12 +89,24 @@ def infer_kind(unit: str, aggregation: str = "none") -> Kind:
 
 
 class Aggregation(StrEnum):
-    """How an indicator's values for children combine into the parent's value."""
+    """How an indicator's values for children combine into the parent's value.
+
+    ``weighted_mean`` and ``ratio_of_sums`` name the indicator that weights the children (for a
+    ratio N/D, the denominator D: the weighted mean of the ratios is then ΣN / ΣD);
+    ``population_weighted_mean`` is ``weighted_mean`` by ``population``.
+    """
 
     SUM = "sum"
+    WEIGHTED_MEAN = "weighted_mean"
     POPULATION_WEIGHTED_MEAN = "population_weighted_mean"
     RATIO_OF_SUMS = "ratio_of_sums"
     NONE = "none"  # not aggregable (e.g. a median)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether children combine as a mean weighted by another indicator."""
+        return self in (Aggregation.WEIGHTED_MEAN, Aggregation.POPULATION_WEIGHTED_MEAN,
+                        Aggregation.RATIO_OF_SUMS)
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -147,6 +159,14 @@ class Indicator(BaseModel):
     currency: str | None = None
     #: The prices a monetary figure is at (``"current prices"``, ``"constant 2015 prices"``).
     price_basis: str | None = None
+    #: The indicator weighting children when they combine (a weighted mean's weight, a ratio's
+    #: denominator), from the same area and period.
+    weight: str | None = None
+    #: A derived indicator is ``numerator / denominator * scale`` of two other indicators for the
+    #: same area and year (GVA per head = GVA (£ million) / population * 1,000,000).
+    numerator: str | None = None
+    denominator: str | None = None
+    scale: float = 1.0
 
     @model_validator(mode="before")
     @classmethod
@@ -163,6 +183,20 @@ class Indicator(BaseModel):
         if not _ID.match(value):
             raise ValueError(f"indicator id {value!r} must be lower snake_case, e.g. 'gva_per_hour'")
         return value
+
+    @model_validator(mode="after")
+    def _weight_and_formula(self) -> Indicator:
+        if self.aggregation == Aggregation.POPULATION_WEIGHTED_MEAN and self.weight is None:
+            object.__setattr__(self, "weight", "population")
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValueError(f"indicator {self.id!r}: a derived indicator needs both a numerator and a "
+                             "denominator")
+        return self
+
+    @property
+    def derived(self) -> bool:
+        """Whether the indicator is computed from two others rather than published."""
+        return self.numerator is not None
 
 
 class Observation(BaseModel):

@@ -309,14 +309,18 @@ def parse_gva(path: Path, industries: tuple[str, ...] = ("Total",)) -> Parsed:
 
 # --- ONS subregional productivity -----------------------------------------------------------------
 
-PRODUCTIVITY_SHEETS = {"A3": "gva_per_hour_worked", "B3": "gva_per_filled_job"}
+PRODUCTIVITY_SHEETS = {"A3": "gva_per_hour_worked", "B3": "gva_per_filled_job",
+                       "Productivity Hours": "hours_worked", "Productivity Jobs": "filled_jobs"}
+#: The prefix of each sheet's year columns (``Pounds_2004``, ``Hours_2004``, ``Jobs_2002``).
+_PRODUCTIVITY_YEARS = {"Productivity Hours": "Hours", "Productivity Jobs": "Jobs"}
 PRODUCTIVITY_SOURCE = "ONS, Subregional productivity (June 2024)"
 #: The workbooks name their edition ("June 2024 release") but not the day; the 1st is assumed.
 PRODUCTIVITY_RELEASE = dt.date(2024, 6, 1)
 
 
 def parse_productivity(path: Path) -> Parsed:
-    """Read the £-valued tables (A3 per hour worked, B3 per filled job) of a productivity .xls."""
+    """Read a productivity .xls: the £-valued tables (A3 per hour worked, B3 per filled job) and the
+    hours worked and filled jobs they divide by (the weights that combine them over areas)."""
     releases = []
     places: dict[str, Geography] = {}
     for sheet, indicator in PRODUCTIVITY_SHEETS.items():
@@ -328,7 +332,7 @@ def parse_productivity(path: Path) -> Parsed:
             geography=code_column,
             indicator=None,
             indicator_id=indicator,
-            period_columns=r"^Pounds_(\d{4})$",
+            period_columns=rf"^{_PRODUCTIVITY_YEARS.get(sheet, 'Pounds')}_(\d{{4}})$",
             ends_at_blank_row=True,
         )
         table = extract(rows, layout, f"{path.name} [{sheet}]")

@@ -8,6 +8,10 @@ that has shipped.
 
 from __future__ import annotations
 
+#: Marks the migration step that registers every code of the shipped code history as a place
+#: (with its dates and memberships), so that imports accept old codes for their own years.
+SEED_CODE_HISTORY = "-- seed places from the code history"
+
 MIGRATIONS: list[tuple[int, str, list[str]]] = [
     (
         1,
@@ -188,6 +192,50 @@ MIGRATIONS.append(
                 rows_unchanged INTEGER NOT NULL
             )
             """,
+        ],
+    )
+)
+
+MIGRATIONS.append(
+    (
+        6,
+        "indicator weights and formulas, derived values (and a view of published and derived "
+        "together), settings, places from the code history",
+        [
+            "ALTER TABLE indicator ADD COLUMN weight VARCHAR",
+            "ALTER TABLE indicator ADD COLUMN numerator VARCHAR",
+            "ALTER TABLE indicator ADD COLUMN denominator VARCHAR",
+            "ALTER TABLE indicator ADD COLUMN scale DOUBLE DEFAULT 1.0",
+            """
+            CREATE TABLE derived_observation (
+                geography_code VARCHAR NOT NULL,
+                indicator_id   VARCHAR NOT NULL,
+                period         VARCHAR NOT NULL,
+                period_start   DATE NOT NULL,
+                period_end     DATE NOT NULL,
+                value          DOUBLE NOT NULL,
+                vintage        DATE NOT NULL,
+                source         VARCHAR NOT NULL,
+                derivation     VARCHAR NOT NULL,  -- how: "sum of 12 local authority districts"
+                inputs         VARCHAR NOT NULL,  -- the codes (or indicators) it came from
+                PRIMARY KEY (geography_code, indicator_id, period)
+            )
+            """,
+            """
+            CREATE VIEW any_observation AS
+                SELECT geography_code, indicator_id, period, period_start, period_end, value, vintage,
+                       NULL AS derivation FROM observation
+                UNION ALL
+                SELECT geography_code, indicator_id, period, period_start, period_end, value, vintage,
+                       derivation FROM derived_observation
+            """,
+            """
+            CREATE TABLE setting (
+                key   VARCHAR PRIMARY KEY,
+                value VARCHAR NOT NULL
+            )
+            """,
+            SEED_CODE_HISTORY,
         ],
     )
 )

@@ -21,7 +21,7 @@ import duckdb
 
 from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.periods import parse_period
-from levelscope.data.schema import LATEST_VERSION, MIGRATIONS
+from levelscope.data.schema import LATEST_VERSION, MIGRATIONS, SEED_CODE_HISTORY
 from levelscope.errors import NotFoundError, WorkspaceError
 from levelscope.results import Provenance, Source
 
@@ -31,13 +31,17 @@ if TYPE_CHECKING:
     from geopandas import GeoDataFrame
     from ibis.expr.types import Table
 
+    from levelscope.data.derived import Derivation
     from levelscope.data.fetch import FetchReport
+    from levelscope.data.geography.harmonise import Harmonised
     from levelscope.data.importers import ImportReport
     from levelscope.data.layout import Layout
 
 ENV_WORKSPACE = "LEVELSCOPE_WORKSPACE"
 #: How long opening a workspace keeps trying while another process holds the file.
 LOCK_WAIT_SECONDS = 10.0
+#: ``geography_vintage="published"``: the area codes as published, whatever the workspace default.
+PUBLISHED = "published"
 
 DateLike = dt.date | str
 
@@ -211,7 +215,12 @@ class Workspace:
                 if version <= current:
                     continue
                 for statement in statements:
-                    self.con.execute(statement)
+                    if statement == SEED_CODE_HISTORY:
+                        from levelscope.data.geography.places import seed_places
+
+                        seed_places(self.con)
+                    else:
+                        self.con.execute(statement)
                 self.con.execute(
                     "INSERT INTO schema_version VALUES (?, ?, now())", [version, description]
                 )
@@ -246,7 +255,8 @@ class Workspace:
     ) -> int:
         """Register places (insert or update by code), with their parents and optional WKB shapes.
 
-        Returns the number of places written. Runs as one transaction.
+        Dates of validity already known (from the code history) are kept where the new record
+        gives none. Returns the number of places written. Runs as one transaction.
         """
         import pandas as pd
 
@@ -277,7 +287,8 @@ class Workspace:
                        geometry, geometry_crs FROM _new_geo
                 ON CONFLICT (code) DO UPDATE SET
                     name = excluded.name, level = excluded.level,
-                    valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+                    valid_from = coalesce(excluded.valid_from, geography.valid_from),
+                    valid_to = coalesce(excluded.valid_to, geography.valid_to),
                     geometry = coalesce(excluded.geometry, geography.geometry),
                     geometry_crs = coalesce(excluded.geometry_crs, geography.geometry_crs)
                 """
@@ -298,7 +309,7 @@ class Workspace:
             (
                 i.id, i.name, i.unit, str(i.polarity), i.theme, i.description, i.source,
                 i.publisher, i.licence, str(i.aggregation), i.url, str(i.kind), i.currency,
-                i.price_basis,
+                i.price_basis, i.weight, i.numerator, i.denominator, i.scale,
             )
             for i in indicators
         ]
@@ -308,15 +319,18 @@ class Workspace:
             self.con.executemany(
                 """
                 INSERT INTO indicator (id, name, unit, polarity, theme, description, source,
-                    publisher, licence, aggregation, url, kind, currency, price_basis)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    publisher, licence, aggregation, url, kind, currency, price_basis, weight,
+                    numerator, denominator, scale)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     name = excluded.name, unit = excluded.unit, polarity = excluded.polarity,
                     theme = excluded.theme, description = excluded.description,
                     source = excluded.source, publisher = excluded.publisher,
                     licence = excluded.licence, aggregation = excluded.aggregation,
                     url = excluded.url, kind = excluded.kind, currency = excluded.currency,
-                    price_basis = excluded.price_basis
+                    price_basis = excluded.price_basis, weight = excluded.weight,
+                    numerator = excluded.numerator, denominator = excluded.denominator,
+                    scale = excluded.scale
                 """,
                 rows,
             )
@@ -388,11 +402,24 @@ class Workspace:
 
     def indicator(self, indicator_id: str) -> Indicator:
         """One indicator's definition; :class:`NotFoundError` names close matches if absent."""
-        frame = self.con.execute("SELECT * FROM indicator WHERE id = ?", [indicator_id]).df()
-        if frame.empty:
-            known = self.con.execute("SELECT id FROM indicator ORDER BY id").df()["id"].tolist()
-            raise NotFoundError(_unknown("indicator", indicator_id, known))
-        return Indicator(**{str(k): _none_if_missing(v) for k, v in frame.iloc[0].to_dict().items()})
+        return self.indicator_definitions([indicator_id])[indicator_id]
+
+    def indicator_definitions(self, ids: Sequence[str]) -> dict[str, Indicator]:
+        """The definitions of several indicators in one query; :class:`NotFoundError` names
+        close matches for the first id that is absent."""
+        wanted = list(dict.fromkeys(ids))
+        frame = self.con.execute("SELECT * FROM indicator WHERE list_contains(?, id)", [wanted]).df()
+        found = {}
+        for record in frame.to_dict("records"):
+            fields = {str(k): _none_if_missing(v) for k, v in record.items()}
+            if fields.get("scale") is None:
+                fields.pop("scale", None)
+            found[str(fields["id"])] = Indicator(**fields)
+        for ident in wanted:
+            if ident not in found:
+                known = self.con.execute("SELECT id FROM indicator ORDER BY id").df()["id"].tolist()
+                raise NotFoundError(_unknown("indicator", ident, known))
+        return found
 
     def geographies(self, level: Level | str | None = None) -> pd.DataFrame:
         """Places (code, name, level, validity dates, parents), optionally at one level."""
@@ -463,39 +490,59 @@ class Workspace:
         """The observation panel as a lazy Ibis table (latest vintage on or before ``as_of``).
 
         Columns: geography_code, geography_name, level, indicator_id, period, period_start,
-        period_end, year, value, lower, upper, vintage, source. Nothing is computed until the
-        expression is executed, so it can be combined with further Ibis expressions.
+        period_end, year, value, lower, upper, vintage, source, derivation. ``derivation`` is
+        empty for published values and says how levelscope derived the others (values for
+        parent areas built from their districts, derived indicators), which fill only the gaps
+        publishers leave. Nothing is computed until the expression is executed, so it can be
+        combined with further Ibis expressions.
         """
         import ibis
 
-        obs = self.engine.table("observation")
-        if indicator is not None:
-            ids = [indicator] if isinstance(indicator, str) else list(indicator)
-            obs = obs.filter(obs.indicator_id.isin(ids))
-        if periods is not None:
-            labels = [periods] if isinstance(periods, str) else list(periods)
-            obs = obs.filter(obs.period.isin([parse_period(p).label for p in labels]))
-        if geographies is not None:
-            obs = obs.filter(obs.geography_code.isin(list(geographies)))
+        def restrict(table: Table) -> Table:
+            if indicator is not None:
+                ids = [indicator] if isinstance(indicator, str) else list(indicator)
+                table = table.filter(table.indicator_id.isin(ids))
+            if periods is not None:
+                labels = [periods] if isinstance(periods, str) else list(periods)
+                table = table.filter(table.period.isin([parse_period(p).label for p in labels]))
+            if geographies is not None:
+                table = table.filter(table.geography_code.isin(list(geographies)))
+            if cutoff is not None:
+                table = table.filter(table.vintage <= cutoff)
+            return table
+
         cutoff = _as_date(as_of)
-        if cutoff is not None:
-            obs = obs.filter(obs.vintage <= cutoff)
+        obs = restrict(self.engine.table("observation"))
         newest_first = ibis.row_number().over(
             group_by=[obs.geography_code, obs.indicator_id, obs.period],
             order_by=ibis.desc(obs.vintage),
         )
         obs = obs.mutate(_rank=newest_first).filter(lambda t: t._rank == 0).drop("_rank")
+        published = obs.mutate(derivation=ibis.null().cast("string"))
+        derived = restrict(self.engine.table("derived_observation"))
+        derived = derived.anti_join(obs, ["geography_code", "indicator_id", "period"]).mutate(
+            lower=ibis.null().cast("float64"), upper=ibis.null().cast("float64")
+        )
+        types = {"geography_code": "string", "indicator_id": "string", "period": "string",
+                 "period_start": "date", "period_end": "date", "value": "float64", "lower": "float64",
+                 "upper": "float64", "vintage": "date", "source": "string", "derivation": "string"}
+
+        def shaped(table: Table) -> Table:
+            return table.select(**{name: table[name].cast(kind) for name, kind in types.items()})
+
+        rows = shaped(published).union(shaped(derived))
         geo = self.engine.table("geography").select(
             geography_code="code", geography_name="name", level="level"
         )
         if level is not None:
             levels = [level] if isinstance(level, str | Level) else list(level)
             geo = geo.filter(geo.level.isin([str(Level(lv)) for lv in levels]))
-        panel = obs.join(geo, "geography_code")
+        panel = rows.join(geo, "geography_code")
         return panel.select(
             "geography_code", "geography_name", "level", "indicator_id", "period",
             "period_start", "period_end", year=panel.period_end.year(),
             value="value", lower="lower", upper="upper", vintage="vintage", source="source",
+            derivation="derivation",
         ).order_by(["indicator_id", "level", "geography_code", "period_end"])
 
     def observations(
@@ -505,6 +552,7 @@ class Workspace:
         periods: str | Sequence[str] | None = None,
         as_of: DateLike | None = None,
         geographies: Sequence[str] | None = None,
+        geography_vintage: int | str | dt.date | None = None,
     ) -> pd.DataFrame:
         """Observations as a pandas DataFrame, latest release by default.
 
@@ -521,6 +569,13 @@ class Workspace:
             or before it) instead of the latest release.
         geographies:
             Restrict to these codes.
+        geography_vintage:
+            Put every period on the area codes in use in this boundary year (e.g. ``2023``: the
+            districts Allerdale, Carlisle and Copeland become Cumberland in every year), or
+            ``"published"`` for the codes as published. None (the default) means the
+            workspace's :attr:`geography_vintage`. Harmonised rows carry ``source_codes`` and
+            ``harmonisation``; areas that cannot be put on the boundaries are left out, and
+            :meth:`harmonised` says which and why.
 
         Raises
         ------
@@ -528,9 +583,55 @@ class Workspace:
             If an indicator id is not in the workspace.
         """
         if indicator is not None:
-            for ident in [indicator] if isinstance(indicator, str) else indicator:
-                self.indicator(ident)
-        return self.observations_table(indicator, level, periods, as_of, geographies).execute()
+            self.indicator_definitions([indicator] if isinstance(indicator, str) else indicator)
+        boundaries = self.geography_vintage if geography_vintage is None else geography_vintage
+        if boundaries is None or boundaries == PUBLISHED:
+            return self.observations_table(indicator, level, periods, as_of, geographies).execute()
+        from levelscope.data.geography.query import harmonised_observations
+
+        return harmonised_observations(self, boundaries, indicator, level, periods, as_of, geographies,
+                                       provenance=False).frame
+
+    def harmonised(
+        self,
+        indicator: str | Sequence[str] | None = None,
+        level: Level | str | Sequence[Level | str] | None = None,
+        periods: str | Sequence[str] | None = None,
+        as_of: DateLike | None = None,
+        geographies: Sequence[str] | None = None,
+        geography_vintage: int | str | dt.date | None = None,
+    ) -> Harmonised:
+        """Observations on one boundary set, with what could not be put on it and why.
+
+        The parameters are those of :meth:`observations`; ``geography_vintage`` defaults to the
+        workspace's, else the latest boundary year. Returns a
+        :class:`~levelscope.data.geography.harmonise.Harmonised` result: ``frame`` (what
+        :meth:`observations` returns), ``incomplete`` (areas with a part missing, so no value),
+        ``refused`` (indicators that cannot be combined) and ``dropped`` (codes that cannot be
+        put on these boundaries).
+        """
+        from levelscope.data.geography.query import harmonised_observations
+
+        boundaries = geography_vintage or self.geography_vintage or dt.date.today().year
+        if boundaries == PUBLISHED:
+            raise ValueError("harmonised() needs a boundary year, not 'published'")
+        if indicator is not None:
+            self.indicator_definitions([indicator] if isinstance(indicator, str) else indicator)
+        return harmonised_observations(self, boundaries, indicator, level, periods, as_of, geographies)
+
+    @property
+    def geography_vintage(self) -> int | None:
+        """The boundary year :meth:`observations` puts figures on by default (None: as published)."""
+        value = self.scalar("SELECT value FROM setting WHERE key = 'geography_vintage'")
+        return int(value) if value else None
+
+    def set_geography_vintage(self, boundary_year: int | None) -> None:
+        """Set (or with None, clear) the workspace's default boundary year for observations."""
+        with self.transaction():
+            self.con.execute("DELETE FROM setting WHERE key = 'geography_vintage'")
+            if boundary_year is not None:
+                self.con.execute("INSERT INTO setting VALUES ('geography_vintage', ?)",
+                                 [str(int(boundary_year))])
 
     def vintages(self, indicator: str) -> list[dt.date]:
         """The release dates held for an indicator, oldest first."""
@@ -557,6 +658,14 @@ class Workspace:
                     url=ind.url or None,
                 )
             )
+            derived = self.scalar(
+                "SELECT string_agg(DISTINCT derivation, '; ') FROM derived_observation "
+                "WHERE indicator_id = ?",
+                [ident],
+            )
+            if derived:
+                sources.append(Source(publisher="levelscope", dataset=f"{ind.name}: values derived where "
+                                      f"none is published ({_short(derived)})"))
         return Provenance.of(sources)
 
     # -- imports and exports -------------------------------------------------------------------
@@ -592,12 +701,25 @@ class Workspace:
         """Write observations (filtered as in :meth:`observations`) to CSV or Parquet.
 
         The format follows the file suffix. The file re-imports unchanged with the default
-        layout (see :func:`levelscope.data.exports.export_observations`). Returns the number
-        of rows written.
+        layout (see :func:`levelscope.data.exports.export_observations`). Figures are written on
+        the codes as published unless ``geography_vintage`` is given. Returns the number of
+        rows written.
         """
         from levelscope.data.exports import export_observations
 
+        filters.setdefault("geography_vintage", PUBLISHED)
         return export_observations(self, path, **filters)
+
+    def derive(self, indicators: Sequence[str] | None = None) -> Derivation:
+        """Work out values publishers give none for: parent areas from their districts, and
+        derived indicators from their formulas (replacing earlier derived values).
+
+        See :func:`levelscope.data.derived.derive_values`; returns its
+        :class:`~levelscope.data.derived.Derivation` report.
+        """
+        from levelscope.data.derived import derive_values
+
+        return derive_values(self, indicators)
 
     def imports(self) -> pd.DataFrame:
         """The import log: every import that wrote something, newest last."""
@@ -609,9 +731,17 @@ class Workspace:
     def counts(self) -> dict[str, int]:
         """How many geographies, indicators and observations the workspace holds."""
         out = {}
-        for table in ("geography", "indicator", "observation", "import_log"):
+        for table in ("geography", "indicator", "observation", "derived_observation", "import_log"):
             out[table] = int(self.scalar(f"SELECT count(*) FROM {table}"))
         return out
+
+
+def _short(derivations: str) -> str:
+    """The kinds of derivation, without the counts ("sum of 12 ..." and "sum of 3 ..." are one)."""
+    import re
+
+    kinds = dict.fromkeys(re.sub(r"\d+ ", "", d) for d in derivations.split("; "))
+    return "; ".join(kinds)
 
 
 def _is_list(value: object) -> bool:

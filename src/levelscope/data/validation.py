@@ -22,6 +22,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from levelscope.data.geography.history import retired_code_reason
 from levelscope.data.periods import PeriodError, parse_period
 from levelscope.data.staging import EXAMPLES, sql_list
 from levelscope.errors import Problem
@@ -205,11 +206,10 @@ def check_codes(
             continue
         end = pd.Timestamp(ends[code])
         late = rows[pd.to_datetime(rows["period_start"]) > end].sort_values("first_row")
-        for row in late["first_row"]:
+        for row, start in zip(late["first_row"], late["period_start"], strict=True):
             problems.append(Problem(
                 file=file, sheet=sheet, row=_int(row), column=column, value=code,
-                reason=f"retired geography code: it ceased on {end.date()}, before this period "
-                "starts; use its successor",
+                reason=retired_code_reason(str(code), end.date(), pd.Timestamp(start).date()),
             ))
     return problems
 

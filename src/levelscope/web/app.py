@@ -39,6 +39,7 @@ from levelscope.web.api import evaluate as evaluate_api
 from levelscope.web.api import explorer as explorer_api
 from levelscope.web.api import funding as funding_api
 from levelscope.web.api import international as international_api
+from levelscope.web.api import geography as geography_api
 from levelscope.web.api import measures as measures_api
 from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
@@ -61,7 +62,7 @@ from levelscope.web.snapshot import ServedCopy
 ROUTERS: tuple[APIRouter, ...] = (
     explorer_api.router, measures_api.router, space_api.router, need_api.router,
     programmes_api.router, evaluate_api.router, design_api.router, funding_api.router,
-    reports_api.router, international_api.router,
+    reports_api.router, international_api.router, geography_api.router,
     explorer_pages.router, need_pages.router, programmes_pages.router, design_pages.router,
     funding_pages.router, international_pages.router,
 )

@@ -27,6 +27,7 @@ from levelscope.compare.peers import PeerGroup, nearest_neighbours
 from levelscope.compare.regions import RegionalInequality, broad_regions, regional_inequality
 from levelscope.compare.standings import level_standings
 from levelscope.compare.trends import Trend, area_trend
+from levelscope.data.geography.harmonise import Harmonised
 from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.store import Workspace
 from levelscope.errors import NotFoundError
@@ -94,16 +95,21 @@ class ServedWorkspace(Workspace):
         periods: str | Sequence[str] | None = None,
         as_of: Any = None,
         geographies: Sequence[str] | None = None,
+        geography_vintage: Any = None,
     ) -> pd.DataFrame:
         def freeze(value: Any) -> Any:
             return value if value is None or isinstance(value, str) else tuple(value)
 
         key = ("observations", freeze(indicator), freeze(level), freeze(periods), str(as_of),
-               freeze(geographies))
+               freeze(geographies), str(geography_vintage))
         compute = lambda: super(ServedWorkspace, self).observations(  # noqa: E731
-            indicator, level, periods, as_of, geographies
+            indicator, level, periods, as_of, geographies, geography_vintage
         )
         return self._remember(key, compute).copy()
+
+    def harmonised(self, *args: Any, **kwargs: Any) -> Harmonised:
+        with self._lock:
+            return super().harmonised(*args, **kwargs)
 
     def geometries(self, level: Level | str) -> tuple[list[str], list[Any], str | None]:
         base = super().geometries
@@ -197,7 +203,7 @@ class Explorer:
                     """
                     SELECT o.indicator_id, g.level, count(DISTINCT o.geography_code) AS areas,
                            count(DISTINCT o.period) AS periods, max(o.period_end) AS newest
-                    FROM observation o JOIN geography g ON g.code = o.geography_code
+                    FROM any_observation o JOIN geography g ON g.code = o.geography_code
                     GROUP BY ALL ORDER BY o.indicator_id, areas DESC
                     """
                 ).df()
@@ -212,7 +218,7 @@ class Explorer:
                 table = self.ws.con.execute(
                     """
                     SELECT g.code, g.name, g.level FROM geography g
-                    WHERE EXISTS (SELECT 1 FROM observation o WHERE o.geography_code = g.code)
+                    WHERE EXISTS (SELECT 1 FROM any_observation o WHERE o.geography_code = g.code)
                     """
                 ).df()
             order = {level: i for i, level in enumerate(LEVEL_ORDER)}

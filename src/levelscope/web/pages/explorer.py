@@ -27,6 +27,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from levelscope.compare.comparison import AreaComparison
 from levelscope.compare.maps import VIRIDIS, MapData, Scheme
 from levelscope.compare.regions import DEFAULT_MEASURES, MEASURE_NAMES
+from levelscope.data.geography.history import boundary_note
 from levelscope.errors import LevelscopeError, NotFoundError, UndefinedMeasureError, ValidationError
 from levelscope.formatting import level_name
 from levelscope.web.api.explorer import (
@@ -166,7 +167,7 @@ def area_page(
         chosen=",".join(result.comparator_codes) if result.comparison == "areas" else "",
         same_level=records(same_level[["code", "name"]]), csv_query=csv_query,
         level_label=level_name(level), shaped=level in ex.levels_with_shapes(),
-        sources=result.provenance.sources,
+        sources=result.provenance.sources, boundary_note=boundary_note(code, ex.ws.geography_vintage),
     )
 
 
