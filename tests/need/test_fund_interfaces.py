@@ -31,7 +31,7 @@ def test_the_demo_holds_the_record(workspace: Workspace) -> None:
     register = read_register(workspace)
     assert register.groupby("round")["bid_id"].size().to_dict() == {"1": 105, "2": 111}
     assert round(register["amount"].sum(), 2) == 1_693_323_657.33 + 2_088_234_431.00
-    categories = workspace.observations(indicator="luf_priority_category")
+    categories = workspace.observations(indicator="luf_priority_category", geography_vintage="published")
     assert categories["value"].value_counts().sort_index().tolist() == [123, 123, 122]
     imd = workspace.observations(indicator="imd_average_score").set_index("geography_code")["value"]
     assert imd["E06000002"] == 40.46  # Middlesbrough
