@@ -38,8 +38,8 @@ from levelscope.web.api import design as design_api
 from levelscope.web.api import evaluate as evaluate_api
 from levelscope.web.api import explorer as explorer_api
 from levelscope.web.api import funding as funding_api
-from levelscope.web.api import international as international_api
 from levelscope.web.api import geography as geography_api
+from levelscope.web.api import international as international_api
 from levelscope.web.api import measures as measures_api
 from levelscope.web.api import need as need_api
 from levelscope.web.api import programmes as programmes_api
