@@ -156,13 +156,16 @@ def test_indicator_rows_are_the_indicator_table(tmp_path: Path) -> None:
     from levelscope import Workspace
     from levelscope.data.catalogue import catalogue
 
-    theme = "Boosting productivity, pay, jobs and living standards"  # 16 catalogued indicators
+    theme = "Boosting productivity, pay, jobs and living standards"
+    # 16 indicators of the explorer's theme, and hours worked, filled jobs and GVA per head (the
+    # weights of the two productivity ratios and a derived ratio)
 
     with Workspace.open(tmp_path / "ws.duckdb") as ws:
         ws.add_indicators(catalogue().values())
         frame = ws.indicators(theme)[["id", "unit", "kind"]]
         rows = list(frame.itertuples(index=False, name=None))
         assert ws.indicator_rows(("id", "unit", "kind"), theme) == rows
-        assert len(frame) == 16
+        assert len(frame) == 19
+        assert {"hours_worked", "filled_jobs", "gva_per_head"} <= set(frame["id"])
         with pytest.raises(ValueError, match="no indicator column 'colour'"):
             ws.indicator_rows(("id", "colour"))

@@ -169,3 +169,17 @@ def test_a_user_indicator_declares_its_weight(ws: Workspace) -> None:
     assert row["value"] == pytest.approx((100 + 200 + 2 * 400) / 4)
     assert row["harmonisation"] == "mean of 3 areas weighted by households"
     assert ws.harmonised("rent", geography_vintage=2023).day == dt.date(2023, 12, 31)
+
+
+def test_the_oecds_uk_regions_keep_their_own_codes_on_2023_boundaries(demo_workspace: Workspace) -> None:
+    # The history recodes NUTS's UKC (North East) as ITL's TLC from 2021; the OECD compares regions
+    # of every country on its own classification, so its figures for UKC are not moved onto TLC.
+    published = demo_workspace.observations("oecd_gdp_per_head", geography_vintage="published")
+    harmonised = demo_workspace.observations("oecd_gdp_per_head", geography_vintage=2023)
+    assert (published["geography_code"] == "UKC").sum() > 10
+    assert (harmonised["harmonisation"] == "as published").all()
+    assert not harmonised["geography_code"].str.startswith("TL").any()
+    columns = ["geography_code", "period", "value"]
+    pd.testing.assert_frame_equal(
+        published[columns].sort_values(columns[:2]).reset_index(drop=True),
+        harmonised[columns].sort_values(columns[:2]).reset_index(drop=True))

@@ -50,7 +50,9 @@ def squeeze(text: str) -> str:
 
 
 def pdf_text(reader: Any) -> str:
-    return "\n".join(page.extract_text() for page in reader.pages)
+    """The PDF's text without its page footers, which can fall inside an entry that runs onto
+    the next page."""
+    return "\n".join(re.sub(r"Page \d+ of \d+", "", page.extract_text()) for page in reader.pages)
 
 
 def titles(outline: list[Any]) -> list[str]:

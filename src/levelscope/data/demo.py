@@ -195,8 +195,8 @@ def build_demo(
     report.imports += funding.imports
     step("deriving values for parent areas and derived indicators")
     report.derived = derive_values(ws)
-    # The demo keeps codes as published: with DEMO_GEOGRAPHY_VINTAGE as its default, the OECD's
-    # UK regions and the international comparisons built on them are re-coded too (not yet safe).
+    step("putting figures on the 2023 boundaries")
+    ws.set_geography_vintage(DEMO_GEOGRAPHY_VINTAGE)
     report.seconds = time.perf_counter() - started
     return report
 

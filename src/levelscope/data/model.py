@@ -38,6 +38,12 @@ class Level(StrEnum):
     OTHER = "other"
 
 
+#: The international classifications: regions compared across countries on their own codes, so
+#: they are never re-coded onto the UK's boundary years (NUTS's UKC is not ITL's TLC to the OECD).
+INTERNATIONAL_LEVELS = frozenset({Level.NUTS1, Level.NUTS2, Level.NUTS3, Level.OECD_TL2, Level.OECD_TL3,
+                                  Level.OECD_METRO})
+
+
 class Polarity(StrEnum):
     """Whether a higher value of an indicator is better for a place."""
 

@@ -77,24 +77,29 @@ def workspace_fund_analysis(
     if allocations.empty:
         raise NotFoundError(f"the funding register holds no allocations of {fund!r}; load them with "
                             "`levelscope funding import`")
-    rows = ws.observations(indicator="population", level="lad")
+    # the analysis areas are today's districts: figures published on older codes (a district
+    # merged in 2023, say) are put on today's boundaries
+    boundaries = ws.geography_vintage or dt.date.today().year
+    rows = ws.observations(indicator="population", level="lad", geography_vintage=boundaries)
     if rows.empty:
         raise NotFoundError("the workspace has no population of local authority districts")
-    population = pd.DataFrame({"geography_code": rows["geography_code"],
-                               "year": pd.to_datetime(rows["period_end"]).dt.year,
-                               "value": rows["value"]})
+    population = _years_every_country_has(pd.DataFrame({
+        "geography_code": rows["geography_code"],
+        "year": pd.to_datetime(rows["period_end"]).dt.year,
+        "value": rows["value"],
+    }))
     days = pd.to_datetime(allocations["announced"]).dt.date.unique()
     years = {population_year} if population_year else {population_year_before(d, population) for d in days}
     counts = population[population["year"].isin(years)].groupby("geography_code")["year"].nunique()
-    # the analysis areas are today's districts (the lists' codes are of 2023) with a population
-    # in every year used; a bid naming any other code is reported as unplaced
+    # the analysis areas are today's districts with a population in every year used; a bid
+    # naming any other code is reported as unplaced
     places = ws.geographies(level="lad")
     current = set(places.loc[places["valid_to"].isna(), "code"])
     codes = pd.Index([c for c in counts.index[counts == len(years)] if c in current])
     if not len(codes):
         raise UndefinedMeasureError(f"no district has a population for every year used ({sorted(years)})")
     areas = _areas(ws, list(codes))
-    need = _need(ws)
+    need = _need(ws, boundaries)
     if need_index is not None:
         need = need.join(need_index.rename("need_index"), how="outer")
     sources = [Source("levelscope funding register", f"{fund} allocations")]
@@ -121,11 +126,23 @@ def _areas(ws: Workspace, codes: list[str]) -> pd.DataFrame:
     return out
 
 
-def _need(ws: Workspace) -> pd.DataFrame:
+def _years_every_country_has(population: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the years in which every country's districts have an estimate.
+
+    Scotland's and Northern Ireland's mid-year estimates can come a year after England's and
+    Wales's; shares per head across the UK are taken on one year, not on a year per country.
+    """
+    country = population["geography_code"].str[0]
+    countries_per_year = country.groupby(population["year"]).nunique()
+    complete = countries_per_year.index[countries_per_year == country.nunique()]
+    return population[population["year"].isin(complete)]
+
+
+def _need(ws: Workspace, boundaries: int) -> pd.DataFrame:
     frames = []
     for indicator, column in (("imd_average_score", "imd_average_score"),
                               ("luf_priority_category", "priority_category")):
-        rows = ws.observations(indicator=indicator)
+        rows = ws.observations(indicator=indicator, geography_vintage=boundaries)
         if not rows.empty:
             latest = rows.sort_values("period_end").drop_duplicates("geography_code", keep="last")
             frames.append(latest.set_index("geography_code")["value"].rename(column))

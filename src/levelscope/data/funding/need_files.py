@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from levelscope.data.model import Indicator, Kind, Polarity
+from levelscope.data.model import Aggregation, Indicator, Kind, Polarity
 from levelscope.errors import Problem, ValidationError
 
 PRIORITY_SOURCE = (
@@ -80,6 +80,10 @@ def _indicators() -> dict[str, Indicator]:
                 publisher="Ministry of Housing, Communities and Local Government",
                 url="https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019",
                 kind=Kind.INDEX if unit in ("score", "rank") else Kind.RATE,
+                # an average score is the population-weighted mean of its neighbourhoods' scores,
+                # so merged districts combine the same way (ranks and shares of LSOAs do not)
+                aggregation=Aggregation.POPULATION_WEIGHTED_MEAN if suffix == "average_score"
+                else Aggregation.NONE,
             )
     return out
 

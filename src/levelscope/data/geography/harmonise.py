@@ -21,7 +21,9 @@ A series for Cumberland before 2023 exists only as figures for Allerdale, Carlis
   weight): otherwise the area and period are reported *incomplete*, naming the missing codes,
   and no partial figure is published;
 * codes that cannot be carried (split or realigned areas, or codes newer than the boundary
-  year except plain recodes) are *dropped*, with the reason.
+  year except plain recodes) are *dropped*, with the reason;
+* rows at the international levels (NUTS, OECD TL2/TL3) stay as published: those regions are
+  compared across countries on their own classification, not on the UK's boundary years.
 
 Every output row says which published codes it came from (``source_codes``) and how
 (``harmonisation``).
@@ -31,13 +33,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from levelscope.data.geography.history import ChangeKind, CodeHistory, code_history
-from levelscope.data.model import Aggregation, Indicator
+from levelscope.data.model import INTERNATIONAL_LEVELS, Aggregation, Indicator
 from levelscope.results import Result
 
 AS_PUBLISHED = "as published"
@@ -123,6 +125,13 @@ def harmonise(
     Harmonised
     """
     history = history or code_history()
+    if "level" in frame:
+        abroad = frame["level"].isin([str(level) for level in INTERNATIONAL_LEVELS]).to_numpy()
+        if abroad.any():
+            kept = frame[abroad]
+            kept = kept.assign(source_codes=kept["geography_code"], harmonisation=AS_PUBLISHED)
+            inner = harmonise(frame[~abroad], day, indicators, weights, history=history)
+            return replace(inner, frame=pd.concat([inner.frame, kept], ignore_index=True))
     codes, code_names = pd.factorize(frame["geography_code"])
     plan = _Plan(history, day, code_names.to_numpy())
     dropped = pd.DataFrame(
