@@ -18,7 +18,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from levelscope.web.api.explorer import CSV_RESPONSE, Format, IndicatorId, Served, sources
+from levelscope.web.common import CSV_RESPONSE, Format, IndicatorId, sources
+from levelscope.web.deps import Served
 from levelscope.web.encoding import csv_response, records
 from levelscope.web.errors import invalid_argument
 
