@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from geography_helpers import nomis
@@ -78,3 +79,18 @@ def test_inequality_across_itl3_weighted_by_population_runs(demo_workspace: Work
     assert list(result.wide()["year"]) == list(range(2004, 2023))
     [dropped] = [n for n in result.notes if "dropped" in n]
     assert dropped.endswith("TLM61, TLM62, TLM63, TLM81, TLM93")
+    # 2022 by hand: the published ITL3 productivity weighted by the ITL3 population derived from
+    # the districts (checked above); Scotland's and Northern Ireland's estimates end at mid-2021,
+    # so their 29 regions carry their 2021 population, as the result's note says.
+    # Gini = sum_i sum_j w_i w_j |x_i - x_j| / (2 W^2 mean_w)
+    gva = demo_workspace.observations("gva_per_hour_worked", level="itl3", periods="2022")
+    pop = demo_workspace.observations("population", level="itl3", periods=["2021", "2022"])
+    latest = pop.sort_values("period").drop_duplicates("geography_code", keep="last")
+    both = gva.set_index("geography_code")["value"].to_frame("x").join(
+        latest.set_index("geography_code")["value"].rename("w"), how="inner")
+    assert len(both) == 179 - 5
+    assert "population for 2021 used for gva_per_hour_worked in 2022 (29 areas)" in result.notes
+    x, w = both["x"].to_numpy(), both["w"].to_numpy()
+    mean = np.sum(w * x) / np.sum(w)
+    gini = np.sum(np.outer(w, w) * np.abs(x[:, None] - x[None, :])) / (2 * np.sum(w) ** 2 * mean)
+    assert result.wide().set_index("year").loc[2022, "gini"] == pytest.approx(gini, rel=1e-9)
