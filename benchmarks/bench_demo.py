@@ -38,7 +38,7 @@ def time_demo(mirror: Path, runs: int) -> list[float]:
 
 def time_import(rows: int) -> tuple[float, float]:
     rng = np.random.default_rng(0)
-    codes = [f"E06{i:06d}" for i in range(1000)]
+    codes = [f"E06{100_000 + i:06d}" for i in range(1000)]  # no real authority's code
     frame = pd.DataFrame(
         {
             "geography_code": rng.choice(codes, rows),

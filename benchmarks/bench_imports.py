@@ -34,7 +34,7 @@ AREAS, YEARS = 400, 50
 def write_file(path: Path, rows: int) -> None:
     """A long CSV as `levelscope export` writes it (one chunk of indicators at a time)."""
     rng = np.random.default_rng(0)
-    codes = np.array([f"E06{i:06d}" for i in range(AREAS)])
+    codes = np.array([f"E06{100_000 + i:06d}" for i in range(AREAS)])
     years = np.arange(1974, 1974 + YEARS).astype(str)
     per_indicator = AREAS * YEARS
     with path.open("w") as handle:
@@ -54,7 +54,7 @@ def write_file(path: Path, rows: int) -> None:
 def prepare_workspace(path: Path, rows: int) -> None:
     indicators = -(-rows // (AREAS * YEARS))
     with Workspace.open(path) as ws:
-        ws.add_geographies(Geography(code=f"E06{i:06d}", name=f"Area {i}", level=Level.LAD)
+        ws.add_geographies(Geography(code=f"E06{100_000 + i:06d}", name=f"Area {i}", level=Level.LAD)
                            for i in range(AREAS))
         ws.add_indicators(Indicator(id=f"ind{i}", name=f"Indicator {i}", unit="units")
                           for i in range(indicators))
