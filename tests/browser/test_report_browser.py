@@ -59,8 +59,9 @@ def test_area_page_download_report_button_gives_the_pdf(live_server: str, page: 
     assert saved.read_bytes().startswith(b"%PDF")
 
 
-def _other_reports(tmp_path: Path) -> dict[str, str]:
-    """The HTML of a programme, an evaluation, a strategy and a funding report."""
+def _other_reports(tmp_path: Path, demo: Path) -> dict[str, str]:
+    """The HTML of a programme, an evaluation, a strategy and two funding reports (the second the
+    demo's Levelling Up Fund record)."""
     import datetime as dt
 
     import pandas as pd
@@ -69,10 +70,17 @@ def _other_reports(tmp_path: Path) -> dict[str, str]:
     from levelscope.evaluate.areas import AreaEvaluation, evaluate_areas
     from levelscope.evaluate.synth import placebo_in_space
     from levelscope.monitor import programmes, tracking
+    from levelscope.need.fund_workspace import workspace_fund_analysis
     from levelscope.need.funding import analyse_funding
     from levelscope.records import accounts
     from levelscope.records.db import connect, transaction
-    from levelscope.report import evaluation_report, funding_report, programme_report, strategy_report
+    from levelscope.report import (
+        evaluation_report,
+        fund_record_report,
+        funding_report,
+        programme_report,
+        strategy_report,
+    )
 
     pages: dict[str, str] = {}
     with transaction(connect(f"sqlite:///{tmp_path / 'records.sqlite'}"), "test") as session:
@@ -111,13 +119,16 @@ def _other_reports(tmp_path: Path) -> dict[str, str]:
     need = pd.Series(range(10, 0, -1), index=codes, dtype=float)
     pages["funding"] = funding_report(analyse_funding(allocations, need, pd.Series(1000.0, index=codes),
                                                       n_resamples=50)).html()
+    with Workspace.open(demo, read_only=True) as ws:
+        pages["fund_record"] = fund_record_report(workspace_fund_analysis(ws, n_resamples=50)).html()
     return pages
 
 
-def test_every_other_report_kind_passes_axe_offline(browser: Any, tmp_path: Path) -> None:
+def test_every_other_report_kind_passes_axe_offline(browser: Any, tmp_path: Path,
+                                                     demo_workspace_path: Path) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
-    for kind, html in _other_reports(tmp_path).items():
+    for kind, html in _other_reports(tmp_path, demo_workspace_path).items():
         path = tmp_path / f"{kind}.html"
         path.write_text(html, encoding="utf-8")
         context = browser.new_context(offline=True, viewport={"width": 1000, "height": 1200})

@@ -44,6 +44,8 @@ from levelscope.cli.sources import (
 if TYPE_CHECKING:
     import pandas as pd
 
+    from levelscope.need.fund_analysis import FundAnalysis
+    from levelscope.need.funding import FundingAnalysis
     from levelscope.need.index import CompositeIndex
 
 DefinitionArg = Annotated[Path, typer.Argument(help="index definition (YAML)", exists=True)]
@@ -77,6 +79,75 @@ def _named(table: pd.DataFrame, workspace: Path | None, data: Path | None) -> pd
     out = table.copy()
     out.insert(0, "name", [names.get(str(c), "") for c in out[code]])
     return out
+
+
+AllocationsArg = Annotated[Path, typer.Argument(help="allocations (CSV/Excel)", exists=True)]
+NeedOption = Annotated[
+    str | None,
+    typer.Option("--need", help="need: an index definition (.yaml, built from the workspace), a table "
+                 "of scores (geography_code and value or score, as need build --csv writes), or an "
+                 "indicator id of the workspace", show_default=False),
+]
+PopulationOption = Annotated[
+    str, typer.Option(help="population: an indicator id of the workspace, or a table "
+                      "(geography_code and value or population)")
+]
+NeedDefinitionOption = Annotated[
+    Path | None, typer.Option("--definition", help="index definition (the same as --need DEFINITION)",
+                              show_default=False)
+]
+GroupsOption = Annotated[int, typer.Option(help="need groups (5 = quintiles)")]
+FundingResamplesOption = Annotated[
+    int, typer.Option("--n-resamples", "--boot", help="bootstrap resamples (--boot is the old name)")
+]
+FundOption = Annotated[str, typer.Option(help="the fund in the register")]
+SplitOption = Annotated[str, typer.Option(help="share a bid covering several districts 'equal'ly or by "
+                                          "'population'")]
+PopulationYearOption = Annotated[int | None, typer.Option(
+    help="one population year for every round (default: the mid-year estimate before each round's "
+    "announcement)", show_default=False)]
+
+
+def analyse_allocations(
+    allocations: Path, need_source: str | None, population: str, definition: Path | None,
+    data: Path | None, level: str, workspace: Path | None, groups: int, n_resamples: int,
+    seed: int | None,
+) -> tuple[pd.DataFrame, pd.Series, FundingAnalysis]:
+    """The allocations of a file, the areas' need categories, and the funding analysis, with need
+    and population read as ``funding analyse`` reads them."""
+    from levelscope.need.allocations import read_allocations
+    from levelscope.need.funding import analyse_funding, need_groups
+
+    source = need_source if need_source is not None else (str(definition) if definition else None)
+    if source is None:
+        raise typer.BadParameter("give --need: an index definition, scores or an indicator id")
+    table = read_allocations(allocations)
+    with maybe_workspace(workspace, needs_workspace(source, population, data=data)) as ws:
+        if is_definition(source):
+            index = (_index(Path(source), data, level, workspace) if ws is None
+                     else build_from_workspace(Path(source), ws, level, data))
+            need_series, categories = index.scores, index.categories
+        else:
+            need_series = need_scores(source, ws, level)
+            categories = need_groups(need_series, groups)
+        people = area_figures(population, ws, level, names=("value", "population"),
+                              indicator="population")
+    result = analyse_funding(table, need_series, people, n_groups=groups, n_resamples=n_resamples,
+                             seed=seed)
+    return table, categories, result
+
+
+def fund_record(workspace: Path | None, fund: str, split: str, population_year: int | None,
+                n_resamples: int, seed: int | None) -> FundAnalysis:
+    """The analysis of ``fund``'s record in the workspace's funding register (``funding record``)."""
+    from levelscope.need.fund_workspace import workspace_fund_analysis
+
+    if split not in ("equal", "population"):
+        raise typer.BadParameter("use equal or population", param_hint="--split")
+    with open_workspace(workspace, read_only=True) as ws:
+        return workspace_fund_analysis(ws, fund, split=split,  # type: ignore[arg-type]
+                                       population_year=population_year,
+                                       n_resamples=n_resamples, seed=seed)
 
 
 def register(app: typer.Typer) -> None:
@@ -214,30 +285,15 @@ def register(app: typer.Typer) -> None:
     @funding.command("analyse")
     @handle_errors
     def analyse(
-        allocations: Annotated[Path, typer.Argument(help="allocations (CSV/Excel)", exists=True)],
-        need_source: Annotated[
-            str | None,
-            typer.Option("--need", help="need: an index definition (.yaml, built from the "
-                         "workspace), a table of scores (geography_code and value or score, as "
-                         "need build --csv writes), or an indicator id of the workspace",
-                         show_default=False),
-        ] = None,
-        population: Annotated[
-            str, typer.Option(help="population: an indicator id of the workspace, or a table "
-                              "(geography_code and value or population)")
-        ] = "population",
-        definition: Annotated[
-            Path | None, typer.Option(help="index definition (the same as --need DEFINITION)",
-                                      show_default=False)
-        ] = None,
+        allocations: AllocationsArg,
+        need_source: NeedOption = None,
+        population: PopulationOption = "population",
+        definition: NeedDefinitionOption = None,
         data: DataOption = None,
         level: LevelOption = "lad",
         workspace: WorkspaceOption = None,
-        groups: Annotated[int, typer.Option(help="need groups (5 = quintiles)")] = 5,
-        n_resamples: Annotated[
-            int, typer.Option("--n-resamples", "--boot", help="bootstrap resamples (--boot is "
-                              "the old name)")
-        ] = 2000,
+        groups: GroupsOption = 5,
+        n_resamples: FundingResamplesOption = 2000,
         seed: SeedOption = 0,
         csv: CsvOption = None,
     ) -> None:
@@ -247,25 +303,11 @@ def register(app: typer.Typer) -> None:
         builds the index over the workspace's districts, and population is the workspace's
         latest estimate for each area.
         """
-        from levelscope.need.allocations import read_allocations
-        from levelscope.need.funding import analyse_funding, need_groups, success_rates
+        from levelscope.need.funding import success_rates
 
-        source = need_source if need_source is not None else (str(definition) if definition else None)
-        if source is None:
-            raise typer.BadParameter("give --need: an index definition, scores or an indicator id")
-        table = read_allocations(allocations)
-        with maybe_workspace(workspace, needs_workspace(source, population, data=data)) as ws:
-            if is_definition(source):
-                index = (_index(Path(source), data, level, workspace) if ws is None
-                         else build_from_workspace(Path(source), ws, level, data))
-                need_series, categories = index.scores, index.categories
-            else:
-                need_series = need_scores(source, ws, level)
-                categories = need_groups(need_series, groups)
-            people = area_figures(population, ws, level, names=("value", "population"),
-                                  indicator="population")
-        result = analyse_funding(table, need_series, people, n_groups=groups, n_resamples=n_resamples,
-                                 seed=seed)
+        table, categories, result = analyse_allocations(
+            allocations, need_source, population, definition, data, level, workspace, groups,
+            n_resamples, seed)
         console.print(result.finding.text if result.finding else result.note, highlight=False)
         console.print(
             f"concentration index (people): {result.concentration.index:.4f}; "
@@ -351,12 +393,9 @@ def register_fund_commands(funding: typer.Typer) -> None:
     @funding.command("record")
     @handle_errors
     def record(
-        fund: Annotated[str, typer.Option(help="the fund in the register")] = "Levelling Up Fund",
-        split: Annotated[str, typer.Option(help="share a bid covering several districts 'equal'ly "
-                                           "or by 'population'")] = "equal",
-        population_year: Annotated[int | None, typer.Option(
-            help="one population year for every round (default: the mid-year estimate before "
-            "each round's announcement)", show_default=False)] = None,
+        fund: FundOption = "Levelling Up Fund",
+        split: SplitOption = "equal",
+        population_year: PopulationYearOption = None,
         by: Annotated[list[str] | None, typer.Option(
             help="tables to show: country, region, priority_category, imd_decile, imd_quintile, "
             "need_quintile (default: region and priority_category)", show_default=False)] = None,
@@ -373,14 +412,7 @@ def register_fund_commands(funding: typer.Typer) -> None:
         """
         import pandas as pd
 
-        from levelscope.need.fund_workspace import workspace_fund_analysis
-
-        if split not in ("equal", "population"):
-            raise typer.BadParameter("use equal or population", param_hint="--split")
-        with open_workspace(workspace, read_only=True) as ws:
-            result = workspace_fund_analysis(ws, fund, split=split,  # type: ignore[arg-type]
-                                             population_year=population_year,
-                                             n_resamples=n_resamples, seed=seed)
+        result = fund_record(workspace, fund, split, population_year, n_resamples, seed)
         for line in result.findings:
             console.print(line, highlight=False)
         money: dict[str, CellFormat] = {c: formatting.money for c in ("amount", "per_head")}

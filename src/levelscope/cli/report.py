@@ -15,12 +15,27 @@ import typer
 from levelscope.cli.common import (
     EXIT_INVALID,
     RecordsUrlOption,
+    SeedOption,
     WorkspaceOption,
     area_names,
     console,
     errors,
     handle_errors,
     open_workspace,
+)
+from levelscope.cli.need import (
+    DataOption,
+    FundingResamplesOption,
+    FundOption,
+    GroupsOption,
+    LevelOption,
+    NeedDefinitionOption,
+    NeedOption,
+    PopulationOption,
+    PopulationYearOption,
+    SplitOption,
+    analyse_allocations,
+    fund_record,
 )
 
 if TYPE_CHECKING:
@@ -181,3 +196,55 @@ def register(app: typer.Typer) -> None:
         before = design.score(design.load_submission(previous, fw), fw) if previous is not None else None
         name = area_names(workspace).get(result.place_code)
         _write(strategy_report(result, practices, before, place_name=name), html, pdf)
+
+    @group.command("funding")
+    @handle_errors
+    def funding(
+        allocations: Annotated[Path | None, typer.Argument(
+            help="allocations (CSV/Excel) to set against need; leave out for the record of --fund "
+            "in the workspace's funding register", exists=True, show_default=False)] = None,
+        html: HtmlOption = None,
+        pdf: PdfOption = None,
+        need_source: NeedOption = None,
+        population: PopulationOption = "population",
+        definition: NeedDefinitionOption = None,
+        data: DataOption = None,
+        level: LevelOption = "lad",
+        groups: GroupsOption = 5,
+        fund: FundOption = "Levelling Up Fund",
+        split: SplitOption = "equal",
+        population_year: PopulationYearOption = None,
+        n_resamples: FundingResamplesOption = 2000,
+        seed: SeedOption = 0,
+        workspace: WorkspaceOption = None,
+    ) -> None:
+        """A funding-versus-need report: did the money go where need is?
+
+        With ALLOCATIONS, the analysis of `funding analyse` (the same --need, --population,
+        --definition, --data, --level and --groups): the finding with its interval, concentration,
+        need groups, rounds and every area. Without, the record of --fund in the workspace's
+        funding register, as `funding record` and the /funding page show it (--split,
+        --population-year): findings, tables by region, priority category and deprivation,
+        concentration, round on round and the counterfactual.
+
+        Examples: levelscope report funding --pdf luf.pdf;
+        levelscope report funding bids.csv --need need.yaml --html funding.html
+        """
+        from levelscope.report import fund_record_report, funding_report
+
+        _check_outputs(html, pdf)
+        if allocations is None:
+            if need_source is not None or definition is not None or data is not None:
+                raise typer.BadParameter("--need, --definition and --data go with an ALLOCATIONS file; "
+                                         "without one the report is the register's record of --fund")
+            with console.status("analysing the record …"):
+                record = fund_record(workspace, fund, split, population_year, n_resamples, seed)
+            _write(fund_record_report(record), html, pdf)
+            return
+        with console.status("analysing the allocations …"):
+            _, _, analysis = analyse_allocations(allocations, need_source, population, definition, data,
+                                                 level, workspace, groups, n_resamples, seed)
+        need_label = f"need from {need_source or definition}"
+        names = area_names(workspace) if data is None or workspace is not None else {}
+        _write(funding_report(analysis, title=f"Funding versus need: {allocations.name}",
+                              need_label=need_label, names=names), html, pdf)

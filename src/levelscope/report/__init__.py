@@ -13,7 +13,9 @@ through Chromium.
   fit, placebo inference and verdict;
 * :func:`strategy_report` — a strategy's maturity profile against the success factors, its
   weakest factors, matched case-study practices and change since the previous assessment;
-* :func:`funding_report` — funding versus need: the finding, concentration, need groups, rounds.
+* :func:`funding_report` — funding versus need: the finding, concentration, need groups, rounds;
+* :func:`fund_record_report` — a fund's record in the register (the Levelling Up Fund) against
+  population and need, by region, priority category and deprivation.
 
 Adding a kind: write ``report/<kind>.py`` with a function returning ``Report(kind="<kind>", ...)``
 and ``report/templates/<kind>.html`` extending ``report.html``; the command line
@@ -23,10 +25,10 @@ and ``report/templates/<kind>.html`` extending ``report.html``; the command line
 from levelscope.report.area import area_briefing
 from levelscope.report.document import Report
 from levelscope.report.evaluation import evaluation_report
-from levelscope.report.funding import funding_report
+from levelscope.report.funding import fund_record_report, funding_report
 from levelscope.report.pdf import PdfError, print_pdf
 from levelscope.report.programme import programme_report
 from levelscope.report.strategy import strategy_report
 
-__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "funding_report", "print_pdf",
-           "programme_report", "strategy_report"]
+__all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "fund_record_report", "funding_report",
+           "print_pdf", "programme_report", "strategy_report"]

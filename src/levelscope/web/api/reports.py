@@ -6,7 +6,9 @@
 * ``GET /api/reports/evaluation`` — an impact evaluation (the parameters of
   ``/api/evaluate/area``);
 * ``GET /api/reports/strategy/{id}`` — a saved strategy assessment, with the change since its
-  previous revision (for members of the organisation that saved it).
+  previous revision (for members of the organisation that saved it);
+* ``GET /api/reports/funding`` — a fund's record against need (the parameters of
+  ``/api/funding/record``), as the ``/funding`` page shows it.
 
 A report is built by :mod:`levelscope.report` from the served workspace's cached results and
 returned as a download. Printing a PDF needs Chromium on the server; without it the answer is 503
@@ -22,17 +24,27 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from levelscope.design import saved as saved_assessments
 from levelscope.evaluate import evaluate_area
 from levelscope.monitor.access import programme_for
+from levelscope.need.fund_workspace import LEVELLING_UP_FUND
 from levelscope.records.accounts import User
 from levelscope.report import (
     PdfError,
     Report,
     area_briefing,
     evaluation_report,
+    fund_record_report,
     programme_report,
     strategy_report,
 )
 from levelscope.web.api.design import framework, scored
 from levelscope.web.api.explorer import Code, place_code
+from levelscope.web.api.funding import (
+    RESAMPLES,
+    FundQuery,
+    SeedQuery,
+    SplitQuery,
+    YearQuery,
+    fund_analysis,
+)
 from levelscope.web.deps import RecordId, Records, Served, served_explorer
 from levelscope.web.security import api_user
 
@@ -115,3 +127,14 @@ def strategy_assessment_report(
     if found is not None and saved.place_code in set(found.ws.geographies()["code"]):
         name = found.ws.geography(saved.place_code).name
     return report_file(strategy_report(result, practices, previous, place_name=name), format)
+
+
+@router.get("/funding", response_class=Response, responses=FILE_RESPONSES)
+def funding_report_file(ex: Served, fund: FundQuery = LEVELLING_UP_FUND, split: SplitQuery = "equal",
+                        population_year: YearQuery = None, seed: SeedQuery = 0,
+                        format: ReportFormat = "pdf") -> Response:
+    """A fund's record against need: findings, funding per head by region, priority category and
+    deprivation quintile, concentration with intervals, round on round and the counterfactual
+    (2,000 bootstrap resamples, as ``/api/funding/record``)."""
+    return report_file(fund_record_report(fund_analysis(ex, fund, split, population_year, RESAMPLES, seed)),
+                       format)

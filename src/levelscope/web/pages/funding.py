@@ -52,7 +52,7 @@ def funding_record_page(
         tables={g: result.table(g) for g in ("region", "priority_category", "imd_quintile")
                 if g in result.tables},
         change=result.round_change.get("region"), counterfactual=_counterfactual(result),
-        download=f"/api/funding/record/{{}}.csv?{query}", **context,
+        download=f"/api/funding/record/{{}}.csv?{query}", query=query, **context,
     )
 
 
