@@ -10,14 +10,16 @@ line break inside a figure does not matter) and checked against ``compare_area``
 from __future__ import annotations
 
 import io
+import json
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from levelscope import Workspace
+from levelscope import Workspace, formatting
 from levelscope.compare.comparison import compare_area
 from levelscope.formatting import value as format_value
 from levelscope.report import Report, area_briefing
@@ -116,7 +118,7 @@ def test_pdf_charts_are_vectors_not_pictures(pdf: Any) -> None:
     assert all(len(page.images) == 0 for page in pdf.pages)
     text = pdf_text(pdf)
     # chart titles are text in the PDF, which a raster image would not be
-    assert squeeze("Birmingham: distance from the median in standard deviations") in squeeze(text)
+    assert squeeze("Deprivation (1 of 2)") in squeeze(text)
 
 
 def test_html_is_one_file_that_needs_no_network(briefing: Report) -> None:
@@ -153,3 +155,83 @@ def test_area_without_figures_or_map_renders_not_available(ws: Workspace) -> Non
 def test_report_file_name_is_safe() -> None:
     report = Report(kind="area", title="t", subtitle="E08000025 / x", content={}, sources=())
     assert report.filename == "area-E08000025-x"
+
+
+# The printable box of an A4 page inside report.css's @page margins (18 mm top, 16 mm sides,
+# 20 mm bottom), in PDF points from the bottom left.
+MM = 72 / 25.4
+PRINTABLE = (16 * MM, 20 * MM, A4_POINTS[0] - 16 * MM, A4_POINTS[1] - 18 * MM)
+
+
+def placed_text(page: Any) -> list[tuple[float, float, str]]:
+    """Where each run of text on ``page`` starts (x, y in points) and what it says."""
+    found: list[tuple[float, float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found.append((x, y, text))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def chart_texts(html: str) -> list[str]:
+    """The title and x-axis title of every chart the report draws (its top and its foot)."""
+    texts = []
+    for figure in re.findall(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.S):
+        layout = json.loads(figure.replace("<\\/", "</"))["layout"]
+        for part in (layout.get("title"), layout.get("xaxis", {}).get("title")):
+            text = part.get("text") if isinstance(part, dict) else part
+            if text:
+                texts.append(str(text).replace("<br>", " "))
+    return texts
+
+
+def test_every_chart_is_printed_whole_inside_the_page_margins(pdf: Any, briefing: Report) -> None:
+    # A chart taller or wider than the page is cut off at the page's edge; its x-axis title, at
+    # its foot, then never reaches the PDF. Each title must be there as often as charts use it.
+    text = squeeze(pdf_text(pdf))
+    wanted = Counter(squeeze(t) for t in chart_texts(briefing.html()))
+    assert wanted[squeeze("standard deviations from the median")] >= 1
+    for label, times in wanted.items():
+        assert text.count(label) >= times, label
+    left, bottom, right, top = PRINTABLE
+    for number, page in enumerate(pdf.pages, start=1):
+        for x, y, run in placed_text(page):
+            if re.fullmatch(r"Page|of|\d+", run.strip()) and y < bottom:
+                continue  # the page number in the bottom margin
+            assert left - 1 <= x <= right and bottom - 1 <= y <= top + 1, (number, x, y, run)
+
+
+FLAG_WORDS = {"better": "▲ better", "worse": "▼ worse", "higher": "↑ higher", "lower": "↓ lower",
+              "similar": "● similar"}
+
+
+def row_text(row: Any, with_comparators: bool) -> str:
+    """A row of the briefing's indicator tables, cell by cell, as the PDF gives it back."""
+    def shown(value: Any, signed: bool = False) -> str:
+        if value is None or value != value:
+            return "not available"
+        if signed:
+            return formatting.difference(value, row.unit, signed=True)
+        return format_value(value, row.unit)
+
+    interval = ("not published" if row.lower != row.lower
+                else f"{format_value(row.lower, row.unit)} – {format_value(row.upper, row.unit)}")
+    rank = ("not ranked" if row.rank != row.rank
+            else f"{formatting.count(row.rank)} of {formatting.count(row.areas)}")
+    cells = [row.name, row.period, shown(row.value), interval, shown(row.median), shown(row.gap, signed=True),
+             *([shown(row.comparison_value)] if with_comparators else []), rank,
+             FLAG_WORDS[row.flag], f"({row.flag_basis})"]
+    return squeeze("".join(str(c) for c in cells))
+
+
+def test_table_rows_are_never_split_across_pages(pdf: Any, ws: Workspace) -> None:
+    # Text comes out of the PDF in the order of the page's cells, so a whole row reads from its
+    # first cell to its last on one page; a row split across pages is on neither page whole.
+    comparison = compare_area(ws, BIRMINGHAM, "peers", k=10)
+    pages = [squeeze(page.extract_text()) for page in pdf.pages]
+    for row in comparison.table.itertuples():
+        assert any(row_text(row, comparison.comparison != "median") in page for page in pages), row.name

@@ -7,6 +7,12 @@ hands them to ``templates/area.html``; nothing is computed in the template.
 
 from __future__ import annotations
 
+import math
+import textwrap
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
@@ -21,9 +27,20 @@ from levelscope.report.document import Report
 from levelscope.report.maps import choropleth_svg
 from levelscope.results import Provenance, Source
 
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
 #: Indicators a briefing maps and follows first when the area has them (income, productivity,
 #: pay, employment), as on the area page.
 HEADLINE = ("gdhi_per_head", "gva_per_hour_worked", "weekly_pay", "employment_rate")
+#: The most bars in one profile chart, and each bar's height in pixels: 22 bars with their
+#: title, axis and legend stay under the 880 px a chart may take on an A4 page (see the drawing
+#: script in report.html); a theme with more is drawn in several charts.
+PROFILE_BARS = 22
+BAR_HEIGHT = 30
+#: Characters per line of an indicator's name beside its bar (two lines at most; the tables give
+#: the names in full).
+LABEL_WIDTH = 40
 
 
 def area_briefing(
@@ -81,6 +98,7 @@ def area_briefing(
     content = {
         "comparison": comparison,
         "summary": plain_summary(comparison, [t.statement for t in followed]),
+        "profiles": profile_charts(comparison),
         "counts": comparison.counts(),
         "trends": followed,
         "map": mapped,
@@ -94,6 +112,31 @@ def area_briefing(
         kind="area", title=f"Area briefing: {place.name}", subtitle=code, content=content,
         sources=_sources(provenance),
     )
+
+
+def profile_charts(comparison: AreaComparison) -> dict[str, list[go.Figure]]:
+    """The comparison's chart split by theme, and a long theme into charts of at most
+    :data:`PROFILE_BARS` bars, so that each fits on an A4 page."""
+    charts: dict[str, list[go.Figure]] = {}
+    plotted = comparison.table.dropna(subset=["gap"])
+    for theme, rows in plotted.groupby("theme", sort=False):
+        parts = math.ceil(len(rows) / PROFILE_BARS)
+        for number, chunk in enumerate(np.array_split(np.arange(len(rows)), parts), start=1):
+            part = rows.iloc[chunk]
+            figure = replace(comparison, table=part).plot()
+            title = str(theme) if parts == 1 else f"{theme} ({number} of {parts})"
+            names = part["name"].astype(str).tolist()
+            figure.update_layout(title={"text": title, "font": {"size": 14}},
+                                 height=BAR_HEIGHT * len(part) + 150)
+            figure.update_yaxes(tickmode="array", tickvals=names, ticktext=[_label(n) for n in names],
+                                tickfont={"size": 10})
+            charts.setdefault(str(theme), []).append(figure)
+    return charts
+
+
+def _label(name: str) -> str:
+    lines = textwrap.wrap(name, LABEL_WIDTH, max_lines=2, placeholder=" …")
+    return "<br>".join(lines)
 
 
 def _headline(comparison: AreaComparison) -> list[str]:

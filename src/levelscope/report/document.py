@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import math
 import re
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -91,8 +92,23 @@ class Report:
         return target
 
 
+#: Characters of a chart's title on one line: Plotly does not wrap titles, and a chart is at most
+#: an A4 page's printable width (672 px) wide.
+TITLE_WIDTH = 64
+
+
 def figure_json(figure: go.Figure) -> Markup:
-    """A Plotly figure as JSON safe to place inside ``<script type="application/json">``."""
+    """A Plotly figure as JSON safe to place inside ``<script type="application/json">``, its
+    title wrapped to fit the page's width."""
+    title = figure.layout.title.text
+    if title and len(title) > TITLE_WIDTH and "<br>" not in title:
+        lines = textwrap.wrap(title, TITLE_WIDTH)
+        from plotly.graph_objects import Figure
+
+        figure = Figure(figure)  # a copy: the result's own figure stays as it was
+        top = figure.layout.margin.t
+        figure.update_layout(title_text="<br>".join(lines),
+                             margin_t=max(top if top is not None else 80, 30 + 22 * len(lines)))
     return Markup(figure.to_json().replace("</", "<\\/"))
 
 
