@@ -60,7 +60,11 @@ def test_assess_writes_report_and_compare_reports_change(tmp_path: Path) -> None
     result = runner.invoke(app(), ["design", "assess", str(first), "--html", str(report)])
     assert result.exit_code == 0, result.output
     assert "overall score 25.0 / 100" in result.output
-    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    # the strategy assessment report of `levelscope report strategy`, not the old page
+    written = report.read_text(encoding="utf-8")
+    assert written.startswith("<!doctype html>") and '<body class="report">' in written
+    assert '<h1 id="report-title">Strategy assessment: Plan</h1>' in written
+    assert "Overall score: <strong>25.0 / 100</strong>" in written
     result = runner.invoke(app(), ["design", "compare", str(first), str(second)])
     assert result.exit_code == 0 and "improved (+25.0)" in result.output
 

@@ -5,7 +5,7 @@ Commands
 framework            list the factors, weights and criteria (``--json-schema`` for the file schema)
 cases [--case ID]    list the case-study places, or show one with its cited facts
 template             print (or ``--out``) a blank questionnaire
-assess FILE          score a filled-in questionnaire; ``--html`` writes the report
+assess FILE          score a filled-in questionnaire; ``--html`` writes the strategy report
 compare A B          did the score improve from assessment A to assessment B?
 save FILE            score a questionnaire and save it as the next revision (``--evidence`` reads
                      the programme records for evidenced monitoring and funding scores)
@@ -154,11 +154,15 @@ def assess(
     file: Annotated[
         Path, typer.Argument(exists=True, dir_okay=False, help="Filled-in questionnaire.")
     ],
-    html: Annotated[Path | None, typer.Option("--html", help="Write the HTML report here.")] = None,
+    html: Annotated[Path | None, typer.Option(
+        "--html", help="Write the strategy assessment report here, as one self-contained HTML file "
+        "(the same report as `levelscope report strategy`, which also writes a PDF).",
+        show_default=False)] = None,
     threshold: Annotated[float, typer.Option(help="Factors scoring below this are gaps.")] = 75.0,
 ) -> None:
     """Score a questionnaire: overall and factor scores, weakest factors, practices for gaps."""
     from levelscope import design
+    from levelscope.report import strategy_report
 
     fw = design.load_framework()
     assessment = _or_exit(lambda: design.load_submission(file, fw))
@@ -170,7 +174,7 @@ def assess(
     console.print("\n[bold]Practices for the gaps[/bold]")
     console.print(recommendations.summary())
     if html is not None:
-        design.write_assessment_html(html, result, recommendations)
+        html.write_text(strategy_report(result, recommendations).html(), encoding="utf-8")
         console.print(f"\nwrote {html}")
 
 
