@@ -72,9 +72,10 @@ def print_pdf(html: str, *, browser: str | None = None, timeout: float = TIMEOUT
             "--disable-background-networking", "--disable-sync", "--disable-component-update",
             # a profile of its own, so that concurrent prints never wait on each other's lock
             f"--user-data-dir={Path(folder) / 'profile'}",
+            # no --virtual-time-budget: the charts are drawn synchronously by the script at the
+            # end of the page, before its load event, after which Chromium prints; a budget only
+            # made Chromium wait on Plotly's idle timers (about a third of the print time)
             "--no-pdf-header-footer", "--generate-pdf-document-outline",
-            # lets the charts' scripts finish (virtual time runs ahead when the page is idle)
-            "--virtual-time-budget=5000",
             f"--print-to-pdf={target}", page.as_uri(),
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
