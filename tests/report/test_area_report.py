@@ -10,10 +10,8 @@ line break inside a figure does not matter) and checked against ``compare_area``
 from __future__ import annotations
 
 import io
-import json
 import re
 import unicodedata
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from levelscope import Workspace, formatting
 from levelscope.compare.comparison import compare_area
 from levelscope.formatting import value as format_value
 from levelscope.report import Report, area_briefing
+from report_charts import chart_texts, charts_missing
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -177,26 +176,12 @@ def placed_text(page: Any) -> list[tuple[float, float, str]]:
     return found
 
 
-def chart_texts(html: str) -> list[str]:
-    """The title and x-axis title of every chart the report draws (its top and its foot)."""
-    texts = []
-    for figure in re.findall(r'<script type="application/json" id="[^"]+-data">(.*?)</script>', html, re.S):
-        layout = json.loads(figure.replace("<\\/", "</"))["layout"]
-        for part in (layout.get("title"), layout.get("xaxis", {}).get("title")):
-            text = part.get("text") if isinstance(part, dict) else part
-            if text:
-                texts.append(str(text).replace("<br>", " "))
-    return texts
-
-
 def test_every_chart_is_printed_whole_inside_the_page_margins(pdf: Any, briefing: Report) -> None:
     # A chart taller or wider than the page is cut off at the page's edge; its x-axis title, at
     # its foot, then never reaches the PDF. Each title must be there as often as charts use it.
-    text = squeeze(pdf_text(pdf))
-    wanted = Counter(squeeze(t) for t in chart_texts(briefing.html()))
-    assert wanted[squeeze("standard deviations from the median")] >= 1
-    for label, times in wanted.items():
-        assert text.count(label) >= times, label
+    html = briefing.html()
+    assert chart_texts(html).count("standard deviations from the median") >= 2
+    assert charts_missing(html, pdf_text(pdf)) == []
     left, bottom, right, top = PRINTABLE
     for number, page in enumerate(pdf.pages, start=1):
         for x, y, run in placed_text(page):

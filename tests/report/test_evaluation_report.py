@@ -18,6 +18,7 @@ from levelscope.evaluate.synth import SyntheticControl, placebo_in_space
 from levelscope.formatting import number
 from levelscope.report import evaluation_report
 from levelscope.results import Provenance, Source
+from report_charts import chart_texts, charts_missing
 
 pypdf = pytest.importorskip("pypdf")
 SOURCE = Source("Office for National Statistics", "Test panel", "2024-06-01", "Open Government Licence v3.0")
@@ -66,7 +67,9 @@ def test_synthetic_control_report_shows_the_effect_fit_and_placebos() -> None:
     assert estimate.pre_rmspe == pytest.approx(0.0, abs=0.05)
     assert result.placebos.rank == 1 and result.placebos.p_value == pytest.approx(1 / 9)
     report = evaluation_report(result)
-    text = squeeze("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages))
+    printed = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages)
+    assert chart_texts(report.html()) and charts_missing(report.html(), printed) == []
+    text = squeeze(printed)
     assert squeeze(f"Estimated effect: {number(result.effect)}") in text
     assert squeeze(f"Placebo p-value: {result.placebos.p_value:.3f} (rank 1 of 9)") in text
     assert squeeze(f"Fit before 2015 (RMSPE): {number(estimate.pre_rmspe)}") in text

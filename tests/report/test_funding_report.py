@@ -23,6 +23,7 @@ from levelscope.data.store import Workspace
 from levelscope.need.fund_workspace import workspace_fund_analysis
 from levelscope.need.funding import analyse_funding
 from levelscope.report import funding_report
+from report_charts import chart_texts, charts_missing
 
 pypdf = pytest.importorskip("pypdf")
 CODES = [f"E0700000{i}" for i in range(10)]
@@ -49,7 +50,9 @@ def test_report_gives_the_finding_groups_and_areas() -> None:
     assert analysis.finding.least_needy_per_head == pytest.approx(5.0)
     assert analysis.finding.ratio == pytest.approx(4.0)
     report = funding_report(analysis, title="Test fund", names={CODES[0]: "Neediest"})
-    text = squeeze("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages))
+    printed = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages)
+    assert chart_texts(report.html()) and charts_missing(report.html(), printed) == []
+    text = squeeze(printed)
     assert squeeze(analysis.finding.text) in text
     assert squeeze("Most-needy per head: £20") in text and squeeze("Least-needy per head: £5") in text
     assert squeeze("Ratio: 400%") in text

@@ -20,6 +20,7 @@ from levelscope.monitor import programmes, tracking
 from levelscope.records import accounts
 from levelscope.records.db import connect, transaction
 from levelscope.report import programme_report
+from report_charts import chart_texts, charts_missing
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -62,7 +63,9 @@ def test_report_figures_equal_the_dashboard_and_a_hand_calculation(session: Sess
     board = report.content["board"]
     # hand calculation: benefits of 207 a year later are worth 207 / 1.035 = 200 now
     assert board.appraisal.npsv == pytest.approx(100.0) and board.appraisal.bcr == pytest.approx(2.0)
-    text = squeeze("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages))
+    printed = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages)
+    assert chart_texts(report.html()) and charts_missing(report.html(), printed) == []
+    text = squeeze(printed)
     assert squeeze("Of its 1 indicator, 0 are on track, 0 at risk and 1 off track") in text
     assert squeeze("Spend so far is £80 of £150 planned (53.3% of plan)") in text
     assert squeeze("net present social value of £100 and a benefit–cost ratio of 2.00") in text

@@ -14,6 +14,7 @@ import pytest
 from levelscope.design import Answer, Assessment, load_case_studies, load_framework, recommend, score
 from levelscope.design.assessment import AssessmentResult
 from levelscope.report import strategy_report
+from report_charts import chart_texts, charts_missing
 
 pypdf = pytest.importorskip("pypdf")
 FW = load_framework()
@@ -35,7 +36,9 @@ def test_report_shows_profile_practices_and_change() -> None:
     assert all(f.score == pytest.approx(50.0) for f in after.factors)
     practices = recommend(after, load_case_studies(framework=FW), None, threshold=75.0)
     report = strategy_report(after, practices, before, place_name="Birmingham")
-    text = squeeze("\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages))
+    printed = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(report.pdf())).pages)
+    assert chart_texts(report.html()) and charts_missing(report.html(), printed) == []
+    text = squeeze(printed)
     n = len(FW.factors)
     assert squeeze(f"Inclusive growth for Birmingham (E08000025) scores 50.0 out of 100 against the {n} "
                    "success factors") in text

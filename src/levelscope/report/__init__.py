@@ -22,13 +22,33 @@ and ``report/templates/<kind>.html`` extending ``report.html``; the command line
 (``levelscope report <kind>``) and the REST API (``/api/reports/<kind>/...``) then wrap it.
 """
 
-from levelscope.report.area import area_briefing
-from levelscope.report.document import Report
-from levelscope.report.evaluation import evaluation_report
-from levelscope.report.funding import fund_record_report, funding_report
-from levelscope.report.pdf import PdfError, print_pdf
-from levelscope.report.programme import programme_report
-from levelscope.report.strategy import strategy_report
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from levelscope.report.area import area_briefing
+    from levelscope.report.document import Report
+    from levelscope.report.evaluation import evaluation_report
+    from levelscope.report.funding import fund_record_report, funding_report
+    from levelscope.report.pdf import PdfError, print_pdf
+    from levelscope.report.programme import programme_report
+    from levelscope.report.strategy import strategy_report
+
+#: Where each name lives: a kind is imported when first asked for, so that writing an area
+#: briefing does not load the evaluation and appraisal libraries (seconds of a cold PDF).
+_HOMES = {
+    "area_briefing": "area", "Report": "document", "evaluation_report": "evaluation",
+    "fund_record_report": "funding", "funding_report": "funding", "PdfError": "pdf",
+    "print_pdf": "pdf", "programme_report": "programme", "strategy_report": "strategy",
+}
 
 __all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "fund_record_report", "funding_report",
            "print_pdf", "programme_report", "strategy_report"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'levelscope.report' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"levelscope.report.{_HOMES[name]}"), name)
