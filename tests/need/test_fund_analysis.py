@@ -190,6 +190,17 @@ def test_round_change_and_findings(result: FundAnalysis) -> None:
     assert result.method[0][0] == "bids covering several areas"
     assert "Wales received the most per head" in result.summary()
     assert list(result.conf_int().columns) == ["lower", "upper"]
+    assert "bids shared equally between the areas they cover" in result.summary()
+    assert any(f.startswith("Sharing multi-area bids by population instead of equally moves")
+               for f in result.findings)
+
+
+def test_findings_name_the_population_split_in_words(bids: pd.DataFrame, inputs: LufInputs) -> None:
+    result = analyse_fund(bids, inputs.areas, inputs.population, split="population", population_year=2022,
+                          n_resamples=0)
+    assert "bids shared by population between the areas they cover" in result.summary()
+    assert any(f.startswith("Sharing multi-area bids equally instead of by population moves")
+               for f in result.findings)
 
 
 def test_the_default_population_year_gives_city_redi_per_head(bids: pd.DataFrame, shared_data: Path) -> None:

@@ -63,6 +63,7 @@ if TYPE_CHECKING:
     import plotly.graph_objects as go
 
 ALL_ROUNDS = "all"
+_SHARED = {"equal": "equally", "population": "by population"}  # a split rule, in words
 #: The groupings of the tables, in the order they are shown.
 GROUPINGS = ("country", "region", "priority_category", "imd_decile", "imd_quintile", "need_quintile")
 _GROUP_NAMES = {
@@ -152,7 +153,7 @@ class FundAnalysis(Result):
         return self.concentration.set_index(["round", "against"])[["lower", "upper"]]
 
     def summary(self) -> str:
-        lines = [f"{self.fund}: rounds {', '.join(self.rounds)}; bids shared {self.split}ly "
+        lines = [f"{self.fund}: rounds {', '.join(self.rounds)}; bids shared {_SHARED[self.split]} "
                  "between the areas they cover"]
         lines += list(self.findings)
         return "\n".join(lines)
@@ -249,7 +250,8 @@ def analyse_fund(
     counterfactual_by = {g: _counterfactual_by(counterfactual, chosen, g) for g in groupings}
     unplaced = pd.concat([s.unplaced for s in shared[split].values()], ignore_index=True)
     method = (
-        ("bids covering several areas", f"shared {split}ly between them ({other} shown in sensitivity)"),
+        ("bids covering several areas",
+         f"shared {_SHARED[split]} between them (shared {_SHARED[other]} in sensitivity)"),
         ("population", "; ".join(f"round {r}: mid-{years[r]}" for r in rounds)
          + ("" if population_year else " (the last mid-year estimate before each announcement)")),
         ("per head over all rounds", f"cumulative amount over mid-{years[rounds[-1]]} population"),
@@ -517,8 +519,8 @@ def _findings(fund: str, tables: dict[str, pd.DataFrame], concentration: pd.Data
                    f"(interval {low:.3f} to {high:.3f}): funding per head leans {lean}{sure}.")
     if not sensitivity.empty:
         worst = _records(sensitivity.iloc[[int(np.argmax(sensitivity["share_difference"].abs()))]])[0]
-        out.append(f"Sharing multi-area bids by {other} instead of {split}ly moves a group's share by at "
-                   f"most {100 * abs(worst['share_difference']):.2f} points "
+        out.append(f"Sharing multi-area bids {_SHARED[other]} instead of {_SHARED[split]} moves a group's "
+                   f"share by at most {100 * abs(worst['share_difference']):.2f} points "
                    f"({_GROUP_NAMES[worst['grouping']]} {worst['group']}, round {worst['round']}).")
     if "region" in changes:
         c = changes["region"].sort_values("change_points")
