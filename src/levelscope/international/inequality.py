@@ -238,24 +238,28 @@ def inequality_by_country(
     rows: list[pd.DataFrame] = []
     distributions: dict[tuple[str, int, str], np.ndarray] = {}
     excluded: dict[str, str] = {}
+    # years × regions of every country at once; each country takes its own regions' columns
+    value_all = panel.pivot(index="year", columns="geography_code", values="value")
+    population_all = panel.pivot(index="year", columns="geography_code", values="weight")
+    present_all = value_all.notna().to_numpy() & population_all.notna().to_numpy()
+    column = pd.Series(np.arange(value_all.shape[1]), index=value_all.columns)
+    about = panel.drop_duplicates("geography_code").set_index("geography_code")
     for country in chosen:
-        part = panel[panel["country"] == country]
-        value = part.pivot(index="year", columns="geography_code", values="value")
-        population = part.pivot(index="year", columns="geography_code", values="weight")
-        tl2 = part.drop_duplicates("geography_code").set_index("geography_code")["tl2"]
+        regions = about.index[about["country"] == country]
+        at = column[regions].to_numpy()
+        present = present_all[:, at]
         rng = _country_rng(seed, country)
-        # Each year takes the regions with figures that year: years with the same regions are
-        # resampled together (the same resample for each), the others on their own.
-        present = value.notna() & population.notna()
         before = len(rows)
-        for _, years in present.groupby(list(present.columns), sort=False).groups.items():
-            have = present.loc[years].iloc[0]
+        for years in same_regions(present):
+            have = present[years[0]]
             if have.sum() < 2:
                 continue
-            codes = have.index[have.to_numpy()]
-            groups = tl2.reindex(codes).fillna(country).to_numpy(dtype=object)
-            frame, draws = _country(country, value.loc[years, codes], population.loc[years, codes]
-                                    if weighted else None, groups, decompose, first, n_resamples,
+            cells = np.ix_(years, at[have])
+            groups = about["tl2"].reindex(regions[have]).fillna(country).to_numpy(dtype=object)
+            value = pd.DataFrame(value_all.to_numpy()[cells], index=value_all.index[years],
+                                 columns=regions[have])
+            weights = population_all.to_numpy()[cells] if weighted else None
+            frame, draws = _country(country, value, weights, groups, decompose, first, n_resamples,
                                     alpha, rng)
             rows.append(frame)
             distributions.update(draws)
@@ -273,6 +277,19 @@ def inequality_by_country(
     )
 
 
+def same_regions(present: np.ndarray) -> list[np.ndarray]:
+    """The years (row positions of a years × regions table of which regions have figures) that
+    have the same regions, in the order each set of regions first appears.
+
+    Each year takes the regions with figures that year: years with the same regions are
+    resampled together (the same resample for each), the others on their own.
+    """
+    years: dict[bytes, list[int]] = {}
+    for t, row in enumerate(np.ascontiguousarray(present, dtype=bool)):
+        years.setdefault(row.tobytes(), []).append(t)
+    return [np.array(rows, dtype=np.intp) for rows in years.values()]
+
+
 def strata(groups: np.ndarray) -> np.ndarray | None:
     """The resampling strata: each TL2 region keeps its number of regions, as long as at least
     half the regions lie in a TL2 region holding two or more (otherwise, as in New Zealand where
@@ -283,18 +300,19 @@ def strata(groups: np.ndarray) -> np.ndarray | None:
 
 
 def _country(
-    country: str, value: pd.DataFrame, weights: pd.DataFrame | None, groups: np.ndarray,
+    country: str, value: pd.DataFrame, weights: np.ndarray | None, groups: np.ndarray,
     decompose: bool, first: str, n_resamples: int, alpha: float, rng: np.random.Generator | None,
 ) -> tuple[pd.DataFrame, dict[tuple[str, int, str], np.ndarray]]:
     names = {"cv": first, "gini": "gini", "theil": "theil"}
     draws = max(n_resamples, 2)
     result = bootstrap_panel(
-        value.to_numpy(), None if weights is None else weights.to_numpy(), ["cv", "gini", "theil"],
+        value.to_numpy(), weights, ["cv", "gini", "theil"],
         strata(groups), decompose_by=groups if decompose else None, n_resamples=draws, alpha=alpha,
         seed=rng,
     )
     labels = [names.get(m, m) for m in result.measures]
     estimate, distribution = result.estimate, result.distribution
+    low, high = result.lower, result.upper
     if decompose:
         between = labels.index("theil_between")
         total = labels.index("theil")
@@ -304,8 +322,10 @@ def _country(
         with np.errstate(invalid="ignore", divide="ignore"):
             share = distribution[:, between] / distribution[:, total]
         distribution = np.concatenate([distribution, share[:, None, :]], axis=1)
+        share_low, share_high = _quantiles(share, alpha)
+        low = np.concatenate([low, share_low[:, None]], axis=1)
+        high = np.concatenate([high, share_high[:, None]], axis=1)
     years = value.index.to_numpy(dtype=int)
-    low, high = _quantiles(distribution, alpha)
     frame = pd.DataFrame({
         "geography_code": country,
         "year": np.repeat(years, len(labels)),
