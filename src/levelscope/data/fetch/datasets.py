@@ -10,8 +10,9 @@ Publishers (and their interfaces):
 
 - **Nomis** (``https://www.nomisweb.co.uk/api/v01``): ``dataset/ID.data.csv`` with ``geography``,
   ``date`` and the dataset's own dimensions as query parameters, and ``select`` naming the
-  columns (``DATE, GEOGRAPHY_CODE, GEOGRAPHY_NAME, OBS_VALUE, OBS_STATUS``); the release date is
-  the ``LastUpdated`` annotation of ``dataset/ID.def.sdmx.json``.
+  columns (``DATE, GEOGRAPHY_CODE, GEOGRAPHY_NAME, OBS_VALUE, OBS_STATUS``), page by page with
+  ``recordoffset`` and ``recordlimit`` (at most 25,000 rows a call); the release date is the
+  ``LastUpdated`` annotation of ``dataset/ID.def.sdmx.json``.
 - **ONS** (``https://www.ons.gov.uk``): dataset files under ``/file?uri=…``; the release date is
   the one the workbook prints (the explorer's metadata block), else the answer's
   ``Last-Modified``.
@@ -84,6 +85,12 @@ class Dataset:
     @property
     def key(self) -> str:
         return f"{self.source} {self.name}"
+
+    @property
+    def paged(self) -> bool:
+        """Whether the publisher answers in pages (Nomis's CSV API: ``recordoffset`` and
+        ``recordlimit``, at most 25,000 rows a call without an account)."""
+        return self.reader == "nomis"
 
     def url(self, base: str, selection: dict[str, str] | None = None) -> str:
         """The URL of the data for ``selection`` (merged over the defaults)."""

@@ -1,6 +1,7 @@
 """Fetch a dataset from its publisher into the mirror, and import it.
 
-The order makes failure harmless. The answer is downloaded to the mirror's ``.partial/`` folder
+The order makes failure harmless. The answer (every page of it, where the publisher answers in
+pages) is downloaded to the mirror's ``.partial/`` folder
 (resumable, retried, conditional on the copy already held), read through levelscope's validated
 importers (all or nothing), and only once the import has succeeded is the file moved into the
 mirror and recorded in its manifest. A download or a read that fails leaves the workspace and the
@@ -27,6 +28,7 @@ from levelscope.data.fetch.datasets import (
 )
 from levelscope.data.fetch.http import Download, Policy, Validators, download
 from levelscope.data.fetch.mirror import Mirror, MirrorEntry, now_utc, sha256_of
+from levelscope.data.fetch.paging import NOMIS_PAGE_ROWS, download_pages
 from levelscope.errors import FetchError, LevelscopeError, ValidationError
 
 if TYPE_CHECKING:
@@ -63,7 +65,8 @@ class FetchReport:
                 "downloaded again)", "offline": "read from the mirror (offline)"}[self.status]
         lines = [f"{self.dataset}: {said}", f"  from {self.url}"]
         if entry is not None:
-            lines.append(f"  mirror file {entry.file} ({entry.size:,} bytes, SHA-256 "
+            pages = f" in {entry.pages} pages" if entry.pages > 1 else ""
+            lines.append(f"  mirror file {entry.file} ({entry.size:,} bytes{pages}, SHA-256 "
                          f"{entry.sha256[:12]}…), released {entry.release_date or 'undated'}, "
                          f"{entry.licence}")
         lines += [str(r) for r in self.imports]
@@ -85,6 +88,7 @@ def fetch(
     dry_run: bool = False,
     progress: Callable[[int, int | None], None] | None = None,
     client: httpx.Client | None = None,
+    page_rows: int = NOMIS_PAGE_ROWS,
 ) -> FetchReport:
     """Fetch a publisher's dataset into the mirror and import it into ``ws``.
 
@@ -114,6 +118,10 @@ def fetch(
         Called with (bytes so far, total or None) during the download.
     client:
         An ``httpx.Client`` to use (a new one, closed afterwards, if omitted).
+    page_rows:
+        Rows asked for in each call to an interface that answers in pages (Nomis: at most
+        25,000 rows a call without an account); every page is fetched and the pages assembled
+        (:mod:`~levelscope.data.fetch.paging`).
 
     Returns
     -------
@@ -156,8 +164,12 @@ def fetch(
         if known is not None and not (store.root / held.file).is_file():  # type: ignore[union-attr]
             known = None
         part = store.part_for(store.file_for(spec.source, spec.name, url, spec.suffix))
-        got = download(http, url, part, what=spec.key, known=known, policy=policy,
-                       progress=progress)
+        if spec.paged:
+            got = download_pages(http, url, part, what=spec.key, rows=page_rows, known=known,
+                                 policy=policy, progress=progress)
+        else:
+            got = download(http, url, part, what=spec.key, known=known, policy=policy,
+                           progress=progress)
         if got.unchanged:
             assert held is not None
             return _finish(ws, spec, url, "unchanged", store.verified(held), held, store,
@@ -173,7 +185,7 @@ def fetch(
         url=url, retrieved_at=now_utc(), size=got.path.stat().st_size,
         sha256=sha256_of(got.path), release_date=release.isoformat() if release else None,
         licence=spec.licence, etag=got.validators.etag,
-        last_modified=got.validators.last_modified,
+        last_modified=got.validators.last_modified, pages=got.pages,
     )
     return _finish(ws, spec, url, "downloaded", got.path, entry, store, dry_run, keep=got.path)
 

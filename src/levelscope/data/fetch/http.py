@@ -73,6 +73,7 @@ class Download:
     size: int = 0
     attempts: int = 1
     resumed_from: int = 0
+    pages: int = 1
 
 
 def download(

@@ -3,7 +3,9 @@
 Every fetched response is written, byte for byte, to ``SOURCE/DATASET-KEY.EXT`` inside the mirror
 (``KEY`` tells apart the selections of one dataset), and ``manifest.json`` records for each file
 the URL it came from, when it was retrieved, its size and SHA-256, the publisher's release date,
-the licence and the validators (ETag, Last-Modified) that make the next request conditional.
+the licence, the validators (ETag, Last-Modified) that make the next request conditional and the
+number of pages the answer came in (Nomis answers a large selection page by page; the file holds
+the pages' rows under one header).
 ``levelscope fetch --offline`` imports from these files alone, checking each against its
 SHA-256, so a workspace can be rebuilt without a network. Partial downloads wait in ``.partial/``
 until they are complete.
@@ -40,6 +42,7 @@ class MirrorEntry:
     licence: str
     etag: str | None = None
     last_modified: str | None = None
+    pages: int = 1
 
 
 def default_mirror() -> Path:
