@@ -15,7 +15,9 @@ Publishers (and their interfaces):
   ``LastUpdated`` annotation of ``dataset/ID.def.sdmx.json``.
 - **ONS** (``https://www.ons.gov.uk``): dataset files under ``/file?uri=…``; the release date is
   the one the workbook prints (the explorer's metadata block), else the answer's
-  ``Last-Modified``.
+  ``Last-Modified``. The **ONS API** (``https://api.beta.ons.gov.uk/v1``): a dataset's edition
+  links its latest version, whose document gives the CSV (V4 form) and the release date
+  (:mod:`~levelscope.data.fetch.ons_api`).
 - **OECD** (``https://sdmx.oecd.org/public/rest``): SDMX REST ``data/AGENCY,DATAFLOW,/all`` with
   ``format=csvfile`` (SDMX-CSV) and ``startPeriod`` / ``endPeriod``; dated by the answer's
   ``Last-Modified``, else the day it was retrieved.
@@ -33,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
+from levelscope.data.fetch.ons_api import ONS_API, V4Selection, read_v4
 from levelscope.errors import FetchError, NotFoundError
 
 if TYPE_CHECKING:
@@ -69,6 +72,12 @@ class Dataset:
         ``date`` and the dataset's own dimensions).
     path:
         The dataset's path under the publisher's base URL.
+    reader:
+        How the answer is read (:data:`READERS`).
+    base:
+        The interface's base URL where it is not the publisher's usual one (the ONS API).
+    v4:
+        For the ONS API's V4 CSV: which rows are which indicator.
     """
 
     source: str
@@ -81,6 +90,8 @@ class Dataset:
     path: str
     selection: dict[str, str] = field(default_factory=dict)
     reader: str = "nomis"
+    base: str | None = None
+    v4: V4Selection | None = None
 
     @property
     def key(self) -> str:
@@ -95,6 +106,9 @@ class Dataset:
     def url(self, base: str, selection: dict[str, str] | None = None) -> str:
         """The URL of the data for ``selection`` (merged over the defaults)."""
         chosen = {**self.selection, **(selection or {})}
+        if self.reader == "ons-api":  # the edition's document, or the version's
+            edition = f"{base.rstrip('/')}/{self.path}/editions/{chosen.get('edition', 'time-series')}"
+            return edition + (f"/versions/{chosen['version']}" if "version" in chosen else "")
         if self.reader in SDMX_READERS and "date" in chosen:  # 2015-2020 → SDMX's period range
             first, _, last = chosen.pop("date").partition("-")
             chosen.update({"startPeriod": first, **({"endPeriod": last} if last else {})})
@@ -147,6 +161,13 @@ def _eurostat(name: str, table: str, title: str, indicators: tuple[str, ...]) ->
                    selection={"format": "SDMX-CSV"}, reader="eurostat-sdmx")
 
 
+def _ons_api(name: str, dataset_id: str, title: str, v4: V4Selection) -> Dataset:
+    return Dataset(source="ons", name=name, title=title, publisher="Office for National Statistics",
+                   licence=OGL, indicators=tuple(dict.fromkeys(v4.indicators.values())),
+                   suffix=".csv", path=f"datasets/{dataset_id}", reader="ons-api", base=ONS_API,
+                   v4=v4)
+
+
 #: Every dataset ``levelscope fetch`` knows, by (source, name).
 DATASETS: dict[tuple[str, str], Dataset] = {
     (d.source, d.name): d for d in (
@@ -166,6 +187,14 @@ DATASETS: dict[tuple[str, str], Dataset] = {
              "subnationalindicatorsdataset/current/subnatindicators.xlsx",
              "Subnational indicators explorer dataset (about 50 levelling-up metrics)",
              _explorer_indicators(), reader="ons-explorer"),
+        # the ONS API's wellbeing-local-authority: the mean of each of the four measures
+        _ons_api("wellbeing", "wellbeing-local-authority", "Personal well-being estimates by "
+                 "local authority: average life satisfaction, worthwhile, happiness and anxiety "
+                 "(ONS API)", V4Selection(
+                     "MeasureOfWellbeing", {"Life satisfaction": "life_satisfaction",
+                                            "Worthwhile": "worthwhile", "Happiness": "happiness",
+                                            "Anxiety": "anxiety"},
+                     keep={"Estimate": "Average (mean)"})),
         Dataset(source="oecd", name="regional-gdp", title="OECD Regional Statistics: regional "
                 "economy (GDP, population, employment) of countries, TL2 and TL3 regions",
                 publisher="OECD", licence=CC_BY,
@@ -301,4 +330,5 @@ def read_eurostat(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date 
 
 
 READERS: dict[str, Reader] = {"nomis": read_nomis, "ons-explorer": read_ons_explorer,
-                              "oecd-sdmx": read_oecd, "eurostat-sdmx": read_eurostat}
+                              "ons-api": read_v4, "oecd-sdmx": read_oecd,
+                              "eurostat-sdmx": read_eurostat}

@@ -28,6 +28,7 @@ from levelscope.data.fetch.datasets import (
 )
 from levelscope.data.fetch.http import Download, Policy, Validators, download
 from levelscope.data.fetch.mirror import Mirror, MirrorEntry, now_utc, sha256_of
+from levelscope.data.fetch.ons_api import resolve as resolve_ons
 from levelscope.data.fetch.paging import NOMIS_PAGE_ROWS, download_pages
 from levelscope.errors import FetchError, LevelscopeError, ValidationError
 
@@ -144,7 +145,7 @@ def fetch(
     spec = find_dataset(source, dataset)
     policy = policy or Policy()
     store = Mirror(mirror)
-    base = base_url or BASE_URLS[spec.source]
+    base = base_url or spec.base or BASE_URLS[spec.source]
     url = spec.url(base, selection)
     held = store.entry(url)
     if offline:
@@ -160,21 +161,27 @@ def fetch(
     own_client = client is None
     http = client or _client()
     try:
+        data_url, linked = url, None
+        if spec.reader == "ons-api":  # the version's document links the CSV and dates it
+            linked = resolve_ons(http, spec, base, selection or {}, policy)
+            data_url = linked.csv_url
         known = Validators(held.etag, held.last_modified) if held is not None else None
         if known is not None and not (store.root / held.file).is_file():  # type: ignore[union-attr]
             known = None
+        if held is not None and linked is not None and held.download_url != data_url:
+            known = None  # a new version: another file
         part = store.part_for(store.file_for(spec.source, spec.name, url, spec.suffix))
         if spec.paged:
-            got = download_pages(http, url, part, what=spec.key, rows=page_rows, known=known,
+            got = download_pages(http, data_url, part, what=spec.key, rows=page_rows, known=known,
                                  policy=policy, progress=progress)
         else:
-            got = download(http, url, part, what=spec.key, known=known, policy=policy,
+            got = download(http, data_url, part, what=spec.key, known=known, policy=policy,
                            progress=progress)
         if got.unchanged:
             assert held is not None
             return _finish(ws, spec, url, "unchanged", store.verified(held), held, store,
                            dry_run, keep=None)
-        release = _release_date(http, spec, base, got, policy)
+        release = linked.release_date if linked else _release_date(http, spec, base, got, policy)
     finally:
         if own_client:
             http.close()
@@ -186,6 +193,7 @@ def fetch(
         sha256=sha256_of(got.path), release_date=release.isoformat() if release else None,
         licence=spec.licence, etag=got.validators.etag,
         last_modified=got.validators.last_modified, pages=got.pages,
+        download_url=data_url if linked else None,
     )
     return _finish(ws, spec, url, "downloaded", got.path, entry, store, dry_run, keep=got.path)
 

@@ -5,7 +5,8 @@ Every fetched response is written, byte for byte, to ``SOURCE/DATASET-KEY.EXT`` 
 the URL it came from, when it was retrieved, its size and SHA-256, the publisher's release date,
 the licence, the validators (ETag, Last-Modified) that make the next request conditional and the
 number of pages the answer came in (Nomis answers a large selection page by page; the file holds
-the pages' rows under one header).
+the pages' rows under one header). Where the URL asked is a document that links the data (the
+ONS API's version), ``download_url`` is where the data itself came from.
 ``levelscope fetch --offline`` imports from these files alone, checking each against its
 SHA-256, so a workspace can be rebuilt without a network. Partial downloads wait in ``.partial/``
 until they are complete.
@@ -43,6 +44,7 @@ class MirrorEntry:
     etag: str | None = None
     last_modified: str | None = None
     pages: int = 1
+    download_url: str | None = None
 
 
 def default_mirror() -> Path:
