@@ -68,3 +68,44 @@ def test_a_workbook_that_is_not_the_explorer_is_refused_and_nothing_is_written(
         assert ws.counts()["observation"] == 0
         assert ws.counts()["geography"] == places_in_a_new_workspace()
     assert not (tmp_path / "m" / "manifest.json").exists()
+
+
+def _xls_figures(path: Path, sheet: str) -> dict[tuple[str, str], float]:
+    """(code, year) → pounds of a productivity table, read with xlrd."""
+    import xlrd
+
+    table = xlrd.open_workbook(str(path)).sheet_by_name(sheet)
+    rows = [table.row_values(i) for i in range(table.nrows)]
+    at = next(i for i, r in enumerate(rows) if r[0] == "LAD_Code")
+    years = {j: str(h).removeprefix("Pounds_") for j, h in enumerate(rows[at])
+             if str(h).startswith("Pounds_")}
+    out = {}
+    for row in rows[at + 1:]:
+        if not row[0]:
+            break
+        out.update({(str(row[0]), year): float(row[j]) for j, year in years.items()
+                    if isinstance(row[j], float)})
+    return out
+
+
+@pytest.mark.slow
+def test_the_productivity_workbook_is_fetched_and_read_by_the_demos_parser(
+    httpserver: HTTPServer, tmp_path: Path, shared_data: Path
+) -> None:
+    workbook = shared_data / "uk_productivity" / "labourproductivitylocalauthorities.xls"
+    httpserver.expect_request(PATH).respond_with_data(workbook.read_bytes(),
+                                                      content_type="application/vnd.ms-excel")
+    with Workspace.open(tmp_path / "ws.duckdb") as ws:
+        ws.add_indicators(catalogue().values())
+        report = fetch(ws, "ons", "productivity", mirror=tmp_path / "m",
+                       base_url=httpserver.url_for("/"), policy=FAST)
+        for indicator, sheet in (("gva_per_hour_worked", "A3"), ("gva_per_filled_job", "B3")):
+            expected = {k: v for k, v in _xls_figures(workbook, sheet).items()
+                        if k[0].startswith(("E0", "W0", "S1", "N0"))}
+            got = ws.observations(indicator=indicator, geographies=sorted({c for c, _ in expected}))
+            values = dict(zip(zip(got["geography_code"], got["period"], strict=True), got["value"],
+                              strict=True))
+            assert values == pytest.approx(expected)
+            assert len(values) > 5_000
+        assert report.entry is not None and report.entry.release_date == "2024-06-01"
+        assert httpserver.log[0][0].args["uri"].endswith("/current/labourproductivitylocalauthorities.xls")

@@ -40,6 +40,7 @@ from levelscope.errors import FetchError, NotFoundError
 
 if TYPE_CHECKING:
     from levelscope.data.importers import ImportReport
+    from levelscope.data.publishers import Parsed
     from levelscope.data.store import Workspace
 
 OGL = "Open Government Licence v3.0"
@@ -187,6 +188,13 @@ DATASETS: dict[tuple[str, str], Dataset] = {
              "subnationalindicatorsdataset/current/subnatindicators.xlsx",
              "Subnational indicators explorer dataset (about 50 levelling-up metrics)",
              _explorer_indicators(), reader="ons-explorer"),
+        _ons("productivity",
+             "file?uri=/employmentandlabourmarket/peopleinwork/labourproductivity/datasets/"
+             "subregionalproductivitylabourproductivitygvaperhourworkedandgvaperfilledjob"
+             "indicesbylocalauthoritydistrict/current/labourproductivitylocalauthorities.xls",
+             "Subregional productivity: GVA per hour worked and per filled job (pounds) by "
+             "local authority", ("gva_per_hour_worked", "gva_per_filled_job"),
+             reader="ons-productivity"),
         # the ONS API's wellbeing-local-authority: the mean of each of the four measures
         _ons_api("wellbeing", "wellbeing-local-authority", "Personal well-being estimates by "
                  "local authority: average life satisfaction, worthwhile, happiness and anxiety "
@@ -294,12 +302,26 @@ def _check_nomis_columns(path: Path, dataset: Dataset) -> None:
 
 def read_ons_explorer(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date | None,
                       dry_run: bool) -> list[ImportReport]:
-    """The ONS explorer workbook, through its parser: every sheet is checked before any is
-    written, so a bad sheet leaves the workspace as it was."""
-    from levelscope.data.importers import import_frame
+    """The ONS explorer workbook, through its parser (see :func:`import_parsed`)."""
     from levelscope.data.publishers import parse_explorer
 
-    parsed = parse_explorer(path)
+    return import_parsed(ws, parse_explorer(path), dry_run)
+
+
+def read_ons_productivity(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date | None,
+                          dry_run: bool) -> list[ImportReport]:
+    """An ONS subregional productivity workbook (.xls), through the demo's parser (see
+    :func:`import_parsed`); dated by the edition the workbook names."""
+    from levelscope.data.publishers import parse_productivity
+
+    return import_parsed(ws, parse_productivity(path), dry_run)
+
+
+def import_parsed(ws: Workspace, parsed: Parsed, dry_run: bool) -> list[ImportReport]:
+    """Every release a publisher's parser read from a file, each checked before any is written,
+    so a bad sheet leaves the workspace as it was; then the places and the values."""
+    from levelscope.data.importers import import_frame
+
     names = {code: place.name for code, place in parsed.geographies.items()}
     checks = []
     for release in parsed.releases:
@@ -329,6 +351,7 @@ def read_eurostat(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date 
     return read(ws, path, dataset, vintage, dry_run)
 
 
-READERS: dict[str, Reader] = {"nomis": read_nomis, "ons-explorer": read_ons_explorer,
-                              "ons-api": read_v4, "oecd-sdmx": read_oecd,
-                              "eurostat-sdmx": read_eurostat}
+READERS: dict[str, Reader] = {
+    "nomis": read_nomis, "ons-explorer": read_ons_explorer, "ons-productivity": read_ons_productivity,
+    "ons-api": read_v4, "oecd-sdmx": read_oecd, "eurostat-sdmx": read_eurostat,
+}
