@@ -1,6 +1,8 @@
 """The records database as the server uses it: one session per request, taken in turn.
 
-Each request that reads or writes records gets its own session from :func:`records_session`.
+Each request that reads or writes records gets its own session from :func:`records_session`,
+which commits a writing request's changes when its endpoint returns and rolls them back when it
+raises, so endpoints never commit themselves.
 No more requests hold a session at once than the connection pool has connections; the others
 wait for their turn on the event loop (a semaphore, no thread held). Waiting inside a worker
 thread instead would let waiting requests fill the thread pool while the requests holding the
@@ -109,7 +111,11 @@ def attach_records(app: FastAPI, records: ServerRecords) -> None:
 async def records_session(request: Request) -> AsyncIterator[RecordsSession]:
     """A session for one request, taken when a connection is free; closed after the request.
 
-    Endpoints commit their own changes; anything uncommitted is rolled back on close.
+    A request that may write (any method but GET, HEAD and OPTIONS) commits when its endpoint
+    returns, before the answer is sent, so a failed commit is an error answer, never a success
+    that was not kept. An endpoint that raises leaves nothing written (the session rolls back on
+    close); one that answers a problem without raising (a page showing its form again) rolls
+    back what it started first.
     """
     records: ServerRecords = request.app.state.records
     factory = await records.opened_factory()
@@ -118,8 +124,12 @@ async def records_session(request: Request) -> AsyncIterator[RecordsSession]:
         session = records.writer()() if writes else factory()
         try:
             yield session
+            if writes:
+                await run_in_threadpool(session.commit)
         finally:
             await run_in_threadpool(session.close)
 
 
-Records = Annotated[RecordsSession, Depends(records_session)]
+#: The request's records session. ``scope="function"`` ends it (the commit) before the answer
+#: is sent rather than after.
+Records = Annotated[RecordsSession, Depends(records_session, scope="function")]

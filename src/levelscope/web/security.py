@@ -157,7 +157,7 @@ def sign_in(
     secure: bool = True,
     address: str = "unknown",
 ) -> LoginSession:
-    """Check a password, open a login session, commit it and set the session cookie.
+    """Check a password, open a login session and set the session cookie.
 
     The returned session's ``csrf_token`` goes into the pages' forms. ``secure=False`` only for
     local development over plain HTTP. A wrong password is written to the audit trail (and
@@ -170,9 +170,8 @@ def sign_in(
     except AuthenticationError as reason:
         user = session.scalar(select(User).where(User.email == email.strip().lower()))
         record_refusal(session, email, address, user.id if user else None)
-        session.commit()
+        session.commit()  # the refusal is kept although the request fails
         raise _unauthorised(str(reason)) from None
-    session.commit()
     response.set_cookie(
         SESSION_COOKIE,
         secret,
@@ -188,5 +187,4 @@ def sign_in(
 def sign_out(request: Request, response: Response, session: RecordsSession) -> None:
     """End the browser's login session and clear its cookie."""
     end_login_session(session, request.cookies.get(SESSION_COOKIE))
-    session.commit()
     response.delete_cookie(SESSION_COOKIE, path="/")

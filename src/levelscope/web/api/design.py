@@ -194,7 +194,6 @@ def save_submission(
             session, assessment, year=assessment.date.year, published_only=True
         )
     saved = saved_assessments.save_assessment(session, assessment, framework())
-    session.commit()
     return saved_assessments.history_rows([saved])[0]
 
 

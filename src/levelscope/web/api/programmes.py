@@ -257,7 +257,6 @@ def create(body: ProgrammeIn, user: CurrentUser, session: Records, exists: Geogr
     programme = register.create_programme(
         session, user.organisation_id, geography_exists=exists, **body.model_dump()
     )
-    session.commit()
     return _out(programme)
 
 
@@ -280,7 +279,6 @@ def change(
     register.update_programme(
         session, programme, changes, expected_version=body.version, geography_exists=exists
     )
-    session.commit()
     return _out(programme)
 
 
@@ -288,14 +286,12 @@ def change(
 def delete(programme_id: RecordId, user: CurrentUser, session: Records) -> None:
     """Soft-delete (admin); ``POST .../restore`` brings it back."""
     soft_delete(session, programme_for(session, user, programme_id, Role.ADMIN))
-    session.commit()
 
 
 @router.post("/{programme_id}/restore", response_model=ProgrammeOut)
 def undelete(programme_id: RecordId, user: CurrentUser, session: Records) -> ProgrammeOut:
     programme = programme_for(session, user, programme_id, Role.ADMIN, include_deleted=True)
     programme = register.restore_programme(session, programme.id)
-    session.commit()
     return _out(programme)
 
 
@@ -305,7 +301,6 @@ def add_spend(
 ) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     spend = register.add_spend(session, programme, geography_exists=exists, **body.model_dump())
-    session.commit()
     return {"id": spend.id, **body.model_dump()}
 
 
@@ -315,7 +310,6 @@ def add_logic_item(
 ) -> dict[str, Any]:
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     item = register.add_logic_item(session, programme, body.stage, body.description)
-    session.commit()
     return {"id": item.id, **body.model_dump()}
 
 
@@ -328,7 +322,6 @@ def add_cash_flow(
     flow = register.add_cash_flow(
         session, programme, data.pop("year"), data.pop("category"), data.pop("amount"), **data
     )
-    session.commit()
     return {"id": flow.id, **body.model_dump()}
 
 
@@ -360,7 +353,6 @@ def add_indicator(
         geography_exists=exists,
         **data,
     )
-    session.commit()
     return {"id": indicator.id, **body.model_dump()}
 
 
@@ -373,7 +365,6 @@ def record_actual(
     indicator = _indicator(programme, indicator_id)
     actual = tracking.record_actual(session, indicator, body.date, body.value, note=body.note)
     state = tracking.current_status(session, indicator)
-    session.commit()
     return {"id": actual.id, "status": state.value if state else None, **body.model_dump()}
 
 
@@ -388,7 +379,6 @@ def import_actuals(
     """
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     summary = imports.import_actuals(session, file.file, programme, name=file.filename or "upload")
-    session.commit()
     return asdict(summary)
 
 
@@ -418,7 +408,6 @@ def actuals_from_workspace(
     )
     count = tracking.actuals_from_observations(session, indicator, observations)
     state = tracking.current_status(session, indicator)
-    session.commit()
     return {"actuals": count, "status": state.value if state else None}
 
 

@@ -85,10 +85,11 @@ def save_result(request: Request, session: Records, user: SignedInUser, form: Su
         assessment = _with_evidence(session, _assessment_of(values))
         saved = saved_assessments.save_assessment(session, assessment, framework())
     except ValidationError as error:
+        session.rollback()
         return _form(request, values, _messages(error), status_code=422)
     except LevelscopeError as error:
+        session.rollback()
         return _problem(request, error, "The assessment was not saved")
-    session.commit()
     return RedirectResponse(f"/design/saved/{saved.id}", status_code=303)
 
 

@@ -342,7 +342,6 @@ def record_actual(
         return _dashboard(
             request, session, login_session, programme, errors=errors, form=form, status_code=422
         )
-    session.commit()
     return RedirectResponse(
         f"/programmes/{programme.id}?recorded={indicator.id}#indicator-{indicator.id}", status_code=303
     )
