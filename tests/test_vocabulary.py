@@ -17,6 +17,7 @@ import pytest
 from shapely.geometry import box
 
 import levelscope
+from levelscope.convergence import panel_from_long
 from levelscope.measures import bootstrap
 from levelscope.measures.inference import between_share_test
 from levelscope.monitor.projection import project
@@ -103,6 +104,15 @@ def test_renamed_parameters_still_work_and_give_the_same_answer() -> None:
     before, after = old_and_new(lambda **kw: project(days, [1, 2, 3.2, 3.9], dt.date(2025, 1, 1), **kw),
                                 {"level": 0.8}, {"alpha": 0.2})
     assert (before.lower, before.upper) == pytest.approx((after.lower, after.upper))
+
+
+def test_tidy_rows_are_read_by_their_geography_code() -> None:
+    tidy = pd.DataFrame({"geography_code": ["E1", "E1", "E2", "E2"], "period": ["2021", "2020"] * 2,
+                         "value": [2.0, 1.0, 4.0, 3.0]})
+    old = tidy.rename(columns={"geography_code": "geography"})
+    before, after = old_and_new(panel_from_long, {"frame": old}, {"frame": tidy})
+    pd.testing.assert_frame_equal(before.rename_axis("geography_code"), after)
+    assert after.loc["E2"].tolist() == [3.0, 4.0] and list(after.columns) == ["2020", "2021"]
 
 
 def test_renamed_fields_still_read_with_a_warning() -> None:

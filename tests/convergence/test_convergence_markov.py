@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from levelscope.convergence import (
+    chi_square_difference,
     homogeneity_test,
     markov,
     mean_first_passage_times,
@@ -17,6 +19,7 @@ from levelscope.convergence import (
     steady_state,
 )
 from levelscope.errors import UndefinedMeasureError
+from levelscope.results import Result
 from levelscope.spatial import Weights
 
 REL = 1e-10
@@ -122,6 +125,21 @@ def test_homogeneity_by_hand() -> None:
     same = homogeneity_test(counts)
     assert same.q == pytest.approx(0.0, abs=1e-12) and same.lr == pytest.approx(0.0, abs=1e-12)
     assert same.dof == 2  # 2 rows × (2 regimes − 1) × (2 cells − 1)
+
+
+def test_the_tests_are_results_with_a_row_and_a_sentence() -> None:
+    # By hand: the observed row totals (10, 10) spread by the reference's rows give expected
+    # counts (9, 1) and (2, 8); chi2 = 1/9 + 1/1 + 1/2 + 1/8 on (2 - 1)(2 - 1) = 1 dof.
+    test = chi_square_difference(np.array([[8.0, 2.0], [3.0, 7.0]]), np.array([[0.9, 0.1], [0.2, 0.8]]))
+    assert isinstance(test, Result)
+    row = test.to_frame().iloc[0]
+    assert row["statistic"] == pytest.approx(1 / 9 + 1 + 1 / 2 + 1 / 8) and row["dof"] == 1
+    assert row["p_value"] == pytest.approx(stats.chi2.sf(1 / 9 + 1.625, 1))
+    assert repr(test).startswith("Chi-square test: 1.736 on 1 dof, p = 0.188")
+    same = homogeneity_test(np.array([[[8, 2], [1, 9]], [[4, 1], [2, 18]]], dtype=float))
+    assert isinstance(same, Result)
+    assert list(same.to_frame().columns) == ["q", "q_p_value", "lr", "lr_p_value", "dof"]
+    assert "on 2 dof: Q = " in same.summary() and "(p = 1)" in same.summary()
 
 
 def test_reducible_chain_has_no_steady_state() -> None:

@@ -227,8 +227,8 @@ def test_success_rates_match_statsmodels_wilson():
     assert rates["bids"].tolist() == [5, 5]
     assert rates["successful"].tolist() == [3, 2]
     low, high = proportion_confint(3, 5, method="wilson")
-    assert rates.loc["P1", "rate_low"] == pytest.approx(low)
-    assert rates.loc["P1", "rate_high"] == pytest.approx(high)
+    assert rates.loc["P1", "rate_lower"] == pytest.approx(low)
+    assert rates.loc["P1", "rate_upper"] == pytest.approx(high)
 
 
 def test_compare_rounds():

@@ -316,7 +316,7 @@ def register(app: typer.Typer) -> None:
         )
         money = {c: formatting.money for c in ("funding", "amount", "per_head", "total")}
         shares: dict[str, CellFormat] = {
-            c: formatting.share for c in ("rate", "rate_low", "rate_high", "share_of_funding",
+            c: formatting.share for c in ("rate", "rate_lower", "rate_upper", "share_of_funding",
                                           "share_of_population", "most_needy_share")
         }
         print_frame(result.groups.reset_index(), title="need groups (1 = most needy)",

@@ -14,6 +14,7 @@ from levelscope.convergence.analysis import (
 )
 from levelscope.convergence.beta import BetaConvergence, beta_convergence
 from levelscope.convergence.markov import (
+    ChiSquareTest,
     HomogeneityTest,
     Markov,
     SpatialMarkov,
@@ -31,6 +32,7 @@ from levelscope.convergence.sigma import SigmaConvergence, sigma_convergence, st
 
 __all__ = [
     "BetaConvergence",
+    "ChiSquareTest",
     "ConvergenceReport",
     "HomogeneityTest",
     "Markov",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
@@ -10,16 +12,22 @@ from levelscope.errors import UndefinedMeasureError
 
 
 def panel_from_long(
-    frame: pd.DataFrame, *, area: str = "geography", period: str = "period", value: str = "value"
+    frame: pd.DataFrame,
+    *,
+    area: str = "geography_code",
+    period: str = "period",
+    value: str = "value",
 ) -> pd.DataFrame:
     """Pivot tidy observations (area, period, value) into a panel (areas × periods).
 
     Parameters
     ----------
     frame
-        One row per area and period.
+        One row per area and period, e.g. :meth:`levelscope.Workspace.observations`.
     area, period, value
-        The names of its area, period and value columns.
+        The names of its area, period and value columns. A frame whose area column is still
+        called ``geography`` (the default before the glossary's ``geography_code``) is read with
+        a ``FutureWarning``.
 
     Returns
     -------
@@ -28,11 +36,19 @@ def panel_from_long(
 
     Examples
     --------
-    >>> long = pd.DataFrame({"geography": ["a", "a", "b", "b"], "period": [2000, 2001] * 2,
+    >>> long = pd.DataFrame({"geography_code": ["a", "a", "b", "b"], "period": [2000, 2001] * 2,
     ...                      "value": [1.0, 2.0, 3.0, 4.0]})
     >>> panel_from_long(long).loc["b", 2001]
     np.float64(4.0)
     """
+    if area == "geography_code" and area not in frame.columns and "geography" in frame.columns:
+        warnings.warn(
+            "panel_from_long(): the area column 'geography' is now called 'geography_code'; "
+            "rename it, or pass area='geography' (the old default goes in the next release)",
+            FutureWarning,
+            stacklevel=2,
+        )
+        area = "geography"
     missing = [c for c in (area, period, value) if c not in frame.columns]
     if missing:
         raise ValueError(f"columns {missing} not in the frame (it has {list(frame.columns)})")

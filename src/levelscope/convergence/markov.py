@@ -346,10 +346,19 @@ def _values(panel: pd.DataFrame | ArrayLike) -> FloatArray:
 
 # ---------------------------------------------------------------------- spatial chain
 @dataclass(frozen=True)
-class ChiSquareTest:
+class ChiSquareTest(Result):
+    """A chi-square test that one chain's transitions follow another's probabilities.
+
+    ``statistic`` is chi-square with ``dof`` degrees of freedom under the null; ``p_value`` its
+    upper tail. ``to_frame()`` is one row with the three.
+    """
+
     statistic: float
     p_value: float
     dof: int
+
+    def summary(self) -> str:
+        return f"Chi-square test: {self.statistic:.4g} on {self.dof} dof, p = {self.p_value:.3g}"
 
 
 def chi_square_difference(observed: FloatArray, reference: FloatArray) -> ChiSquareTest:
@@ -386,11 +395,11 @@ def chi_square_difference(observed: FloatArray, reference: FloatArray) -> ChiSqu
 
 
 @dataclass(frozen=True)
-class HomogeneityTest:
+class HomogeneityTest(Result):
     """Bickenbach & Bode (2003) tests that the transition matrices of all regimes are equal.
 
     ``q`` is the Pearson statistic and ``lr`` the likelihood-ratio one; both are chi-square with
-    ``dof`` degrees of freedom under homogeneity.
+    ``dof`` degrees of freedom under homogeneity. ``to_frame()`` is one row with the five.
     """
 
     q: float
@@ -398,6 +407,13 @@ class HomogeneityTest:
     lr: float
     lr_p_value: float
     dof: int
+
+    def summary(self) -> str:
+        return (
+            f"Homogeneity of transitions (Bickenbach-Bode) on {self.dof} dof: "
+            f"Q = {self.q:.4g} (p = {self.q_p_value:.3g}), "
+            f"LR = {self.lr:.4g} (p = {self.lr_p_value:.3g})"
+        )
 
 
 def homogeneity_test(transitions: ArrayLike) -> HomogeneityTest:

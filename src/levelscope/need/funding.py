@@ -392,6 +392,32 @@ def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, alpha: fl
     Only rows with a known ``outcome`` count. Wilson (1927): centre
     ``(p + z²/2n) / (1 + z²/n)``, half-width ``z sqrt(p(1-p)/n + z²/4n²) / (1 + z²/n)``, with
     ``z`` the standard normal quantile of ``1 - alpha / 2`` (coverage ``1 - alpha``).
+
+    Parameters
+    ----------
+    allocations
+        One row per bid with ``area`` and ``outcome`` (``"successful"``, ``"unsuccessful"`` or
+        missing), as :func:`read_allocations` gives them.
+    categories
+        Each area's need category, indexed by area code.
+    alpha
+        The intervals have coverage ``1 - alpha``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category: ``bids``, ``successful``, ``rate`` and the interval's
+        ``rate_lower`` and ``rate_upper``.
+
+    Examples
+    --------
+    >>> bids = pd.DataFrame({"area": ["A", "A", "B", "B"],
+    ...                      "outcome": ["successful", "unsuccessful", "successful", "successful"]})
+    >>> rates = success_rates(bids, pd.Series(["low need", "high need"], index=["A", "B"]))
+    >>> rates.loc["high need", ["bids", "successful", "rate"]].tolist()
+    [2.0, 2.0, 1.0]
+    >>> round(float(rates.loc["high need", "rate_lower"]), 4)
+    0.3424
     """
     check_alpha(alpha)
     z = NormalDist().inv_cdf(1 - alpha / 2)
@@ -417,8 +443,8 @@ def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, alpha: fl
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
     table["rate"] = p
-    table["rate_low"] = centre - half
-    table["rate_high"] = centre + half
+    table["rate_lower"] = centre - half
+    table["rate_upper"] = centre + half
     return table
 
 
