@@ -202,6 +202,19 @@ def evaluate_areas(
     Returns
     -------
     SyntheticControl | TwoWayFixedEffects | SyntheticDiD
+        The method's result.
+
+    Examples
+    --------
+    >>> rows = [(u, year, u + (year - 2010) / 2 + 3.0 * (u < 2 and year >= 2016))
+    ...         for u in range(6) for year in range(2010, 2020)]  # units 0 and 1 gain 3 from 2016
+    >>> data = pd.DataFrame(rows, columns=["unit", "year", "outcome"])
+    >>> observations = pd.DataFrame({"geography_code": [f"E0{u}" for u in data["unit"]],
+    ...                              "indicator_id": "jobs", "year": data["year"],
+    ...                              "value": data["outcome"]})
+    >>> result = evaluate_areas(observations, ["E00", "E01"], 2016, method="did")
+    >>> round(float(result.estimate.iloc[0]), 6)
+    3.0
     """
     missing = [c for c in COLUMNS if c not in observations.columns]
     if missing:
@@ -390,7 +403,43 @@ def evaluate_programme(
     The places and start date are read from the programme register
     (:func:`levelscope.monitor.programmes.get_programme`); with ``exclude_other_programmes`` the
     places of every other registered programme are kept out of the comparison group, since they
-    were treated too. Other arguments as :func:`evaluate_area`.
+    were treated too.
+
+    Parameters
+    ----------
+    ws
+        The workspace holding the indicator.
+    session
+        A records session (:func:`levelscope.records.db.transaction`).
+    programme_id
+        The registered programme's id.
+    indicator
+        The indicator to evaluate.
+    exclude_other_programmes
+        Keep other registered programmes' places out of the comparison group.
+    method, exclude, exclude_neighbours, placebos, balance, progress
+        As :func:`evaluate_area`.
+
+    Returns
+    -------
+    AreaEvaluation
+        As :func:`evaluate_area`, with the programme's places as the treated areas.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.records.db import connect, transaction
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     tees = create_organisation(session, "Tees Valley Combined Authority")
+    ...     fund = create_programme(session, tees.id, "Tees productivity fund",
+    ...                             start_date=dt.date(2015, 4, 1), end_date=dt.date(2020, 3, 31),
+    ...                             places=["TLC11", "TLC12"])
+    ...     evaluation = evaluate_programme(ws, session, fund.id, "gva_per_hour_worked", method="did")
+    >>> evaluation.start, evaluation.treated
+    (2015, ('TLC11', 'TLC12'))
 
     Raises
     ------

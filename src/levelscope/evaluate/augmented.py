@@ -100,6 +100,18 @@ def augmented_synthetic_control(
 
     Parameters
     ----------
+    data:
+        Long table (one row per unit and period) or a :class:`Panel`.
+    treated:
+        The treated unit's label.
+    start:
+        First period affected by the policy.
+    unit, time, outcome:
+        Column names when ``data`` is a table.
+    donors:
+        Candidate comparison units; default every other unit.
+    balance:
+        Rule for gaps in the outcome, see :func:`~levelscope.evaluate.panel.long_panel`.
     ridge:
         Ridge penalty ``lambda`` >= 0; default chosen by rolling-origin cross-validation (fit on
         the periods before ``s``, predict period ``s``, for each ``s`` in the later half of the
@@ -108,6 +120,18 @@ def augmented_synthetic_control(
     Returns
     -------
     AugmentedSyntheticControl
+        The synthetic control's weights corrected by the ridge fit, its path and effect.
+
+    Examples
+    --------
+    >>> t = np.arange(10.0)
+    >>> paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    >>> paths["A"] = (paths["B"] + paths["D"]) / 2 + 3.0 * (t >= 6)  # 3 more from 2016 on
+    >>> data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+    ...                     columns=["unit", "time", "outcome"])
+    >>> asc = augmented_synthetic_control(data, treated="A", start=2016)
+    >>> round(float(asc.effect), 3)
+    3.0
     """
     panel = data if isinstance(data, Panel) else long_panel(
         data, unit=unit, time=time, outcome=outcome, balance=balance

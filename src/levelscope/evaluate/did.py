@@ -219,6 +219,16 @@ def twfe(
     TwoWayFixedEffects
         Equal to ``pyfixest.feols(f"{outcome} ~ {treatment} + ... | {unit} + {time}",
         vcov={"CRV1": cluster})``.
+
+    Examples
+    --------
+    >>> rows = [(u, year, u + (year - 2010) / 2 + 3.0 * (u < 2 and year >= 2016))
+    ...         for u in range(6) for year in range(2010, 2020)]  # units 0 and 1 gain 3 from 2016
+    >>> data = pd.DataFrame(rows, columns=["unit", "year", "outcome"])
+    >>> data["treated"] = ((data["unit"] < 2) & (data["year"] >= 2016)).astype(float)
+    >>> result = twfe(data, unit="unit", time="year", outcome="outcome", treatment="treated")
+    >>> round(float(result.estimate["treated"]), 6)
+    3.0
     """
     frame = _clean(data, [unit, time, outcome, treatment, *covariates], cluster or unit)
     x = frame[[treatment, *covariates]].to_numpy(dtype=float)
@@ -255,10 +265,27 @@ def event_study(
         ``(first, last)`` relative periods to estimate; periods outside are binned into the end
         points. Default: every relative period in the data.
 
+    unit, time, outcome:
+        Column names.
+    cluster:
+        Column to cluster by (default ``unit``).
+    alpha:
+        For confidence intervals.
+
     Returns
     -------
     EventStudy
         Coefficients indexed by relative period; with :meth:`EventStudy.pretrend_test`.
+
+    Examples
+    --------
+    >>> rows = [(u, year, u + (year - 2010) / 2 + 3.0 * (u < 2 and year >= 2016))
+    ...         for u in range(6) for year in range(2010, 2020)]  # units 0 and 1 gain 3 from 2016
+    >>> data = pd.DataFrame(rows, columns=["unit", "year", "outcome"])
+    >>> data["cohort"] = np.where(data["unit"] < 2, 2016, np.nan)  # never treated: missing
+    >>> result = event_study(data, unit="unit", time="year", outcome="outcome", cohort="cohort")
+    >>> result.estimate.round(6).tolist()  # 6 to 2 periods before (-1 is the reference), 0 to 3 after
+    [0.0, 0.0, 0.0, 0.0, 0.0, 3.0, 3.0, 3.0, 3.0]
     """
     frame = _clean(data, [unit, time, outcome], cluster or unit, cohort=cohort)
     g = frame[cohort].to_numpy(dtype=float)
@@ -519,10 +546,25 @@ def callaway_santanna(
         For pre-treatment cells: ``"varying"`` compares ``t`` with ``t - 1``; ``"universal"``
         compares with ``g - 1``. Post-treatment cells always use ``g - 1``.
 
+    unit, time, outcome:
+        Column names.
+    alpha:
+        For confidence intervals.
+
     Returns
     -------
     GroupTimeEffects
         Matches ``differences.ATTgt(...).fit(formula=outcome, est_method="reg")``.
+
+    Examples
+    --------
+    >>> rows = [(u, year, u + (year - 2010) / 2 + 3.0 * (u < 2 and year >= 2016))
+    ...         for u in range(6) for year in range(2010, 2020)]  # units 0 and 1 gain 3 from 2016
+    >>> data = pd.DataFrame(rows, columns=["unit", "year", "outcome"])
+    >>> data["cohort"] = np.where(data["unit"] < 2, 2016, np.nan)
+    >>> effects = callaway_santanna(data, unit="unit", time="year", outcome="outcome", cohort="cohort")
+    >>> round(float(effects.aggregate().overall), 6)
+    3.0
     """
     frame = _clean(data, [unit, time, outcome], unit, cohort=cohort)
     if frame.groupby(unit)[cohort].nunique(dropna=False).max() > 1:

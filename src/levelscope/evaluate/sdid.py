@@ -141,10 +141,30 @@ def synthetic_did(
         Placebo draws for ``se="placebo"``.
     seed:
         Seed of the placebo draws (fixed by default, so the standard error repeats exactly).
+    start:
+        First period affected by the policy.
+    unit, time, outcome:
+        Column names when ``data`` is a table.
+    balance:
+        Rule for gaps in the outcome, see :func:`~levelscope.evaluate.panel.long_panel`.
+    progress:
+        Optional ``progress(done, total)`` callback for the placebo or jackknife refits.
+    alpha:
+        The interval of :meth:`SyntheticDiD.conf_int` has coverage ``1 - alpha``.
 
     Returns
     -------
     SyntheticDiD
+        The effect, its standard error, interval and p-value, and the unit and time weights.
+
+    Examples
+    --------
+    >>> rows = [(u, year, u + (year - 2010) / 2 + 3.0 * (u < 2 and year >= 2016))
+    ...         for u in range(6) for year in range(2010, 2020)]  # units 0 and 1 gain 3 from 2016
+    >>> data = pd.DataFrame(rows, columns=["unit", "year", "outcome"])
+    >>> sdid = synthetic_did(data, treated=[0, 1], start=2016, time="year", se="none")
+    >>> round(float(sdid.effect), 6)
+    3.0
     """
     panel = data if isinstance(data, Panel) else long_panel(
         data, unit=unit, time=time, outcome=outcome, balance=balance

@@ -283,9 +283,18 @@ def synthetic_control(
 
     Examples
     --------
-    >>> sc = synthetic_control(df, unit="region", time="year", outcome="gdpcap",
-    ...                        treated="Basque", start=1970)          # doctest: +SKIP
-    >>> sc.weights.nlargest(2)                                        # doctest: +SKIP
+    Unit ``A`` follows the average of ``B`` and ``D`` until 2016, then runs 3 above it:
+
+    >>> t = np.arange(10.0)
+    >>> paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    >>> paths["A"] = (paths["B"] + paths["D"]) / 2 + 3.0 * (t >= 6)  # 3 more from 2016 on
+    >>> data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+    ...                     columns=["unit", "time", "outcome"])
+    >>> sc = synthetic_control(data, treated="A", start=2016)
+    >>> sc.weights.round(3).to_dict()
+    {'B': 0.5, 'C': 0.0, 'D': 0.5, 'E': 0.0}
+    >>> round(float(sc.effect), 3)
+    3.0
     """
     covariates = _covariates_needed(predictors, v, outcome)
     panel = (
@@ -469,6 +478,17 @@ def placebo_in_space(result: SyntheticControl, *, progress: Progress | None = No
     -------
     PlaceboTest
         Gap paths, RMSPEs and the post/pre RMSPE-ratio p-value.
+
+    Examples
+    --------
+    >>> t = np.arange(10.0)
+    >>> paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    >>> paths["A"] = (paths["B"] + paths["D"]) / 2 + 3.0 * (t >= 6)  # 3 more from 2016 on
+    >>> data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+    ...                     columns=["unit", "time", "outcome"])
+    >>> placebos = placebo_in_space(synthetic_control(data, treated="A", start=2016))
+    >>> int(placebos.rank), round(float(placebos.p_value), 3)  # the smallest p-value 5 units allow
+    (1, 0.2)
     """
     design = result.design
     if len(design.donors) < MIN_DONORS + 1:
@@ -517,6 +537,31 @@ def placebo_in_time(
     Only periods before the real start are used, so a large gap between the fake and the real
     start would cast doubt on the design. Predictor and fit periods are cut back to before the
     fake start unless new ones are given.
+
+    Parameters
+    ----------
+    result
+        The fitted synthetic control.
+    start
+        The fake start, before the real one.
+    predictors, fit_periods
+        As :func:`synthetic_control`; default the result's, cut back to before ``start``.
+
+    Returns
+    -------
+    SyntheticControl
+        The refit on the periods before the real start; its ``effect`` should be near zero.
+
+    Examples
+    --------
+    >>> t = np.arange(10.0)
+    >>> paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    >>> paths["A"] = (paths["B"] + paths["D"]) / 2 + 3.0 * (t >= 6)  # 3 more from 2016 on
+    >>> data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+    ...                     columns=["unit", "time", "outcome"])
+    >>> backdated = placebo_in_time(synthetic_control(data, treated="A", start=2016), 2013)
+    >>> abs(round(float(backdated.effect), 3))
+    0.0
     """
     design = result.design
     start = float(start)
@@ -573,7 +618,33 @@ def leave_one_out(
     result: SyntheticControl, *, threshold: float = 1e-3, progress: Progress | None = None
 ) -> LeaveOneOut:
     """Refit leaving out, one at a time, each donor whose weight is at least ``threshold``
-    (Abadie, Diamond & Hainmueller 2015, figure 4)."""
+    (Abadie, Diamond & Hainmueller 2015, figure 4).
+
+    Parameters
+    ----------
+    result
+        The fitted synthetic control.
+    threshold
+        Smallest donor weight that counts as a donor used.
+    progress
+        Optional ``progress(done, total)`` callback.
+
+    Returns
+    -------
+    LeaveOneOut
+        Each refit's synthetic path and average post-period effect, by the donor left out.
+
+    Examples
+    --------
+    >>> t = np.arange(10.0)
+    >>> paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    >>> paths["A"] = (paths["B"] + paths["D"]) / 2 + 3.0 * (t >= 6)  # 3 more from 2016 on
+    >>> data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+    ...                     columns=["unit", "time", "outcome"])
+    >>> loo = leave_one_out(synthetic_control(data, treated="A", start=2016))
+    >>> loo.effects.round(1).to_dict()
+    {'B': 2.6, 'D': 6.8}
+    """
     design = result.design
     chosen = [d for d, w in result.weights.items() if w >= threshold]
     jobs = [(design.treated, tuple(o for o in design.donors if o != d)) for d in chosen]

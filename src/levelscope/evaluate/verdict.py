@@ -29,6 +29,22 @@ def estimate_verdict(
 ) -> str:
     """One or two sentences on an estimate with its confidence interval and p-value.
 
+    Parameters
+    ----------
+    effect
+        The estimate.
+    lower, upper
+        Its confidence interval.
+    p_value
+        Its p-value.
+    alpha
+        The interval has coverage ``1 - alpha``.
+
+    Returns
+    -------
+    str
+        Whether the interval excludes zero, in words, with the figures.
+
     Examples
     --------
     >>> estimate_verdict(2.0, 1.0, 3.0, 0.001)[:40]
@@ -49,7 +65,34 @@ def estimate_verdict(
 
 
 def synth_verdict(result: SyntheticControl, placebos: PlaceboTest | None = None) -> str:
-    """What a synthetic control shows, with the fit and (if run) the placebo evidence."""
+    """What a synthetic control shows, with the fit and (if run) the placebo evidence.
+
+    Parameters
+    ----------
+    result
+        The fitted synthetic control.
+    placebos
+        Its in-space placebo test, if run.
+
+    Returns
+    -------
+    str
+        A warning if the pre-period fit is poor, the average gap, and what the placebos say.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> from levelscope.evaluate import placebo_in_space, synthetic_control
+    >>> t = np.arange(10.0)
+    >>> paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    >>> paths["A"] = (paths["B"] + paths["D"]) / 2 + 3.0 * (t >= 6)  # 3 more from 2016 on
+    >>> data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+    ...                     columns=["unit", "time", "outcome"])
+    >>> sc = synthetic_control(data, treated="A", start=2016)
+    >>> print(synth_verdict(sc, placebo_in_space(sc)))
+    After 2016, A was on average 3 above its synthetic control (outcome). 0 of 4 placebo units
+    show a post/pre RMSPE ratio at least as large (p = 0.200): ...
+    """
     scale = float(abs(result.actual[result.actual.index < result.start]).mean())
     parts = []
     if scale > 0 and result.pre_rmspe > POOR_FIT_SHARE * scale:

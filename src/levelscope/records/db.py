@@ -171,14 +171,67 @@ def _hide_soft_deleted(state: ORMExecuteState) -> None:
 
 
 def soft_delete(session: Session, record: Record) -> None:
-    """Mark ``record`` deleted; it stays in the database and :func:`restore` brings it back."""
+    """Mark ``record`` deleted; it stays in the database and :func:`restore` brings it back.
+
+    Parameters
+    ----------
+    session
+        The session the record belongs to.
+    record
+        Any record (a row of a class that inherits :class:`Record`).
+
+    Returns
+    -------
+    None
+        Queries leave the record out from now on (unless asked to include deleted rows).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sqlalchemy import select
+    >>> from levelscope.records.accounts import Organisation, create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="alice@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     soft_delete(session, leeds)
+    ...     session.scalars(select(Organisation.name)).all()
+    []
+    """
     if record.deleted_at is None:
         record.deleted_at = utcnow()
         session.flush()
 
 
 def restore(session: Session, record: Record) -> None:
-    """Undo :func:`soft_delete`. Load the record with ``include_deleted=True`` to get hold of it."""
+    """Undo :func:`soft_delete`. Load the record with ``include_deleted=True`` to get hold of it.
+
+    Parameters
+    ----------
+    session
+        The session the record belongs to.
+    record
+        A soft-deleted record.
+
+    Returns
+    -------
+    None
+        Queries return the record again.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sqlalchemy import select
+    >>> from levelscope.records.accounts import Organisation, create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="alice@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     soft_delete(session, leeds)
+    >>> with transaction(factory, actor="alice@example.org") as session:
+    ...     deleted = select(Organisation).execution_options(include_deleted=True)
+    ...     restore(session, session.scalars(deleted).one())
+    ...     session.scalars(select(Organisation.name)).all()
+    ['Leeds City Council']
+    """
     if record.deleted_at is not None:
         record.deleted_at = None
         session.flush()
@@ -189,6 +242,19 @@ def default_url() -> str:
 
     ``LEVELSCOPE_RECORDS_URL`` wins; otherwise a SQLite file ``levelscope-records.sqlite`` beside
     the workspace file named by ``LEVELSCOPE_WORKSPACE``, or in the current directory.
+
+    Returns
+    -------
+    str
+        A SQLAlchemy URL.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> settings = {"LEVELSCOPE_RECORDS_URL": "", "LEVELSCOPE_WORKSPACE": "/srv/leeds.duckdb"}
+    >>> with mock.patch.dict(os.environ, settings):
+    ...     default_url()
+    'sqlite:////srv/levelscope-records.sqlite'
     """
     configured = os.environ.get(RECORDS_URL_VARIABLE)
     if configured:
@@ -264,7 +330,29 @@ def is_busy(error: BaseException) -> bool:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
-    """Create or upgrade the records schema at ``url`` to ``revision`` with Alembic."""
+    """Create or upgrade the records schema at ``url`` to ``revision`` with Alembic.
+
+    Parameters
+    ----------
+    url
+        SQLAlchemy URL of the records database; default :func:`default_url`.
+    revision
+        The migration to bring the schema to; ``"head"`` is the newest.
+
+    Returns
+    -------
+    None
+        The schema at ``url`` is at ``revision``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sqlalchemy import create_engine, inspect
+    >>> url = f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}"
+    >>> upgrade(url)
+    >>> {"organisations", "programmes", "audit_log"} <= set(inspect(create_engine(url)).get_table_names())
+    True
+    """
     from levelscope.records.migrations import run_upgrade
 
     run_upgrade(url or default_url(), revision)
@@ -291,6 +379,18 @@ def connect(
     -------
     sessionmaker
         Makes :class:`RecordsSession` objects; use it with :func:`transaction`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sqlalchemy import select
+    >>> from levelscope.records.accounts import Organisation, create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="alice@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    >>> with factory() as session:
+    ...     session.scalars(select(Organisation.name)).all()
+    ['Leeds City Council']
     """
     url = url or default_url()
     if migrate:
@@ -306,6 +406,37 @@ def transaction(factory: sessionmaker[RecordsSession], actor: str) -> Iterator[R
 
     ``actor`` (a user's email, ``"cli:<login>"``, ...) is written into the audit trail for every
     change made in the block.
+
+    Parameters
+    ----------
+    factory
+        From :func:`connect`.
+    actor
+        Who makes the changes, as the audit trail names them.
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        A context manager giving the session; the block's changes are kept only if it ends
+        without an error.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from sqlalchemy import select
+    >>> from levelscope.records.accounts import Organisation, create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="alice@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    >>> try:
+    ...     with transaction(factory, actor="alice@example.org") as session:
+    ...         bradford = create_organisation(session, "Bradford Council")
+    ...         raise RuntimeError("something went wrong")
+    ... except RuntimeError:
+    ...     pass
+    >>> with factory() as session:
+    ...     session.scalars(select(Organisation.name)).all()
+    ['Leeds City Council']
     """
     with for_writing(factory)() as session:
         session.info["actor"] = actor
