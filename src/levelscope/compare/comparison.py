@@ -146,6 +146,18 @@ def compare_area(
         Unknown area code (also among ``areas``).
     ValidationError
         Chosen areas missing, too many, or at another level.
+
+    Returns
+    -------
+    AreaComparison
+        One row per indicator: the area's value, the comparison's, and whether the area is
+        better, worse or similar (and by which rule).
+
+    Examples
+    --------
+    >>> comparison = compare_area(ws, "E08000025")
+    >>> comparison.name, comparison.comparison
+    ('Birmingham', 'median')
     """
     place = ws.geography(code)
     level = str(place.level)
@@ -220,6 +232,23 @@ def plain_summary(result: AreaComparison, trend_statements: Sequence[str] = ()) 
     names the indicators where the area is furthest ahead and furthest behind (gap in standard
     deviations of the level), how it compares with the chosen comparison, and adds any
     ``trend_statements`` (see :class:`~levelscope.compare.trends.Trend`).
+
+    Parameters
+    ----------
+    result
+        From :func:`compare_area`.
+    trend_statements
+        Sentences to add, e.g. :attr:`Trend.statement` of a few indicators.
+
+    Returns
+    -------
+    str
+        The sentences.
+
+    Examples
+    --------
+    >>> print(plain_summary(compare_area(ws, "E08000025")))
+    Birmingham is a local authority district with figures on ... indicators. Against the median ...
     """
     table = result.table
     kind = with_article(level_name(result.level))

@@ -32,6 +32,20 @@ VIRIDIS = ["#440154", "#414487", "#2a788e", "#22a884", "#7ad151", "#fde725"]
 def quantile_breaks(values: ArrayLike, k: int) -> NDArray[np.float64]:
     """Upper bounds of ``k`` quantile classes (repeated bounds removed).
 
+    Parameters
+    ----------
+    values
+        The values to class; missing and infinite ones are ignored.
+    k
+        The number of classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        The classes' upper bounds, increasing; the last is the largest value.
+
+    Examples
+    --------
     >>> quantile_breaks([1, 2, 3, 4], 2).tolist()
     [2.5, 4.0]
     """
@@ -46,6 +60,20 @@ def natural_breaks(values: ArrayLike, k: int) -> NDArray[np.float64]:
     ``cost[j][i]`` is the least within-class sum of squares of the first ``i + 1`` sorted values
     split into ``j + 1`` classes; each step tries every start of the last class.
 
+    Parameters
+    ----------
+    values
+        The values to class; missing and infinite ones are ignored.
+    k
+        The number of classes (fewer if there are fewer distinct values).
+
+    Returns
+    -------
+    numpy.ndarray
+        The classes' upper bounds, increasing; the last is the largest value.
+
+    Examples
+    --------
     >>> natural_breaks([1, 2, 3, 10, 11, 12], 2).tolist()
     [3.0, 12.0]
     """
@@ -148,6 +176,10 @@ def map_data(
 
     Parameters
     ----------
+    ws:
+        The workspace.
+    indicator, level:
+        The indicator id and the geographic level.
     period:
         Period label; default :func:`map_period`.
     scheme, k:
@@ -161,6 +193,17 @@ def map_data(
         Unknown indicator, or a period the indicator does not have at that level.
     UndefinedMeasureError
         Fewer than two areas with values.
+
+    Returns
+    -------
+    MapData
+        Each area's value and class, the class bounds, colours and legend labels.
+
+    Examples
+    --------
+    >>> classed = map_data(ws, "gva_per_hour_worked", "itl1")
+    >>> len(classed.breaks), classed.scheme
+    (5, 'quantiles')
     """
     from levelscope.errors import NotFoundError
 

@@ -90,6 +90,13 @@ def standardised_distances(
     ------
     UndefinedMeasureError
         If a column has no spread (all values equal), so it cannot be standardised.
+
+    Examples
+    --------
+    >>> values = pd.DataFrame({"pay": [500.0, 520.0, 700.0], "employment_rate": [70.0, 72.0, 80.0]},
+    ...                       index=["A", "B", "C"])
+    >>> standardised_distances(values, "A").round(3).to_dict()
+    {'A': 0.0, 'B': 0.514, 'C': 3.21}
     """
     if values.isna().any().any():
         raise ValueError("values must not have missing entries; drop incomplete areas first")
@@ -162,10 +169,16 @@ def nearest_neighbours(
     UndefinedMeasureError
         When no context indicator can be used or no other area has them all.
 
+    Returns
+    -------
+    PeerGroup
+        The peers' codes, nearest first, with their distances and the indicators matched on.
+
     Examples
     --------
-    >>> peers = nearest_neighbours(ws, "E08000025", k=5)  # doctest: +SKIP
-    >>> peers.codes  # doctest: +SKIP
+    >>> peers = nearest_neighbours(ws, "E08000025", k=5)  # Birmingham's five nearest
+    >>> len(peers.codes), "E08000025" in peers.codes
+    (5, False)
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")

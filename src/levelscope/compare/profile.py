@@ -61,6 +61,18 @@ def area_profile(ws: Workspace, code: str, as_of: str | None = None) -> AreaProf
     ------
     NotFoundError
         If the code is unknown (with close matches suggested).
+
+    Returns
+    -------
+    AreaProfile
+        One row per indicator: the area's newest value, the level's median, its rank and how
+        many areas were ranked.
+
+    Examples
+    --------
+    >>> profile = area_profile(ws, "E08000025")
+    >>> profile.name, profile.level
+    ('Birmingham', 'lad')
     """
     place = ws.geography(code)
     standings = level_standings(ws, str(place.level), as_of)

@@ -94,7 +94,25 @@ class RegionalInequality(Result):
 
 def broad_regions(ws: Workspace, level: str) -> pd.Series:
     """The broad region (name) of every area at ``level``: its nearest ancestor at ITL1,
-    English region or nation level. Areas with no such ancestor are left out."""
+    English region or nation level. Areas with no such ancestor are left out.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    level
+        The geographic level of the areas.
+
+    Returns
+    -------
+    pandas.Series
+        The broad region's name, indexed by area code.
+
+    Examples
+    --------
+    >>> broad_regions(ws, "lad")["E08000025"]
+    'West Midlands'
+    """
     places = ws.geographies()
     level_of = places.set_index("code")["level"].to_dict()
     name_of = places.set_index("code")["name"].to_dict()
@@ -135,6 +153,10 @@ def regional_inequality(
 
     Parameters
     ----------
+    ws:
+        The workspace.
+    indicator, level:
+        The indicator id and the geographic level of the areas.
     measures:
         Measure names understood by :func:`levelscope.measures.summarize`.
     panel, regions:
@@ -148,6 +170,18 @@ def regional_inequality(
         Unknown indicator, or no values at that level.
     UndefinedMeasureError
         When the measures are undefined for the data (e.g. negative values).
+
+    Returns
+    -------
+    RegionalInequality
+        One row per period and measure, the split of the Theil index between and within broad
+        regions, and sentences on the trend.
+
+    Examples
+    --------
+    >>> result = regional_inequality(ws, "gva_per_hour_worked", "itl3")
+    >>> result.to_frame()["measure"].unique().tolist()
+    ['gini', 'theil']
     """
     meta = ws.indicator(indicator)
     data = panel if panel is not None else ws.observations(indicator, level=level)

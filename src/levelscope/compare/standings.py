@@ -54,6 +54,28 @@ def latest_by_level(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
     that same period (nations publish on different timetables, so they may differ). Columns add
     ``median`` (over those areas), ``rank`` (1 = best, by polarity; for counts and amounts,
     1 = largest; ties share the best rank) and ``areas`` (how many areas were ranked).
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    level
+        The geographic level.
+    as_of
+        Use the figures as released on or before this date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The workspace's observation columns with ``median``, ``rank`` and ``areas`` added.
+
+    Examples
+    --------
+    >>> latest = latest_by_level(ws, "itl1")
+    >>> london = latest[(latest["geography_code"] == "TLI")
+    ...                 & (latest["indicator_id"] == "gva_per_hour_worked")]
+    >>> london["rank"].tolist()  # London produces the most per hour worked
+    [1]
     """
     panel = ws.observations(level=level, as_of=as_of)
     if panel.empty:
@@ -80,6 +102,27 @@ def level_standings(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
     One row per area and indicator; columns :data:`STANDING_COLUMNS`. ``median``, ``sd`` (sample
     standard deviation), ``rank`` (1 = best by polarity) and ``areas`` are taken over the areas of
     the level that have a value for the same period; ``gap`` is ``value - median``.
+
+    Parameters
+    ----------
+    ws
+        The workspace.
+    level
+        The geographic level.
+    as_of
+        Use the figures as released on or before this date.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and indicator, with the columns above.
+
+    Examples
+    --------
+    >>> standings = level_standings(ws, "itl1")
+    >>> london = standings.query("geography_code == 'TLI' and indicator_id == 'gva_per_hour_worked'")
+    >>> int(london["rank"].iloc[0]), bool(london["gap"].iloc[0] > 0)
+    (1, True)
     """
     ranked = latest_by_level(ws, level, as_of)
     meta = ws.indicators().set_index("id")

@@ -99,6 +99,22 @@ class Trend(Result):
 def gap_direction(start_gap: float, end_gap: float, scale: float, tolerance: float = 0.01) -> str:
     """Closing, widening or stable: the change in ``|gap|`` against ``tolerance * |scale|``.
 
+    Parameters
+    ----------
+    start_gap, end_gap
+        The area's gap to the comparison (area minus median) at the start and at the end.
+    scale
+        The size the tolerance is a share of, usually the latest median.
+    tolerance
+        Changes in ``|gap|`` smaller than ``tolerance * |scale|`` count as stable.
+
+    Returns
+    -------
+    str
+        ``"closing"``, ``"widening"`` or ``"stable"``.
+
+    Examples
+    --------
     >>> gap_direction(-3.0, -1.0, scale=30.0)
     'closing'
     >>> gap_direction(-3.0, -3.2, scale=30.0)
@@ -141,6 +157,17 @@ def area_trend(
     ------
     NotFoundError
         Unknown area or indicator.
+
+    Returns
+    -------
+    Trend
+        The series, the gap at the start and the end, whether it is closing, and a sentence.
+
+    Examples
+    --------
+    >>> trend = area_trend(ws, "E08000025", "gva_per_hour_worked")
+    >>> trend.name, trend.direction in ("closing", "widening", "stable")
+    ('Birmingham', True)
     """
     place = ws.geography(code)
     meta = ws.indicator(indicator)
