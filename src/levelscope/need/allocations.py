@@ -37,10 +37,31 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
     optionally ``outcome`` of a bid (successful / unsuccessful; blank when not a bid). The
     amount of an unsuccessful bid is not counted as funding.
 
+    Parameters
+    ----------
+    source
+        A CSV or Excel file, or a frame with those columns.
+    name
+        The name errors give the source by; default the file's name.
+
     Returns
     -------
-    A frame with those columns typed (amount float, date datetime, outcome "successful",
-    "unsuccessful" or missing).
+    pandas.DataFrame
+        Those columns typed (amount float, date datetime, outcome "successful", "unsuccessful"
+        or missing), the area code in ``area``.
+
+    Examples
+    --------
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> first, last = allocations.iloc[0], allocations.iloc[-1]
+    >>> first["area"], float(first["amount"]), str(last["date"].date())
+    ('A', 3000.0, '2021-10-27')
 
     Raises
     ------

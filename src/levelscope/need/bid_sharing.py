@@ -90,6 +90,16 @@ def share_bids(
     ------
     UndefinedMeasureError
         For an unknown rule, or ``rule="population"`` without population.
+
+    Examples
+    --------
+    >>> bids = pd.DataFrame({"bid_id": ["b1", "b2", "b3"], "fund": "Levelling Up Fund", "round": "1",
+    ...                      "announced": pd.Timestamp("2021-10-27"), "amount": [300.0, 100.0, 50.0],
+    ...                      "areas": [("A",), ("B", "C"), ("D",)]})  # b2 covers two areas
+    >>> people = pd.Series([100.0, 300.0, 100.0, 100.0], index=list("ABCD"))
+    >>> shared = share_bids(bids, people, rule="population")
+    >>> shared.shares[["bid_id", "geography_code", "amount"]].values.tolist()
+    [['b1', 'A', 300.0], ['b2', 'B', 75.0], ['b2', 'C', 25.0], ['b3', 'D', 50.0]]
     """
     if rule not in SHARE_RULES:
         raise UndefinedMeasureError(f"unknown rule for sharing bids {rule!r}; use one of {SHARE_RULES}")

@@ -38,7 +38,27 @@ if TYPE_CHECKING:
 
 
 def cronbach_alpha(frame: pd.DataFrame) -> float:
-    """Cronbach's alpha of the columns of ``frame`` over the rows with every value observed."""
+    """Cronbach's alpha of the columns of ``frame`` over the rows with every value observed.
+
+    ``alpha = k / (k - 1) (1 - sum of the columns' variances / variance of their sum)`` for ``k``
+    columns (Cronbach 1951); values near 1 mean the columns measure one thing.
+
+    Parameters
+    ----------
+    frame
+        Areas by indicators, on comparable scales (e.g. z-scores) and the same polarity.
+
+    Returns
+    -------
+    float
+        Cronbach's alpha.
+
+    Examples
+    --------
+    >>> items = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0], "b": [1.0, 2.0, 3.0, 4.0]})
+    >>> cronbach_alpha(items)  # two identical items: 2 (1 - 2 var / 4 var) = 1
+    1.0
+    """
     complete = frame.dropna()
     k = complete.shape[1]
     if k < 2 or len(complete) < 2:
@@ -66,6 +86,25 @@ def principal_component_summary(frame: pd.DataFrame) -> PrincipalComponents:
 
     Loadings are eigenvectors times the square root of their eigenvalues, i.e. the correlation
     of each indicator with each component.
+
+    Parameters
+    ----------
+    frame
+        Areas by indicators.
+
+    Returns
+    -------
+    PrincipalComponents
+        Eigenvalues, the share of variance each explains, and the loadings.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unemployment": [7.5, 6.0, 5.2, 4.1, 3.0],
+    ...                       "pay": [480.0, 510.0, 560.0, 600.0, 690.0],
+    ...                       "bad_health": [8.1, 6.2, 6.8, 5.2, 4.9]}, index=list("ABCDE"))
+    >>> components = principal_component_summary(frame)
+    >>> [round(float(share), 3) for share in components.explained]
+    [0.947, 0.05, 0.004]
     """
     values, vectors = principal_components(frame)
     names = [f"PC{i + 1}" for i in range(len(values))]
@@ -120,7 +159,34 @@ class CoherenceReport(Result):
 def check_coherence(
     index: CompositeIndex, *, method: Literal["pearson", "spearman"] = "pearson"
 ) -> CoherenceReport:
-    """Correlations, Cronbach's alpha and principal components of a built index."""
+    """Correlations, Cronbach's alpha and principal components of a built index.
+
+    Parameters
+    ----------
+    index
+        From :func:`~levelscope.need.index.build_index`.
+    method
+        The correlation: ``"pearson"`` or ``"spearman"``.
+
+    Returns
+    -------
+    CoherenceReport
+        Correlations between indicators and with their pillar and the index, Cronbach's alpha
+        and the first component's share per pillar, and the weakly correlated indicators.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unemployment": [7.5, 6.0, 5.2, 4.1, 3.0],
+    ...                       "pay": [480.0, 510.0, 560.0, 600.0, 690.0],
+    ...                       "bad_health": [8.1, 6.2, 6.8, 5.2, 4.9]}, index=list("ABCDE"))
+    >>> from levelscope.need.definition import IndexDefinition
+    >>> definition = IndexDefinition.from_dict({"name": "Need", "indicators": [
+    ...     {"id": "unemployment"}, {"id": "pay", "polarity": -1}, {"id": "bad_health"}]})
+    >>> from levelscope.need import build_index
+    >>> report = check_coherence(build_index(frame, definition))
+    >>> report.weak_indicators()
+    []
+    """
     if method not in ("pearson", "spearman"):
         raise ValueError("method must be 'pearson' or 'spearman'")
     normalised = index.normalised

@@ -211,12 +211,27 @@ def analyse_fund(
     Returns
     -------
     FundAnalysis
+        The findings, concentration indices with intervals, the tables by deprivation and
+        need group and by region, the rounds compared and the sensitivity to the split rule.
 
     Raises
     ------
     UndefinedMeasureError
         For an unknown split rule, a round without a population year, or areas with no
         population in the year a round uses.
+
+    Examples
+    --------
+    >>> bids = pd.DataFrame({"bid_id": ["b1", "b2", "b3"], "fund": "Levelling Up Fund", "round": "1",
+    ...                      "announced": pd.Timestamp("2021-10-27"), "amount": [300.0, 100.0, 50.0],
+    ...                      "areas": [("A",), ("B", "C"), ("D",)]})  # b2 covers two areas
+    >>> areas = pd.DataFrame({"geography_code": list("ABCDEFGHIJ")})
+    >>> population = pd.DataFrame({"geography_code": list("ABCDEFGHIJ"), "year": 2020, "value": 1000.0})
+    >>> need = pd.DataFrame({"geography_code": list("ABCDEFGHIJ"),
+    ...                      "imd_average_score": np.arange(10.0, 0, -1)})  # A the most deprived
+    >>> print(analyse_fund(bids, areas, population, need, n_resamples=0).summary())
+    Levelling Up Fund: rounds 1; bids shared equally between the areas they cover
+    The most deprived fifth of English districts received 77.8% of the funding in England ...
     """
     check_alpha(alpha)
     if split not in SHARE_RULES:

@@ -79,6 +79,25 @@ def funding_by_area(
     ------
     ValidationError
         When an allocation goes to an area outside ``areas``, or an area has no population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        By area: ``amount``, ``population`` and ``per_head``.
+
+    Examples
+    --------
+    >>> from levelscope.need import read_allocations
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> funding = funding_by_area(allocations, population, areas=areas)
+    >>> funding.loc["A"].tolist()
+    [3000.0, 1000.0, 3.0]
     """
     rows = allocations[allocations["outcome"].fillna("successful") != "unsuccessful"]
     if programme is not None:
@@ -191,6 +210,26 @@ def concentration_index(
     ------
     UndefinedMeasureError
         When values are negative, all zero, or areas are missing from ``need``.
+
+    Returns
+    -------
+    Concentration
+        The index (negative: funding leans to the most needy; 0: in proportion to people) and
+        the concentration curve.
+
+    Examples
+    --------
+    >>> from levelscope.need import read_allocations
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> funding = funding_by_area(allocations, population, areas=areas)
+    >>> round(concentration_index(funding["per_head"], need, population).index, 4)
+    -0.6385
     """
     y = values.astype(float)
     missing = y.index.difference(need.index)
@@ -241,6 +280,23 @@ def need_groups(need: pd.Series, n_groups: int = 5) -> pd.Series:
 
     Areas are ranked by need (ties in their given order) and split into groups of (nearly)
     equal numbers of areas.
+
+    Parameters
+    ----------
+    need
+        Need score by area; higher is more need.
+    n_groups
+        The number of groups.
+
+    Returns
+    -------
+    pandas.Series
+        Each area's group, 1 to ``n_groups``.
+
+    Examples
+    --------
+    >>> need_groups(pd.Series([9.0, 1.0, 5.0, 7.0], index=list("ABCD")), 2).to_dict()
+    {'A': 1, 'B': 2, 'C': 2, 'D': 1}
     """
     if not 2 <= n_groups <= len(need):
         raise UndefinedMeasureError(f"cannot split {len(need)} areas into {n_groups} groups")
@@ -255,6 +311,33 @@ def group_shares(funding: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
     ``funding`` is the frame of :func:`funding_by_area`; ``groups`` labels each area (e.g.
     :func:`need_groups` or an index's categories). ``ratio_to_last`` is each group's funding per
     head relative to the last (least-needy) group's.
+
+    Parameters
+    ----------
+    funding
+        From :func:`funding_by_area`.
+    groups
+        Each area's group, most needy first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        By group: ``n_areas``, ``amount``, ``population``, ``share_of_funding``,
+        ``share_of_population``, ``per_head`` and ``ratio_to_last``.
+
+    Examples
+    --------
+    >>> from levelscope.need import read_allocations
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> shares = group_shares(funding_by_area(allocations, population, areas=areas), need_groups(need))
+    >>> shares["per_head"].tolist(), float(shares["ratio_to_last"].iloc[0])
+    ([2.5, 0.5, 0.0, 0.0, 0.25], 10.0)
     """
     labels = groups.reindex(funding.index)
     if labels.isna().any():
@@ -326,6 +409,41 @@ def funding_finding(
     ------
     UndefinedMeasureError
         When the least-needy group received nothing, so that the ratio is undefined.
+
+    Parameters
+    ----------
+    funding
+        From :func:`funding_by_area`.
+    need
+        Need score by area; higher is more need.
+    n_groups
+        The number of quantile groups (ignored with ``categories``).
+    categories
+        Each area's need category, the most needy first.
+    n_resamples, alpha, seed
+        Bootstrap resamples, significance level and seed.
+    provenance
+        Sources of the figures, carried onto the result.
+
+    Returns
+    -------
+    FundingFinding
+        The ratio with its interval (``conf_int()``), each group's funding per head, and the
+        sentence.
+
+    Examples
+    --------
+    >>> from levelscope.need import read_allocations
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> finding = funding_finding(funding_by_area(allocations, population, areas=areas), need)
+    >>> float(finding.ratio)  # (5,000 / 2,000 people) / (500 / 2,000 people)
+    10.0
     """
     if categories is not None:
         groups = categories.reindex(funding.index)
@@ -456,7 +574,39 @@ def compare_rounds(
     n_groups: int = 5,
 ) -> pd.DataFrame:
     """Per programme and round: total, concentration index (people-weighted), share and ratio
-    of funding per head of the most- versus least-needy group."""
+    of funding per head of the most- versus least-needy group.
+
+    Parameters
+    ----------
+    allocations
+        From :func:`~levelscope.need.allocations.read_allocations`.
+    need
+        Need score by area; higher is more need.
+    population
+        Population by area.
+    n_groups
+        The number of need groups.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per programme and round: ``amount``, ``areas_funded``, ``concentration_index``,
+        ``most_needy_share`` and ``ratio_most_to_least_needy``.
+
+    Examples
+    --------
+    >>> from levelscope.need import read_allocations
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> rounds = compare_rounds(allocations, need, population)
+    >>> rounds[["round", "areas_funded", "most_needy_share"]].values.tolist()
+    [['1', 3, 0.8333333333333334], ['2', 1, 0.0]]
+    """
     rows = []
     groups = need_groups(need, n_groups)
     funded = allocations[allocations["outcome"].fillna("successful") != "unsuccessful"]
@@ -522,7 +672,40 @@ def analyse_funding(
     seed: int | None = 0,
     provenance: Provenance = USER_DATA,
 ) -> FundingAnalysis:
-    """Funding per head, concentration, need-group shares, the finding and rounds compared."""
+    """Funding per head, concentration, need-group shares, the finding and rounds compared.
+
+    Parameters
+    ----------
+    allocations
+        From :func:`~levelscope.need.allocations.read_allocations`.
+    need
+        Need score by area; higher is more need. Its index is the set of areas.
+    population
+        Population by area.
+    n_groups, n_resamples, seed, provenance
+        As :func:`funding_finding`.
+
+    Returns
+    -------
+    FundingAnalysis
+        Funding by area, the two concentration indices, group shares, the finding and the
+        rounds compared.
+
+    Examples
+    --------
+    >>> from levelscope.need import read_allocations
+    >>> areas = list("ABCDEFGHIJ")
+    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
+    >>> population = pd.Series(1000.0, index=areas)
+    >>> allocations = read_allocations(pd.DataFrame({
+    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> analysis = analyse_funding(allocations, need, population, n_resamples=200)
+    >>> print(analysis.summary())
+    The most-needy fifth of areas received £2.50 per head, 1000% of the funding per head of the
+    least-needy fifth (£0.25); ...
+    """
     funding = funding_by_area(allocations, population, areas=need.index)
     funding["need"] = need
     try:

@@ -42,7 +42,26 @@ class Imputation:
 
 
 def missing_report(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """Share of areas missing each indicator, and share of indicators each area has."""
+    """Share of areas missing each indicator, and share of indicators each area has.
+
+    Parameters
+    ----------
+    frame
+        Areas by indicators, with gaps as missing values.
+
+    Returns
+    -------
+    tuple of pandas.Series
+        ``share_missing`` by indicator and ``coverage`` by area.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"pay": [500.0, None, 520.0, 610.0], "jobs": [0.7, 0.8, 0.75, 0.9]},
+    ...                      index=list("ABCD"))
+    >>> by_indicator, by_area = missing_report(frame)
+    >>> by_indicator.to_dict(), by_area.to_dict()
+    ({'pay': 0.25, 'jobs': 0.0}, {'A': 1.0, 'B': 0.5, 'C': 1.0, 'D': 1.0})
+    """
     missing = frame.isna()
     return missing.mean(axis=0).rename("share_missing"), (1 - missing.mean(axis=1)).rename("coverage")
 

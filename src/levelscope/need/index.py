@@ -62,6 +62,28 @@ def pivot_observations(observations: pd.DataFrame, *, period: str | None = None)
     ``observations`` has columns ``geography_code``, ``indicator_id`` and ``value`` (and
     optionally ``period``). With ``period`` given only that period is used; otherwise, where an
     area has several periods of an indicator, the latest is taken.
+
+    Parameters
+    ----------
+    observations
+        Long rows, e.g. ``ws.observations(level="lad")``.
+    period
+        Keep only this period.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area (index ``geography_code``), one column per indicator.
+
+    Examples
+    --------
+    >>> long = pd.DataFrame({"geography_code": ["A", "A", "B"], "indicator_id": ["pay", "jobs", "pay"],
+    ...                      "period": "2021", "value": [1.0, 2.0, 3.0]})
+    >>> pivot_observations(long)
+                    jobs  pay
+    geography_code
+    A                2.0  1.0
+    B                NaN  3.0
     """
     required = ["geography_code", "indicator_id", "value"]
     absent = [c for c in required if c not in observations.columns]
@@ -435,6 +457,24 @@ def build_index(
         When an indicator is absent or a value is not a number.
     UndefinedMeasureError
         When a step is undefined for the data (a constant indicator under min-max, ...).
+
+    Returns
+    -------
+    CompositeIndex
+        Each area's score, rank and category, with every intermediate step (treated,
+        normalised and weighted values, pillar scores) for inspection.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unemployment": [7.5, 6.0, 5.2, 4.1, 3.0],
+    ...                       "pay": [480.0, 510.0, 560.0, 600.0, 690.0],
+    ...                       "bad_health": [8.1, 6.2, 6.8, 5.2, 4.9]}, index=list("ABCDE"))
+    >>> from levelscope.need.definition import IndexDefinition
+    >>> definition = IndexDefinition.from_dict({"name": "Need", "indicators": [
+    ...     {"id": "unemployment"}, {"id": "pay", "polarity": -1}, {"id": "bad_health"}]})
+    >>> index = build_index(frame, definition)
+    >>> index.to_frame()[["geography_code", "rank"]].values.tolist()
+    [['A', 1], ['B', 2], ['C', 3], ['D', 4], ['E', 5]]
     """
     values = indicator_values(frame, definition)
     groups = _groups(frame, definition, groups)

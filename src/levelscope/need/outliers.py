@@ -51,9 +51,35 @@ def treat_outliers(
 ) -> OutlierTreatment:
     """Treat flagged indicators with ``method`` ``"none"``, ``"winsorise"`` or ``"log"``.
 
-    Returns the treated frame and a report indexed by indicator with the skewness and kurtosis
-    before and after, whether it was flagged, the action taken and how many values were
-    winsorised.
+    An indicator is flagged when its absolute skewness exceeds ``skew_threshold`` and its excess
+    kurtosis exceeds ``kurtosis_threshold`` (the JRC/OECD Handbook's rule); winsorising replaces
+    its most extreme value by the next one until it no longer is, at most ``max_winsorised``
+    times, and an indicator that needs more is log-transformed instead.
+
+    Parameters
+    ----------
+    frame
+        Areas by indicators.
+    method
+        ``"none"`` (report only), ``"winsorise"`` or ``"log"``.
+    skew_threshold, kurtosis_threshold, max_winsorised
+        The rule above.
+
+    Returns
+    -------
+    OutlierTreatment
+        The treated frame and a report indexed by indicator with the skewness and kurtosis
+        before and after, whether it was flagged, the action taken and how many values were
+        winsorised.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"x": [1.0, 1.1, 1.2, 1.0, 1.1, 1.3, 1.2, 1.0, 1.1, 50.0]})
+    >>> treated = treat_outliers(frame, "winsorise")
+    >>> treated.report.loc["x", "action"], int(treated.report.loc["x", "n_winsorised"])
+    ('winsorised', 1)
+    >>> float(treated.values["x"].max())  # 50 became the next largest value
+    1.3
     """
     if method not in ("none", "winsorise", "log"):
         raise ValueError(f"unknown outlier treatment {method!r}")

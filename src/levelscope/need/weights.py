@@ -73,7 +73,26 @@ def principal_components(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def pca_weights(frame: pd.DataFrame) -> pd.Series:
-    """Squared loadings on the first principal component, scaled to sum to one."""
+    """Squared loadings on the first principal component, scaled to sum to one.
+
+    Parameters
+    ----------
+    frame
+        Areas by indicators; rows with a gap are left out.
+
+    Returns
+    -------
+    pandas.Series
+        One weight per indicator, summing to one.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unemployment": [7.5, 6.0, 5.2, 4.1, 3.0],
+    ...                       "pay": [480.0, 510.0, 560.0, 600.0, 690.0],
+    ...                       "bad_health": [8.1, 6.2, 6.8, 5.2, 4.9]}, index=list("ABCDE"))
+    >>> pca_weights(frame).round(2).to_dict()
+    {'unemployment': 0.35, 'pay': 0.33, 'bad_health': 0.32}
+    """
     if frame.shape[1] == 1:
         return equal_weights(frame.columns)
     _, vectors = principal_components(frame)
@@ -116,6 +135,19 @@ def factor_weights(frame: pd.DataFrame, *, n_factors: int | None = None) -> pd.S
         Areas by (normalised) indicators; areas with a gap are left out.
     n_factors
         Factors to keep; by default those with eigenvalue > 1 and > 10 % of the variance.
+
+    Returns
+    -------
+    pandas.Series
+        One weight per indicator, summing to one.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"unemployment": [7.5, 6.0, 5.2, 4.1, 3.0],
+    ...                       "pay": [480.0, 510.0, 560.0, 600.0, 690.0],
+    ...                       "bad_health": [8.1, 6.2, 6.8, 5.2, 4.9]}, index=list("ABCDE"))
+    >>> factor_weights(frame).round(2).to_dict()  # one factor here, so as pca_weights
+    {'unemployment': 0.35, 'pay': 0.33, 'bad_health': 0.32}
     """
     if frame.shape[1] == 1:
         return equal_weights(frame.columns)
