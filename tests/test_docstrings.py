@@ -57,7 +57,8 @@ def test_docstring_examples_run(name: str, request: pytest.FixtureRequest) -> No
 #: The packages whose every exported function has the full numpydoc sections, and the analyses
 #: over a workspace; the check grows with each package brought up to it.
 DOCUMENTED = ("levelscope.measures", "levelscope.spatial", "levelscope.convergence",
-              "levelscope.evaluate", "levelscope.records", "levelscope.compare", "levelscope.need")
+              "levelscope.evaluate", "levelscope.records", "levelscope.compare", "levelscope.need",
+              "levelscope.design")
 WORKSPACE_ANALYSES = ("levelscope.measures.over_time.inequality_over_time",
                       "levelscope.spatial.clusters.workspace_clusters",
                       "levelscope.convergence.analysis.workspace_convergence")

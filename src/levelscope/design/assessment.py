@@ -168,6 +168,29 @@ class AssessmentResult(Result):
 def score(assessment: Assessment, framework: Framework) -> AssessmentResult:
     """Score an assessment against a framework (formulas in the module docstring).
 
+    Parameters
+    ----------
+    assessment
+        The answers, e.g. from :func:`~levelscope.design.questionnaire.parse_submission`.
+    framework
+        The framework they answer.
+
+    Returns
+    -------
+    AssessmentResult
+        Each criterion's and factor's score (0–100) and maturity level, and the overall score.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> score(assessment, framework).overall  # every criterion at level 2 of 4
+    50.0
+
     Raises
     ------
     levelscope.errors.ValidationError
@@ -328,6 +351,25 @@ def recommend(
     per_gap : how many practices to keep for each gap.
     scales : feature scales for the distance; default the sample standard deviations over the
         library's places plus this place (:func:`levelscope.design.context.feature_scales`).
+
+    Returns
+    -------
+    Recommendations
+        For each gap, the best-matching practices with the case each comes from.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission, score
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> result = score(assessment, framework)
+    >>> from levelscope.design import load_case_studies
+    >>> advice = recommend(result, load_case_studies(), per_gap=2)
+    >>> len(advice.gaps), max(len(gap.practices) for gap in advice.gaps)  # every factor is a gap at 50
+    (10, 2)
     """
     case_contexts = {c.id: c.place_context() for c in library.cases}
     if scales is None:
@@ -419,6 +461,31 @@ class AssessmentComparison(Result):
 
 def compare(before: AssessmentResult, after: AssessmentResult) -> AssessmentComparison:
     """Compare two scored assessments of the same place, factor by factor.
+
+    Parameters
+    ----------
+    before, after
+        The earlier and the later scored assessment.
+
+    Returns
+    -------
+    AssessmentComparison
+        Each factor's change and the overall change.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> result = score(assessment, framework)
+    >>> better = {**answers, **{c.id: {"score": 4} for c in framework.factors[0].criteria}}
+    >>> later = score(parse_submission({**submission, "date": "2026-06-30", "answers": better},
+    ...                                framework), framework)
+    >>> compare(result, later).overall_change  # one factor of ten from 50 to 100
+    5.0
 
     Raises
     ------

@@ -88,6 +88,26 @@ def feature_scales(contexts: Iterable[PlaceContext]) -> dict[str, float]:
     """Sample standard deviation (n − 1) of each numeric feature over ``contexts``.
 
     Features with fewer than two known values or zero spread are omitted: they cannot be scaled.
+
+    Parameters
+    ----------
+    contexts
+        The reference places.
+
+    Returns
+    -------
+    dict
+        The scale of each feature that can be scaled (``size``, ``income``, ``industry``).
+
+    Examples
+    --------
+    >>> from levelscope.design.context import PlaceContext
+    >>> a = PlaceContext(population=1e6, income_index=100.0, governance="combined_authority")
+    >>> b = PlaceContext(population=1e5, income_index=90.0, governance="combined_authority")
+    >>> c = PlaceContext(population=3e5, income_index=110.0, governance="single_authority")
+    >>> scales = feature_scales([a, b, c])
+    >>> {k: round(v, 3) for k, v in scales.items()}  # sd of log10 population and of the index
+    {'size': 0.5, 'income': 10.0}
     """
     features = [c.features() for c in contexts]
     scales: dict[str, float] = {}
@@ -104,6 +124,28 @@ def context_distance(a: PlaceContext, b: PlaceContext, scales: Mapping[str, floa
     """Standardised root-mean-square distance between two contexts (see module docstring).
 
     Returns ``None`` when the two places share no usable feature.
+
+    Parameters
+    ----------
+    a, b
+        The two places' contexts.
+    scales
+        Each numeric feature's scale, e.g. from :func:`feature_scales`.
+
+    Returns
+    -------
+    float or None
+        The distance.
+
+    Examples
+    --------
+    >>> from levelscope.design.context import PlaceContext
+    >>> a = PlaceContext(population=1e6, income_index=100.0, governance="combined_authority")
+    >>> b = PlaceContext(population=1e5, income_index=90.0, governance="combined_authority")
+    >>> c = PlaceContext(population=3e5, income_index=110.0, governance="single_authority")
+    >>> scales = feature_scales([a, b, c])
+    >>> round(context_distance(a, b, scales), 4)  # sqrt(((1 / 0.5002)² + (10 / 10)² + 0²) / 3)
+    1.2906
     """
     fa, fb = a.features(), b.features()
     squared: list[float] = []
@@ -120,6 +162,29 @@ def context_distance(a: PlaceContext, b: PlaceContext, scales: Mapping[str, floa
 def context_similarity(
     a: PlaceContext, b: PlaceContext, scales: Mapping[str, float]
 ) -> float | None:
-    """``1 / (1 + d)`` for the distance ``d`` of :func:`context_distance`; ``None`` if undefined."""
+    """``1 / (1 + d)`` for the distance ``d`` of :func:`context_distance`; ``None`` if undefined.
+
+    Parameters
+    ----------
+    a, b
+        The two places' contexts.
+    scales
+        Each numeric feature's scale, e.g. from :func:`feature_scales`.
+
+    Returns
+    -------
+    float or None
+        The similarity, in (0, 1].
+
+    Examples
+    --------
+    >>> from levelscope.design.context import PlaceContext
+    >>> a = PlaceContext(population=1e6, income_index=100.0, governance="combined_authority")
+    >>> b = PlaceContext(population=1e5, income_index=90.0, governance="combined_authority")
+    >>> c = PlaceContext(population=3e5, income_index=110.0, governance="single_authority")
+    >>> scales = feature_scales([a, b, c])
+    >>> round(context_similarity(a, b, scales), 4)  # 1 / (1 + 1.2906)
+    0.4366
+    """
     distance = context_distance(a, b, scales)
     return None if distance is None else 1.0 / (1.0 + distance)

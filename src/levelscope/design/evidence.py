@@ -104,6 +104,16 @@ def years_level(years: int) -> int:
 def evidenced_answers(summary: ProgrammeSummary) -> list[Answer]:
     """Suggested, evidenced answers for the monitoring-and-evaluation and funding criteria.
 
+    Parameters
+    ----------
+    summary
+        The place's programmes counted.
+
+    Returns
+    -------
+    list of Answer
+        One evidenced answer per criterion the counts can score.
+
     Raises
     ------
     levelscope.errors.UndefinedMeasureError
@@ -147,7 +157,35 @@ def evidenced_answers(summary: ProgrammeSummary) -> list[Answer]:
 
 
 def apply_evidence(assessment: Assessment, summary: ProgrammeSummary) -> Assessment:
-    """The assessment with the evidenced answers replacing the self-reported ones they cover."""
+    """The assessment with the evidenced answers replacing the self-reported ones they cover.
+
+    Parameters
+    ----------
+    assessment
+        The self-assessment.
+    summary
+        The place's programmes counted, e.g. by :func:`programme_summary`.
+
+    Returns
+    -------
+    Assessment
+        The same assessment with the monitoring and funding answers evidenced.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission, score
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> counts = ProgrammeSummary(n_programmes=8, with_baselines_and_targets=5,
+    ...                           with_tracked_indicators=2, years_of_committed_spend=3)
+    >>> [(a.criterion_id, a.score) for a in apply_evidence(assessment, counts).answers
+    ...  if a.source == "evidenced"]  # doctest: +NORMALIZE_WHITESPACE
+    [('monitoring_evaluation.baselines_targets', 3), ('monitoring_evaluation.tracking', 2),
+     ('funding.multi_year', 3)]
+    """
     return assessment.with_answers(evidenced_answers(summary))
 
 
@@ -180,6 +218,26 @@ def programme_summary(
     place_code : the assessed place's geography code.
     year : the current year; spend is "committed ahead" from the year after.
     published_only : count only published programmes (for readers who may not see the rest).
+
+    Returns
+    -------
+    ProgrammeSummary
+        The counts.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> import datetime as dt
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> from levelscope.records.accounts import create_organisation
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     council = create_organisation(session, "Birmingham City Council")
+    ...     fund = create_programme(session, council.id, "Skills fund", places=["E08000025"],
+    ...                             start_date=dt.date(2024, 4, 1), end_date=dt.date(2027, 3, 31))
+    ...     programme_summary(session, "E08000025", year=2025).n_programmes
+    1
     """
     from sqlalchemy import select
 
@@ -217,6 +275,38 @@ def evidence_from_records(
 
     When the place has no programmes recorded, nothing can be evidenced and the assessment is
     returned unchanged (its answers stay self-reported).
+
+    Parameters
+    ----------
+    session
+        An open records session.
+    assessment
+        The self-assessment.
+    year
+        The current year, from which committed spend is counted.
+    published_only
+        Count only programmes marked published (for answers shown to the public).
+
+    Returns
+    -------
+    Assessment
+        The assessment with what the records evidence, or unchanged.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission, score
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> import pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     evidenced = evidence_from_records(session, assessment, year=2025)
+    >>> evidenced == assessment  # no programmes recorded for the place yet
+    True
     """
     summary = programme_summary(
         session, assessment.place_code, year=year, published_only=published_only
@@ -236,7 +326,23 @@ class EvidenceLink:
 
 
 def evidence_links(place_code: str) -> list[EvidenceLink]:
-    """Links from the assessment to the evidence levelscope holds about the place."""
+    """Links from the assessment to the evidence levelscope holds about the place.
+
+    Parameters
+    ----------
+    place_code
+        The assessed place's geography code.
+
+    Returns
+    -------
+    list of EvidenceLink
+        Each with the factor it informs, a label and the page's address.
+
+    Examples
+    --------
+    >>> [link.url for link in evidence_links("E08000025")]
+    ['/areas/E08000025']
+    """
     return [
         EvidenceLink(
             factor_id=LOCAL_KNOWLEDGE,

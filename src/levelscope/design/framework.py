@@ -182,6 +182,12 @@ def load_framework(path: str | Path | None = None) -> Framework:
     ------
     levelscope.errors.ValidationError
         listing every schema problem, each naming the field path.
+
+    Examples
+    --------
+    >>> framework = load_framework()
+    >>> framework.version, len(framework.factors)
+    ('1.0.0', 10)
     """
     import pydantic
 
@@ -194,5 +200,16 @@ def load_framework(path: str | Path | None = None) -> Framework:
 
 
 def framework_json_schema() -> dict[str, Any]:
-    """JSON Schema of the framework file, for editors and external validators."""
+    """JSON Schema of the framework file, for editors and external validators.
+
+    Returns
+    -------
+    dict
+        The schema (JSON Schema draft 2020-12, as pydantic writes it).
+
+    Examples
+    --------
+    >>> sorted(framework_json_schema()["required"])
+    ['date', 'factors', 'maturity_levels', 'title', 'version']
+    """
     return Framework.model_json_schema()

@@ -17,8 +17,31 @@ OKABE_ITO = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9")
 def radar_chart(results: AssessmentResult | Sequence[AssessmentResult]) -> go.Figure:
     """Factor scores (0–100) on a radar chart; pass several results to overlay them.
 
-    Each trace is named by the assessment date, so two assessments of the same strategy show
-    progress at a glance.
+    Each trace is named by the strategy and the assessment date, so two assessments of the same
+    strategy show progress at a glance.
+
+    Parameters
+    ----------
+    results
+        One scored assessment or several.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One closed trace per assessment.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission, score
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> result = score(assessment, framework)
+    >>> figure = radar_chart(result)
+    >>> len(figure.data), figure.data[0].name
+    (1, 'Inclusive growth (2025-06-30)')
     """
     from levelscope.design.assessment import AssessmentResult
 

@@ -44,7 +44,27 @@ GOVERNANCE_TYPES = ("single_authority", "combined_authority")
 
 
 def blank_template(framework: Framework, *, strategy: str = "", place_code: str = "") -> str:
-    """A YAML questionnaire with every criterion, its question and rubric shown as comments."""
+    """A YAML questionnaire with every criterion, its question and rubric shown as comments.
+
+    Parameters
+    ----------
+    framework
+        The framework whose criteria the questionnaire asks about.
+    strategy, place_code
+        Filled in at the top, if given.
+
+    Returns
+    -------
+    str
+        The YAML text.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework
+    >>> text = blank_template(load_framework(), place_code="E08000025")
+    >>> [line for line in text.splitlines() if line.startswith("place_code")]
+    ['place_code: "E08000025"']
+    """
     q = json.dumps  # a JSON string is a valid YAML scalar, whatever characters it holds
     lines = [
         f"# {framework.title} (framework {framework.version}): self-assessment",
@@ -87,6 +107,31 @@ def load_submission(path: str | Path, framework: Framework) -> Assessment:
     ------
     levelscope.errors.ValidationError
         listing every problem, each with file, line, criterion and value.
+
+    Parameters
+    ----------
+    path
+        A YAML file, e.g. :func:`blank_template` filled in.
+    framework
+        The framework the answers must cover, exactly.
+
+    Returns
+    -------
+    Assessment
+        As :func:`parse_submission`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from levelscope.design import load_framework
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "answers.yaml"
+    >>> _ = path.write_text(yaml.safe_dump({"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...                                     "assessor": "A. Analyst", "date": "2025-06-30",
+    ...                                     "answers": answers}))
+    >>> load_submission(path, framework).strategy
+    'Inclusive growth'
     """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
@@ -122,6 +167,27 @@ def parse_submission(
     data : the submission (see module docstring).
     framework : the framework the answers must cover, exactly.
     file, lines : for messages: the file name, and the line of each field or criterion.
+
+    Returns
+    -------
+    Assessment
+        The header and one answer per criterion.
+
+    Raises
+    ------
+    levelscope.errors.ValidationError
+        listing every problem, each with the criterion or field and the value.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> assessment.place_code, len(assessment.answers)
+    ('E08000025', 22)
     """
     lines = lines or {}
 

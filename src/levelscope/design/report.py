@@ -28,7 +28,33 @@ small{color:#555}
 def assessment_html(
     result: AssessmentResult, recommendations: Recommendations | None = None
 ) -> str:
-    """The report as one HTML document (Plotly's JavaScript included inline)."""
+    """The report as one HTML document (Plotly's JavaScript included inline).
+
+    Parameters
+    ----------
+    result
+        The scored assessment.
+    recommendations
+        Practices for its gaps, if wanted (:func:`~levelscope.design.assessment.recommend`).
+
+    Returns
+    -------
+    str
+        The HTML.
+
+    Examples
+    --------
+    >>> from levelscope.design import load_framework, parse_submission, score
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> result = score(assessment, framework)
+    >>> html = assessment_html(result)
+    >>> html.startswith("<!DOCTYPE html>"), "Inclusive growth" in html
+    (True, True)
+    """
     chart = radar_chart(result).to_html(full_html=False, include_plotlyjs=True)
     factor_rows = "".join(
         f"<tr><td>{escape(f.name)}</td><td class='num'>{f.score:.1f}</td>"
@@ -91,7 +117,34 @@ def _practice_item(p: RankedPractice) -> str:
 def write_assessment_html(
     path: str | Path, result: AssessmentResult, recommendations: Recommendations | None = None
 ) -> Path:
-    """Write :func:`assessment_html` to ``path`` and return the path."""
+    """Write :func:`assessment_html` to ``path`` and return the path.
+
+    Parameters
+    ----------
+    path
+        Where to write the file.
+    result, recommendations
+        As :func:`assessment_html`.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from levelscope.design import load_framework, parse_submission, score
+    >>> framework = load_framework()
+    >>> answers = {c.id: {"score": 2} for factor in framework.factors for c in factor.criteria}
+    >>> submission = {"strategy": "Inclusive growth", "place_code": "E08000025",
+    ...               "assessor": "A. Analyst", "date": "2025-06-30", "answers": answers}
+    >>> assessment = parse_submission(submission, framework)
+    >>> result = score(assessment, framework)
+    >>> written = write_assessment_html(pathlib.Path(tempfile.mkdtemp()) / "report.html", result)
+    >>> written.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    True
+    """
     path = Path(path)
     path.write_text(assessment_html(result, recommendations), encoding="utf-8")
     return path
