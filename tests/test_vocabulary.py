@@ -29,9 +29,6 @@ RETIRED = {"permutations", "n_permutations", "n_boot", "bootstrap", "replication
 #: The Python walk leaves the interfaces out: their names are checked where people see them (the
 #: REST API's OpenAPI document below; the command line's options in tests/test_cli_options.py).
 INTERFACES = ("levelscope.cli", "levelscope.web")
-#: Still to follow the glossary: the importers (``workspace`` → ``ws``), being rewritten for the
-#: first-hour import work; remove from here when that lands.
-NOT_YET = {"levelscope.data.importers.import_file", "levelscope.data.importers.import_frame"}
 
 
 def public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
@@ -53,8 +50,6 @@ def public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
 def test_no_public_function_takes_a_retired_name() -> None:
     found = []
     for where, function in public_functions():
-        if where in NOT_YET:
-            continue
         parameters = inspect.signature(function).parameters
         found += [f"{where}({p})" for p in parameters if p in RETIRED]
         level = parameters.get("level")

@@ -59,6 +59,14 @@ E06000002,jobs,2022/23,x,,
 """
 
 
+def test_the_importers_old_workspace_keyword_still_imports(ws: Workspace, tmp_path: Path) -> None:
+    from levelscope.data.importers import import_file
+
+    with pytest.warns(FutureWarning, match="'workspace' is now called 'ws'"):
+        report = import_file(workspace=ws, path=write_csv(tmp_path / "good.csv", GOOD), vintage="2024-01-10")
+    assert report.values_written == 3 and len(ws.observations(indicator="pay")) == 2
+
+
 def test_long_csv_imports_with_report(ws: Workspace, tmp_path: Path) -> None:
     report = ws.import_file(write_csv(tmp_path / "good.csv", GOOD), vintage="2024-01-10")
     assert (report.values_read, report.values_written, report.values_unchanged) == (4, 3, 0)

@@ -46,6 +46,7 @@ from levelscope.data.validation import (
     parse_periods,
     survey,
 )
+from levelscope.deprecation import renamed_parameters
 from levelscope.errors import Problem, ValidationError
 
 #: DuckDB's memory while it imports into a workspace file; beyond it, it spills to disk.
@@ -122,8 +123,9 @@ class ImportReport:
         return "\n".join(lines)
 
 
+@renamed_parameters(workspace="ws")
 def import_file(
-    workspace: Workspace,
+    ws: Workspace,
     path: str | Path,
     layout: Layout | dict[str, Any] | None = None,
     *,
@@ -139,7 +141,7 @@ def import_file(
 
     Parameters
     ----------
-    workspace:
+    ws:
         The workspace to write to.
     path:
         The file.
@@ -186,11 +188,11 @@ def import_file(
     notes = list(table.notes)
     located = _honour_file_columns(located, notes)
     sheet = str(table.sheet) if table.sheet is not None else None
-    con = workspace.con
-    with _bounded_memory(workspace), staging_area(con, workspace.path):
+    con = ws.con
+    with _bounded_memory(ws), staging_area(con, ws.path):
         staged = stage(con, table.batches(located.header_row, located.width), located, sheet=sheet)
         return _validate_and_write(
-            workspace, _Import(
+            ws, _Import(
                 file=file.name, label=table.name, sheet=sheet, layout=located.layout,
                 rows_read=staged.rows_read, excluded=staged.excluded,
                 excluded_examples=staged.examples, notes=notes + staged.notes,
@@ -200,8 +202,9 @@ def import_file(
         )
 
 
+@renamed_parameters(workspace="ws")
 def import_frame(
-    workspace: Workspace,
+    ws: Workspace,
     frame: pd.DataFrame,
     *,
     vintage: dt.date | str | None = None,
@@ -227,11 +230,11 @@ def import_frame(
     for problem in excluded:
         counted[problem.reason] = counted.get(problem.reason, 0) + 1
     layout = Layout(unit=unit, missing=missing, lower="lower", upper="upper")
-    con = workspace.con
-    with _bounded_memory(workspace), staging_area(con, workspace.path):
+    con = ws.con
+    with _bounded_memory(ws), staging_area(con, ws.path):
         _stage_frame(con, frame)
         return _validate_and_write(
-            workspace, _Import(
+            ws, _Import(
                 file=file, label=file, sheet=None, layout=layout,
                 rows_read=rows_read if rows_read is not None else len(frame),
                 excluded=counted, excluded_examples=excluded, notes=list(notes or ()),
