@@ -222,3 +222,17 @@ def test_in_time_placebo_with_default_predictors() -> None:
     assert [p.periods for p in fake.design.predictors] == [(float(t),) for t in range(6)]
     with pytest.raises(DesignError, match="before the real start"):
         placebo_in_time(fit, 9)
+
+
+def test_verdict_says_level_with_when_there_is_no_gap() -> None:
+    # A is exactly the mean of B and D, before and after 2016: the gap is zero up to rounding
+    t = np.arange(10.0)
+    paths = {"B": 10 + t, "C": 12 + t / 2, "D": 8 + 1.5 * t + t**2 / 10, "E": 11 + 0.8 * t}
+    paths["A"] = (paths["B"] + paths["D"]) / 2
+    data = pd.DataFrame([(u, 2010 + i, y) for u, path in paths.items() for i, y in enumerate(path)],
+                        columns=["unit", "time", "outcome"])
+    fit = synthetic_control(data, treated="A", start=2016)
+    assert abs(fit.effect) < 1e-6
+    verdict = synth_verdict(fit)
+    assert "After 2016, A was on average level with its synthetic control (outcome)." in verdict
+    assert "below" not in verdict and "above" not in verdict

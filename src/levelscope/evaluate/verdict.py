@@ -100,11 +100,11 @@ def synth_verdict(result: SyntheticControl, placebos: PlaceboTest | None = None)
             f"Caution: the synthetic control tracks {result.treated} poorly before "
             f"{result.start:g} (RMSPE {_g(result.pre_rmspe)}), so later gaps may not be effects."
         )
-    direction = "above" if result.effect > 0 else "below"
-    parts.append(
-        f"After {result.start:g}, {result.treated} was on average {_g(abs(result.effect))} "
-        f"{direction} its synthetic control ({result.outcome})."
-    )
+    gap = _g(abs(result.effect))
+    where = ("level with" if gap == "0" else
+             f"{gap} {'above' if result.effect > 0 else 'below'}")
+    parts.append(f"After {result.start:g}, {result.treated} was on average {where} its synthetic "
+                 f"control ({result.outcome}).")
     if placebos is None:
         parts.append(
             "Without in-space placebos nothing says yet whether a gap this size could be chance "
