@@ -644,28 +644,26 @@ class Workspace:
 
     def provenance(self, indicator: str | Sequence[str]) -> Provenance:
         """The publisher, dataset, vintages and licence behind one or more indicators."""
-        ids = [indicator] if isinstance(indicator, str) else list(indicator)
+        ids = list(dict.fromkeys([indicator] if isinstance(indicator, str) else indicator))
+        if not ids:
+            return Provenance.of([])
+        definitions = self.indicator_definitions(ids)  # one query for all, not one per indicator
+        latest = dict(self.con.execute(
+            "SELECT indicator_id, max(vintage) FROM observation WHERE list_contains(?, indicator_id) "
+            "GROUP BY indicator_id", [ids]).fetchall())
+        derived = dict(self.con.execute(
+            "SELECT indicator_id, string_agg(DISTINCT derivation, '; ') FROM derived_observation "
+            "WHERE list_contains(?, indicator_id) GROUP BY indicator_id", [ids]).fetchall())
         sources = []
         for ident in ids:
-            ind = self.indicator(ident)
-            latest = self.vintages(ident)
-            sources.append(
-                Source(
-                    publisher=ind.publisher,
-                    dataset=ind.source or ind.name,
-                    vintage=latest[-1].isoformat() if latest else None,
-                    licence=ind.licence,
-                    url=ind.url or None,
-                )
-            )
-            derived = self.scalar(
-                "SELECT string_agg(DISTINCT derivation, '; ') FROM derived_observation "
-                "WHERE indicator_id = ?",
-                [ident],
-            )
-            if derived:
+            ind = definitions[ident]
+            vintage = latest.get(ident)
+            sources.append(Source(publisher=ind.publisher, dataset=ind.source or ind.name,
+                                  vintage=vintage.isoformat() if vintage else None,
+                                  licence=ind.licence, url=ind.url or None))
+            if derived.get(ident):
                 sources.append(Source(publisher="levelscope", dataset=f"{ind.name}: values derived where "
-                                      f"none is published ({_short(derived)})"))
+                                      f"none is published ({_short(derived[ident])})"))
         return Provenance.of(sources)
 
     # -- imports and exports -------------------------------------------------------------------
