@@ -113,7 +113,7 @@ def _other_reports(tmp_path: Path, demo: Path) -> dict[str, str]:
     practices = recommend(result, load_case_studies(framework=fw), None)
     pages["strategy"] = strategy_report(result, practices).html()
     codes = [f"E0700000{i}" for i in range(10)]
-    allocations = pd.DataFrame({"programme": "Fund", "round": "1", "area": codes,
+    allocations = pd.DataFrame({"programme": "Fund", "round": "1", "geography_code": codes,
                                 "amount": [20_000.0] * 2 + [10_000.0] * 8, "date": "2024-01-01",
                                 "outcome": "successful"})
     need = pd.Series(range(10, 0, -1), index=codes, dtype=float)

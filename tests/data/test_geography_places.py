@@ -46,10 +46,11 @@ def test_all_368_priority_names_match_a_2021_authority(shared_data: Path) -> Non
     assert found.unmatched == [] and found.ambiguous == {}, found.summary()
     assert len(set(found.codes.values())) == 368
     table = found.to_frame().set_index("name")
-    assert table.loc["Rhondda Cynon Taff", ["code", "method"]].tolist() == ["W06000016", "known spelling"]
-    assert table.loc["Bristol, City of", "code"] == "E06000023"
-    assert table.loc["St. Helens", "code"] == "E08000013"
-    assert table.loc["Corby", "code"] == "E07000150"
+    assert (table.loc["Rhondda Cynon Taff", ["geography_code", "method"]].tolist()
+            == ["W06000016", "known spelling"])
+    assert table.loc["Bristol, City of", "geography_code"] == "E06000023"
+    assert table.loc["St. Helens", "geography_code"] == "E08000013"
+    assert table.loc["Corby", "geography_code"] == "E07000150"
 
 
 def test_spellings_welsh_names_and_vintages() -> None:

@@ -35,7 +35,7 @@ ALLOCATIONS = pd.DataFrame(
     {
         "programme": "LUF",
         "round": ["1", "1", "2", "2"],
-        "area": ["D", "C", "B", "A"],
+        "geography_code": ["D", "C", "B", "A"],
         "amount": [900, 400, 300, 100],
         "date": "2022-01-19",
     }
@@ -131,7 +131,8 @@ def test_cli_funding_check_and_analyse(cli, files):
     index = expected_index()
     population = POPULATION.set_index("area")["population"].astype(float)
     per_head = (
-        ALLOCATIONS.groupby("area")["amount"].sum().reindex(population.index, fill_value=0) / population
+        ALLOCATIONS.groupby("geography_code")["amount"].sum().reindex(population.index, fill_value=0)
+        / population
     )
     expected = concentration_index(per_head, index.scores, population).index
     assert f"{expected:.4f}" in result.output
@@ -214,7 +215,8 @@ def test_api_funding(client):
     body = response.json()
     population = POPULATION.set_index("area")["population"].astype(float)
     per_head = (
-        ALLOCATIONS.groupby("area")["amount"].sum().reindex(population.index, fill_value=0) / population
+        ALLOCATIONS.groupby("geography_code")["amount"].sum().reindex(population.index, fill_value=0)
+        / population
     )
     assert body["concentration_index"] == pytest.approx(
         concentration_index(per_head, index.scores, population).index

@@ -42,6 +42,9 @@ def test_read_allocations_parses_and_types(tmp_path):
     assert outcome.dropna().tolist() == ["successful", "successful", "unsuccessful", "successful"]
     assert table["date"].iloc[1] == pd.Timestamp("2021-10-27")
     assert table["round"].tolist() == ["1", "1", "1", "2", "2"]
+    # The file calls the area column "Area" (as files did before the glossary): still read, and the
+    # table read names it geography_code like every other.
+    assert "area" not in table.columns and table["geography_code"].tolist() == list("ABCAD")
 
 
 def test_read_allocations_names_file_row_column_value(tmp_path):
@@ -59,6 +62,11 @@ def test_read_allocations_names_file_row_column_value(tmp_path):
     assert ("bad.csv", 3, "area", None) in found
     assert ("bad.csv", 3, "date", "2021-13-45") in found
     assert ("bad.csv", 4, "amount", "-5") in found
+    # A problem names the column as the file wrote it.
+    path.write_text("programme,round,geography_code,amount,date\nLUF,1,,100,2021-10-27\n")
+    with pytest.raises(ValidationError) as caught:
+        read_allocations(path)
+    assert [(p.row, p.column) for p in caught.value.problems] == [(2, "geography_code")]
 
 
 def test_read_allocations_missing_column(tmp_path):
@@ -79,7 +87,7 @@ def allocations() -> pd.DataFrame:
             {
                 "programme": "LUF",
                 "round": ["1", "1", "1", "2", "2"],
-                "area": ["A", "B", "C", "A", "D"],
+                "geography_code": ["A", "B", "C", "A", "D"],
                 "amount": [1000, 500, 250, 200, 300],
                 "date": "2021-10-27",
                 "outcome": ["successful", "successful", "unsuccessful", "", ""],
@@ -97,6 +105,18 @@ def test_funding_by_area_per_head():
         funding_by_area(allocations(), POPULATION, areas=["A", "B"])
     with pytest.raises(ValidationError, match="population"):
         funding_by_area(allocations(), POPULATION.drop("E"), areas=NEED.index)
+    assert funding.index.name == "geography_code"
+
+
+def test_a_frame_with_the_old_area_column_still_works_with_a_warning():
+    old = allocations().rename(columns={"geography_code": "area"})
+    with pytest.warns(FutureWarning, match="'area' is now called 'geography_code'"):
+        before = funding_by_area(old, POPULATION, areas=NEED.index)
+    pd.testing.assert_frame_equal(before, funding_by_area(allocations(), POPULATION, areas=NEED.index))
+    categories = pd.Series(["high", "high", "low", "low", "low"], index=NEED.index)
+    with pytest.warns(FutureWarning, match="success_rates"):
+        rates = success_rates(old, categories)
+    pd.testing.assert_frame_equal(rates, success_rates(allocations(), categories))
 
 
 def test_concentration_index_by_hand():
@@ -181,18 +201,18 @@ def test_funding_finding_with_bootstrap_interval():
     per_head = np.clip(20 + 10 * need + rng.normal(scale=5, size=n), 1, None)
     funding = pd.DataFrame({"amount": per_head * population, "population": population})
     funding["per_head"] = per_head
-    finding = funding_finding(funding, need, n_boot=1000, seed=3)
+    finding = funding_finding(funding, need, n_resamples=1000, seed=3)
     groups = need_groups(need, 5)
     top, bottom = funding[groups == 1], funding[groups == 5]
     ratio = (top["amount"].sum() / top["population"].sum()) / (
         bottom["amount"].sum() / bottom["population"].sum()
     )
     assert finding.ratio == pytest.approx(ratio)
-    assert finding.ratio_low < finding.ratio < finding.ratio_high
+    assert finding.ratio_lower < finding.ratio < finding.ratio_upper
     assert "most-needy fifth of areas" in finding.text
     assert f"{ratio:.0%}" in finding.text
-    again = funding_finding(funding, need, n_boot=1000, seed=3)
-    assert (again.ratio_low, again.ratio_high) == (finding.ratio_low, finding.ratio_high)
+    again = funding_finding(funding, need, n_resamples=1000, seed=3)
+    assert (again.ratio_lower, again.ratio_upper) == (finding.ratio_lower, finding.ratio_upper)
 
 
 def test_success_rates_match_statsmodels_wilson():
@@ -201,7 +221,7 @@ def test_success_rates_match_statsmodels_wilson():
             {
                 "programme": "LUF",
                 "round": "1",
-                "area": list("AABBBCCCCD"),
+                "geography_code": list("AABBBCCCCD"),
                 "amount": 1,
                 "date": "2021-10-27",
                 "outcome": [
@@ -243,16 +263,20 @@ def test_compare_rounds():
 
 
 def test_analyse_funding_puts_it_together():
-    result = analyse_funding(allocations(), NEED, POPULATION, n_groups=5, n_boot=200, seed=0)
+    result = analyse_funding(allocations(), NEED, POPULATION, n_groups=5, n_resamples=200, seed=0)
     assert result.concentration.index == pytest.approx(-0.425)
     assert result.concentration_by_area.index == pytest.approx(-0.4)
     # the least-needy fifth (E) received nothing: no ratio, and the note says why
     assert result.finding is None
     assert "least-needy group received no funding" in result.note
-    halves = analyse_funding(allocations(), NEED, POPULATION, n_groups=2, n_boot=200, seed=0)
+    halves = analyse_funding(allocations(), NEED, POPULATION, n_groups=2, n_resamples=200, seed=0)
     # halves of 5 areas: A, B, C (most needy) and D, E; per head 1700/400 and 300/100
     assert halves.finding.ratio == pytest.approx((1700 / 400) / (300 / 100))
     assert "most-needy half of areas" in halves.finding.text
+    table = halves.to_frame()
+    assert list(table.columns[:2]) == ["geography_code", "amount"]
+    assert table.set_index("geography_code")["amount"].to_dict() == {"A": 1200, "B": 500, "C": 0, "D": 300,
+                                                                    "E": 0}
 
 
 def test_finding_undefined_when_least_needy_got_nothing():

@@ -166,7 +166,7 @@ def test_funding_page_analyses_pasted_allocations(client: TestClient, workspace:
     need = index.scores[index.scores.index.isin(population.index)].sort_values(ascending=False)
     funded = list(need.index[:3]) + list(need.index[-2:])
     amounts = [3e6, 2e6, 1e6, 5e5, 5e5]
-    csv = "programme,round,area,amount,date\n" + "".join(
+    csv = "programme,round,geography_code,amount,date\n" + "".join(
         f"Fund,R1,{code},{amount:.0f},2022-05-01\n" for code, amount in zip(funded, amounts, strict=True)
     )
     response = client.post("/need/funding", data={"allocations": csv})

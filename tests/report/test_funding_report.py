@@ -38,7 +38,7 @@ def inputs(least_needy_amount: float) -> tuple[pd.DataFrame, pd.Series, pd.Serie
     population = pd.Series(1000.0, index=CODES)
     amounts = [20_000, 20_000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000,
                least_needy_amount, least_needy_amount]
-    allocations = pd.DataFrame({"programme": "Fund", "round": "1", "area": CODES,
+    allocations = pd.DataFrame({"programme": "Fund", "round": "1", "geography_code": CODES,
                                 "amount": amounts, "date": "2024-01-01", "outcome": "successful"})
     return allocations, need, population
 

@@ -35,7 +35,7 @@ def test_names_to_codes(client: TestClient) -> None:
     body = client.get("/api/geographies/names", params={
         "name": ["Rhondda Cynon Taff", "Newcastle", "Corby"], "geography_vintage": "2021-03-01"}).json()
     assert body["matched"] == 2 and body["unmatched"] == ["Newcastle"]
-    codes = {n["name"]: n["code"] for n in body["names"]}
+    codes = {n["name"]: n["geography_code"] for n in body["names"]}
     assert codes["Rhondda Cynon Taff"] == "W06000016" and codes["Corby"] == "E07000150"
 
 

@@ -5,7 +5,7 @@ The table read here is what :mod:`levelscope.need.funding` analyses against need
 Examples
 --------
 >>> import pandas as pd
->>> table = pd.DataFrame({"programme": ["Fund"], "round": ["1"], "area": ["E08000025"],
+>>> table = pd.DataFrame({"programme": ["Fund"], "round": ["1"], "geography_code": ["E08000025"],
 ...                       "amount": ["£1,000"], "date": ["27/10/2021"]})
 >>> row = read_allocations(table, name="example").iloc[0]
 >>> float(row["amount"]), row["date"].date().isoformat()
@@ -22,7 +22,10 @@ import pandas as pd
 
 from levelscope.errors import Problem, ValidationError
 
-REQUIRED_COLUMNS = ("programme", "round", "area", "amount", "date")
+REQUIRED_COLUMNS = ("programme", "round", "geography_code", "amount", "date")
+#: What a file may call the area code column instead of ``geography_code`` (as releases before the
+#: glossary wrote it); the table read always names it ``geography_code``.
+AREA_ALIASES = ("area",)
 OPTIONAL_COLUMNS = ("outcome",)
 _SUCCESS = {"successful", "success", "awarded", "funded", "yes", "y", "true", "1"}
 _FAILURE = {"unsuccessful", "rejected", "declined", "not funded", "no", "n", "false", "0"}
@@ -48,7 +51,7 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
     -------
     pandas.DataFrame
         Those columns typed (amount float, date datetime, outcome "successful", "unsuccessful"
-        or missing), the area code in ``area``.
+        or missing), the area code in ``geography_code``.
 
     Examples
     --------
@@ -60,7 +63,7 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
     ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
     ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
     >>> first, last = allocations.iloc[0], allocations.iloc[-1]
-    >>> first["area"], float(first["amount"]), str(last["date"].date())
+    >>> first["geography_code"], float(first["amount"]), str(last["date"].date())
     ('A', 3000.0, '2021-10-27')
 
     Raises
@@ -78,8 +81,12 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
         else:
             table = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     table = table.rename(columns=lambda c: str(c).strip().lower())
-    if "geography_code" in table.columns and "area" not in table.columns:
-        table = table.rename(columns={"geography_code": "area"})  # the name every export writes
+    written = {c: c for c in REQUIRED_COLUMNS}  # the name a problem gives each column: the file's
+    if "geography_code" not in table.columns:
+        alias = next((a for a in AREA_ALIASES if a in table.columns), None)
+        if alias is not None:
+            table = table.rename(columns={alias: "geography_code"})
+            written["geography_code"] = alias
     absent = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if absent:
         raise ValidationError([Problem("required column is missing", file=file, column=c) for c in absent])
@@ -87,7 +94,7 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
     rows: list[dict[str, Any]] = []
     for position, record in enumerate(table.to_dict("records")):
         row = position + 2
-        parsed = _parse_row({str(k): v for k, v in record.items()}, file, row, problems)
+        parsed = _parse_row({str(k): v for k, v in record.items()}, file, row, problems, written)
         if parsed is not None:
             rows.append(parsed)
     if problems:
@@ -100,16 +107,17 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
 
 
 def _parse_row(
-    record: dict[str, Any], file: str | None, row: int, problems: list[Problem]
+    record: dict[str, Any], file: str | None, row: int, problems: list[Problem], written: dict[str, str]
 ) -> dict[str, Any] | None:
     found = len(problems)
 
     def problem(column: str, reason: str) -> None:
         value = record.get(column)
-        problems.append(Problem(reason, file=file, row=row, column=column, value=_text(value) or None))
+        problems.append(Problem(reason, file=file, row=row, column=written.get(column, column),
+                                value=_text(value) or None))
 
     text = {c: _text(record.get(c)) for c in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)}
-    for column in ("programme", "round", "area"):
+    for column in ("programme", "round", "geography_code"):
         if not text[column]:
             problem(column, "is empty")
     amount = _amount(text["amount"])
@@ -131,7 +139,7 @@ def _parse_row(
     return {
         "programme": text["programme"],
         "round": text["round"],
-        "area": text["area"],
+        "geography_code": text["geography_code"],
         "amount": amount,
         "date": date,
         "outcome": outcome,

@@ -96,8 +96,8 @@ def example_allocations(need: pd.Series, seed: int = 0) -> pd.DataFrame:
     """Illustrative bids and awards over two rounds (not real awards).
 
     Every area bids in each round; the chance of success and the size of an award rise
-    mildly with need, so the analysis has something to find. Columns: programme, round, area,
-    amount, date, outcome (unsuccessful bids have amount 0).
+    mildly with need, so the analysis has something to find. Columns: programme, round,
+    geography_code, amount, date, outcome (unsuccessful bids have amount 0).
     """
     rng = np.random.default_rng(seed)
     rank = need.rank(pct=True).to_numpy()
@@ -110,7 +110,7 @@ def example_allocations(need: pd.Series, seed: int = 0) -> pd.DataFrame:
                 {
                     "programme": "Example fund",
                     "round": f"Round {number}",
-                    "area": need.index.astype(str),
+                    "geography_code": need.index.astype(str),
                     "amount": amount * 1_000_000,
                     "date": date,
                     "outcome": np.where(success, "successful", "unsuccessful"),

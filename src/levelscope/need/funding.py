@@ -1,6 +1,6 @@
 """Funding versus need: did the money go to the places most in need?
 
-Allocations (programme, round, area, amount, date, and optionally the outcome of a bid) are
+Allocations (programme, round, geography_code, amount, date, and optionally the outcome of a bid) are
 read and checked by :func:`levelscope.need.allocations.read_allocations`, totalled per area and per head by
 :func:`funding_by_area`, and set against a need score (higher = more need, e.g. a
 :class:`~levelscope.need.index.CompositeIndex`'s ``scores``):
@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from levelscope.deprecation import RenamedAttribute, renamed_parameters
+from levelscope.deprecation import RenamedAttribute, renamed_parameters, warn_renamed
 from levelscope.errors import Problem, UndefinedMeasureError, ValidationError
 from levelscope.results import USER_DATA, Provenance, Result, check_alpha
 
@@ -83,7 +83,7 @@ def funding_by_area(
     Returns
     -------
     pandas.DataFrame
-        By area: ``amount``, ``population`` and ``per_head``.
+        By area (indexed by ``geography_code``): ``amount``, ``population`` and ``per_head``.
 
     Examples
     --------
@@ -99,20 +99,21 @@ def funding_by_area(
     >>> funding.loc["A"].tolist()
     [3000.0, 1000.0, 3.0]
     """
+    allocations = _with_geography_code(allocations, "funding_by_area()")
     rows = allocations[allocations["outcome"].fillna("successful") != "unsuccessful"]
     if programme is not None:
         rows = rows[rows["programme"] == programme]
     if round is not None:
         rows = rows[rows["round"] == round]
-    totals = rows.groupby("area")["amount"].sum()
-    index = pd.Index(areas if areas is not None else totals.index, name="area")
+    totals = rows.groupby("geography_code")["amount"].sum()
+    index = pd.Index(areas if areas is not None else totals.index, name="geography_code")
     outside = totals.index.difference(index)
     if len(outside):
         raise ValidationError(
             [
                 Problem(
                     "allocation to an area that is not among the areas analysed",
-                    column="area",
+                    column="geography_code",
                     value=a,
                 )
                 for a in outside
@@ -126,6 +127,15 @@ def funding_by_area(
         )
     amount = totals.reindex(index, fill_value=0.0).astype(float)
     return pd.DataFrame({"amount": amount, "population": pop, "per_head": amount / pop})
+
+
+def _with_geography_code(allocations: pd.DataFrame, where: str) -> pd.DataFrame:
+    """``allocations`` with its area codes in ``geography_code``; a frame made before the
+    glossary, with them in ``area``, is still read (with a warning) for one release."""
+    if "geography_code" not in allocations.columns and "area" in allocations.columns:
+        warn_renamed("area", "geography_code", f"{where}: the allocations' column", stacklevel=4)
+        return allocations.rename(columns={"area": "geography_code"})
+    return allocations
 
 
 # --- concentration ---------------------------------------------------------------------------
@@ -514,7 +524,7 @@ def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, alpha: fl
     Parameters
     ----------
     allocations
-        One row per bid with ``area`` and ``outcome`` (``"successful"``, ``"unsuccessful"`` or
+        One row per bid with ``geography_code`` and ``outcome`` (``"successful"``, ``"unsuccessful"`` or
         missing), as :func:`read_allocations` gives them.
     categories
         Each area's need category, indexed by area code.
@@ -529,7 +539,7 @@ def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, alpha: fl
 
     Examples
     --------
-    >>> bids = pd.DataFrame({"area": ["A", "A", "B", "B"],
+    >>> bids = pd.DataFrame({"geography_code": ["A", "A", "B", "B"],
     ...                      "outcome": ["successful", "unsuccessful", "successful", "successful"]})
     >>> rates = success_rates(bids, pd.Series(["low need", "high need"], index=["A", "B"]))
     >>> rates.loc["high need", ["bids", "successful", "rate"]].tolist()
@@ -539,11 +549,12 @@ def success_rates(allocations: pd.DataFrame, categories: pd.Series, *, alpha: fl
     """
     check_alpha(alpha)
     z = NormalDist().inv_cdf(1 - alpha / 2)
+    allocations = _with_geography_code(allocations, "success_rates()")
     bids = allocations[allocations["outcome"].notna()]
     if bids.empty:
         raise UndefinedMeasureError("no bids with a known outcome")
-    labels = categories.reindex(bids["area"]).to_numpy()
-    unknown = bids["area"][pd.isna(labels)]
+    labels = categories.reindex(bids["geography_code"]).to_numpy()
+    unknown = bids["geography_code"][pd.isna(labels)]
     if len(unknown):
         raise UndefinedMeasureError(f"bids from areas without a category: {list(unknown[:10])}")
     success = (bids["outcome"] == "successful").to_numpy()
@@ -607,6 +618,7 @@ def compare_rounds(
     >>> rounds[["round", "areas_funded", "most_needy_share"]].values.tolist()
     [['1', 3, 0.8333333333333334], ['2', 1, 0.0]]
     """
+    allocations = _with_geography_code(allocations, "compare_rounds()")
     rows = []
     groups = need_groups(need, n_groups)
     funded = allocations[allocations["outcome"].fillna("successful") != "unsuccessful"]
@@ -706,6 +718,7 @@ def analyse_funding(
     The most-needy fifth of areas received £2.50 per head, 1000% of the funding per head of the
     least-needy fifth (£0.25); ...
     """
+    allocations = _with_geography_code(allocations, "analyse_funding()")
     funding = funding_by_area(allocations, population, areas=need.index)
     funding["need"] = need
     try:

@@ -112,11 +112,12 @@ class NameMatches(Result):
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             [
-                {"name": m.name, "code": m.code, "matched_name": m.matched_name, "method": m.method,
-                 "candidates": ";".join(m.candidates), "suggestions": ";".join(m.suggestions)}
+                {"name": m.name, "geography_code": m.code, "matched_name": m.matched_name,
+                 "method": m.method, "candidates": ";".join(m.candidates),
+                 "suggestions": ";".join(m.suggestions)}
                 for m in self.matches
             ],
-            columns=["name", "code", "matched_name", "method", "candidates", "suggestions"],
+            columns=["name", "geography_code", "matched_name", "method", "candidates", "suggestions"],
         )
 
     def summary(self) -> str:

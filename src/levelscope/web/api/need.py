@@ -41,8 +41,8 @@ class DefinitionIn(_Input):
 class IndexIn(DefinitionIn):
     data: list[dict[str, Any]] = Field(
         min_length=2,
-        description="rows with 'area' and one key per indicator, or observations with "
-        "'geography_code', 'indicator_id', 'value'",
+        description="rows with 'geography_code' ('area' is read too) and one key per indicator, or "
+        "observations with 'geography_code', 'indicator_id', 'value'",
     )
 
 
@@ -76,9 +76,10 @@ def frame_of(rows: list[dict[str, Any]]) -> pd.DataFrame:
     table = pd.DataFrame(rows)
     if {"geography_code", "indicator_id", "value"} <= set(table.columns):
         return pivot_observations(table)
-    if "area" not in table.columns:
-        raise ValidationError(Problem("each row needs an 'area'", column="data"))
-    return table.assign(area=table["area"].astype(str)).set_index("area")
+    code = next((c for c in ("geography_code", "area") if c in table.columns), None)
+    if code is None:
+        raise ValidationError(Problem("each row needs a 'geography_code'", column="data"))
+    return table.assign(**{code: table[code].astype(str)}).set_index(code).rename_axis("geography_code")
 
 
 @router.post("/definition")
