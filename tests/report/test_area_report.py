@@ -21,6 +21,7 @@ from levelscope import Workspace, formatting
 from levelscope.compare.comparison import compare_area
 from levelscope.formatting import value as format_value
 from levelscope.report import Report, area_briefing
+from levelscope.report.document import opening
 from report_charts import chart_texts, charts_missing
 
 pypdf = pytest.importorskip("pypdf")
@@ -126,6 +127,8 @@ def test_html_is_one_file_that_needs_no_network(briefing: Report) -> None:
     assert "<link rel=\"stylesheet\"" not in html
     assert html.count('data-figure="') >= 3  # the profile, at least one trend, inequality
     assert "<svg class=\"report-map\"" in html
+    # the opening a PDF's Chromium reads before the report is gathered is the page's own start
+    assert html.startswith(opening()) and "Plotly" in opening()
 
 
 def test_area_with_some_indicators_missing_says_which(ws: Workspace) -> None:

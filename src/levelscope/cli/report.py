@@ -7,6 +7,8 @@ module for ``--help`` stays quick).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,6 +42,7 @@ from levelscope.cli.need import (
 
 if TYPE_CHECKING:
     from levelscope.report import Report
+    from levelscope.report.pdf import PrintJob
 
 HtmlOption = Annotated[
     Path | None,
@@ -57,7 +60,25 @@ def _check_outputs(html: Path | None, pdf: Path | None) -> None:
         raise typer.Exit(EXIT_INVALID)
 
 
-def _write(report: Report, html: Path | None, pdf: Path | None) -> None:
+@contextmanager
+def _printing(pdf: Path | None) -> Iterator[PrintJob | None]:
+    """Chromium, started now if a PDF is wanted, so that it starts up while the report is gathered
+    (None if no PDF is wanted, or there is no Chromium: :func:`_write` then says so)."""
+    from levelscope.report import PdfError, start_printing
+
+    if pdf is None:
+        yield None
+        return
+    try:
+        job = start_printing()
+    except PdfError:
+        yield None
+        return
+    with job:
+        yield job
+
+
+def _write(report: Report, html: Path | None, pdf: Path | None, job: PrintJob | None = None) -> None:
     from levelscope.report import PdfError
 
     if html is not None:
@@ -65,7 +86,7 @@ def _write(report: Report, html: Path | None, pdf: Path | None) -> None:
         console.print(f"wrote {html}")
     if pdf is not None:
         try:
-            pdf.write_bytes(report.pdf())
+            pdf.write_bytes(report.pdf(job))
         except PdfError as exc:
             errors.print(f"[red]No PDF[/red]: {exc}", highlight=False)
             raise typer.Exit(EXIT_INVALID) from None
@@ -98,9 +119,10 @@ def register(app: typer.Typer) -> None:
         from levelscope.report import area_briefing
 
         _check_outputs(html, pdf)
-        with open_workspace(workspace, read_only=True) as ws, console.status("gathering the figures …"):
-            report = area_briefing(ws, find_area(ws, place).code, k=k)
-        _write(report, html, pdf)
+        with _printing(pdf) as job:
+            with open_workspace(workspace, read_only=True) as ws, console.status("gathering the figures …"):
+                report = area_briefing(ws, find_area(ws, place).code, k=k)
+            _write(report, html, pdf, job)
 
     @group.command("programme")
     @handle_errors
@@ -123,10 +145,11 @@ def register(app: typer.Typer) -> None:
         from levelscope.report import programme_report
 
         _check_outputs(html, pdf)
-        with transaction(connect(db), "cli:report") as session:
-            report = programme_report(session, get_programme(session, programme_id),
-                                      names=area_names(workspace))
-        _write(report, html, pdf)
+        with _printing(pdf) as job:
+            with transaction(connect(db), "cli:report") as session:
+                report = programme_report(session, get_programme(session, programme_id),
+                                          names=area_names(workspace))
+            _write(report, html, pdf, job)
 
     @group.command("evaluation")
     @handle_errors
@@ -157,13 +180,14 @@ def register(app: typer.Typer) -> None:
         if method not in ("synth", "sdid", "did"):
             raise typer.BadParameter("--method must be synth, sdid or did")
         _check_outputs(html, pdf)
-        with open_workspace(workspace, read_only=True) as ws, analysis_errors(), \
-                console.status("evaluating …"):
-            codes = [find_area(ws, name).code for name in treated]
-            result = evaluate_area(ws, indicator, codes, start, method=method,  # type: ignore[arg-type]
-                                   placebos=placebos and method == "synth",
-                                   exclude_neighbours=exclude_neighbours)
-        _write(evaluation_report(result), html, pdf)
+        with _printing(pdf) as job:
+            with open_workspace(workspace, read_only=True) as ws, analysis_errors(), \
+                    console.status("evaluating …"):
+                codes = [find_area(ws, name).code for name in treated]
+                result = evaluate_area(ws, indicator, codes, start, method=method,  # type: ignore[arg-type]
+                                       placebos=placebos and method == "synth",
+                                       exclude_neighbours=exclude_neighbours)
+            _write(evaluation_report(result), html, pdf, job)
 
     @group.command("strategy")
     @handle_errors

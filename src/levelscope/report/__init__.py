@@ -3,7 +3,8 @@
 Each kind of report is a function that runs the analyses (the same functions the pages and the
 command line call) and returns a :class:`Report`; the report's template only presents the
 results. :meth:`Report.html` is one self-contained file; :meth:`Report.pdf` prints it to A4
-through Chromium.
+through Chromium; :func:`start_printing` starts the browser before a report is gathered, so that
+it starts up meanwhile (hand it to :meth:`Report.pdf`).
 
 * :func:`area_briefing` — an area against the median and its peers, its trends, map and
   inequality context;
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from levelscope.report.area import area_briefing
-    from levelscope.report.document import Report
+    from levelscope.report.document import Report, start_printing
     from levelscope.report.evaluation import evaluation_report
     from levelscope.report.funding import fund_record_report, funding_report
     from levelscope.report.pdf import PdfError, print_pdf
@@ -42,10 +43,11 @@ _HOMES = {
     "area_briefing": "area", "Report": "document", "evaluation_report": "evaluation",
     "fund_record_report": "funding", "funding_report": "funding", "PdfError": "pdf",
     "print_pdf": "pdf", "programme_report": "programme", "strategy_report": "strategy",
+    "start_printing": "document",
 }
 
 __all__ = ["PdfError", "Report", "area_briefing", "evaluation_report", "fund_record_report", "funding_report",
-           "print_pdf", "programme_report", "strategy_report"]
+           "print_pdf", "programme_report", "start_printing", "strategy_report"]
 
 
 def __getattr__(name: str) -> Any:

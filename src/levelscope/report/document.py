@@ -5,7 +5,8 @@ template (``report/templates/<kind>.html``, which extends ``report.html``). The 
 presents what the results hold; it never computes a figure. :meth:`Report.html` renders one
 self-contained page: the dashboard's stylesheet and the report's paper rules inlined, Plotly's
 library inlined so charts are drawn (as SVG, so as vectors) with the network off, maps drawn as
-SVG on the server. :meth:`Report.pdf` prints that page through Chromium (:mod:`.pdf`).
+SVG on the server. :meth:`Report.pdf` prints that page through Chromium (:mod:`.pdf`); start
+the browser with :func:`start_printing` before gathering a report and it starts up meanwhile.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from levelscope.results import Source
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
+
+    from levelscope.report.pdf import PrintJob
 
 TEMPLATES = Path(__file__).parent / "templates"
 #: The dashboard's own stylesheets, inlined first so that a report looks like the pages it
@@ -74,13 +77,14 @@ class Report:
     def html(self) -> str:
         """The report as one self-contained HTML document."""
         template = _environment().get_template(f"{self.kind}.html")
-        return template.render(report=self, styles=_styles(), plotly_js=_plotly_js(), **self.content)
+        return template.render(report=self, styles=_styles(), opening=opening(), **self.content)
 
-    def pdf(self) -> bytes:
-        """The report as an A4 PDF (see :func:`levelscope.report.pdf.print_pdf`)."""
+    def pdf(self, job: PrintJob | None = None) -> bytes:
+        """The report as an A4 PDF (see :func:`levelscope.report.pdf.print_pdf`), printed by
+        ``job`` if given (from :func:`start_printing`, called before the report was gathered)."""
         from levelscope.report.pdf import print_pdf
 
-        return print_pdf(self.html())
+        return job.finish(self.html()) if job is not None else print_pdf(self.html())
 
     def write(self, path: str | Path) -> Path:
         """Write the report to ``path``: PDF if it ends in ``.pdf``, else HTML."""
@@ -119,11 +123,34 @@ def _styles() -> Markup:
 
 
 @cache
-def _plotly_js() -> Markup:
+def opening() -> Markup:
+    """The start of every report's page, before anything that depends on the report: the doctype,
+    the character set and Plotly's library (most of the page's weight)."""
     import plotly
 
     library = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-    return Markup(library.read_text(encoding="utf-8").replace("</script", "<\\/script"))
+    script = library.read_text(encoding="utf-8").replace("</script", "<\\/script")
+    return Markup('<!doctype html>\n<html lang="en">\n<head>\n  <meta charset="utf-8">\n'
+                  f"  <script>{script}</script>\n")
+
+
+def start_printing() -> PrintJob:
+    """Start Chromium on a report's page before the report is gathered, so that the browser
+    starts up and reads Plotly meanwhile; hand the job to :meth:`Report.pdf`.
+
+    Raises
+    ------
+    PdfError
+        No Chromium.
+
+    Examples
+    --------
+    >>> with start_printing() as job:  # doctest: +SKIP
+    ...     pdf = area_briefing(ws, "E08000025").pdf(job)
+    """
+    from levelscope.report.pdf import PrintJob
+
+    return PrintJob(opening())
 
 
 def _missing(value: Any) -> bool:
