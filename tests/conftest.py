@@ -18,6 +18,9 @@ REPO = Path(__file__).resolve().parents[1]
 # Commands run without --workspace look in $XDG_DATA_HOME/levelscope: give the suite its own
 # empty folder, so no test reads or writes the workspace of whoever runs it.
 os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="levelscope-test-data-")
+# Tables kept between runs (levelscope.data.cache) go to a folder of the suite's own, so that no
+# run reads what another run, or the user, kept.
+os.environ["LEVELSCOPE_CACHE"] = tempfile.mkdtemp(prefix="levelscope-test-cache-")
 os.environ.pop("LEVELSCOPE_WORKSPACE", None)
 os.environ.pop("LEVELSCOPE_RECORDS_URL", None)
 

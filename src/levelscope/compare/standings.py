@@ -25,6 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from levelscope.data.cache import cached_frame
 from levelscope.data.store import Workspace
 
 FLAG_RULE = (
@@ -103,6 +104,9 @@ def level_standings(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
     standard deviation), ``rank`` (1 = best by polarity) and ``areas`` are taken over the areas of
     the level that have a value for the same period; ``gap`` is ``value - median``.
 
+    The table is kept between runs for the workspace's figures as they are
+    (:func:`~levelscope.data.cache.cached_frame`): any import or derivation computes it afresh.
+
     Parameters
     ----------
     ws
@@ -124,6 +128,10 @@ def level_standings(ws: Workspace, level: str, as_of: str | None = None) -> pd.D
     >>> int(london["rank"].iloc[0]), bool(london["gap"].iloc[0] > 0)
     (1, True)
     """
+    return cached_frame(ws, "level_standings", (level, as_of), lambda: _level_standings(ws, level, as_of))
+
+
+def _level_standings(ws: Workspace, level: str, as_of: str | None) -> pd.DataFrame:
     ranked = latest_by_level(ws, level, as_of)
     meta = ws.indicators().set_index("id")
     if ranked.empty:
