@@ -10,7 +10,10 @@ import dataclasses
 import importlib
 import inspect
 import pkgutil
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -49,7 +52,76 @@ def test_the_walk_finds_the_results_of_every_analysis() -> None:
     packages = {cls.__module__.split(".")[1] for cls in RESULTS}
     assert {"measures", "spatial", "convergence", "compare", "need", "monitor", "evaluate",
             "design"} <= packages
-    assert len(RESULTS) >= 55
+    assert len(RESULTS) >= 62
+    names = {cls.__name__ for cls in RESULTS}
+    assert {"OutlierTreatment", "Imputation", "SharedBids", "Projection", "ImportSummary",
+            "PermutationSummary", "GapTrend"} <= names
+
+
+#: Dataclasses public functions return that are things, not the outcome of an analysis; anything
+#: else a public function returns as a dataclass must be a Result.
+NOT_RESULTS = {
+    # records of the data model and of the code history, and their look-ups
+    "CodeRecord", "Change", "Resolution", "Period", "Place", "AreaMatch", "NameMatch", "MirrorEntry",
+    "Dataset", "Release", "Problem", "Provenance", "RawRow", "Batch", "EvidenceLink", "Practice",
+    "PlaceContext", "FactorScore",
+    # inputs an analysis or a reader is given, made by a helper
+    "MeasureSpec", "Sample", "Panel", "SynthDesign", "Predictor", "CrossValidation", "Prepared",
+    "WeightedPanel", "ProgrammeSummary", "Located", "Extract", "Suggestion", "Staged", "Boundaries",
+    "Parsed", "ParsedFile", "Resolved", "Download", "CategoryCodes", "_Row",
+    # what a loading command did, and the documents the report package writes
+    "ImportReport", "FetchReport", "AllocationImport", "DemoReport", "InternationalLoad", "LufLoad",
+    "Report",
+}
+#: The interfaces return what their framework needs (pages, HTTP answers, views).
+INTERFACES = ("levelscope.cli", "levelscope.web")
+
+
+def public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
+    """Every public function and method of the package (interfaces aside)."""
+    for info in pkgutil.walk_packages(levelscope.__path__, "levelscope."):
+        if info.name.startswith(INTERFACES) or "._" in info.name or ".migrations" in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
+                continue
+            if inspect.isfunction(value):
+                yield f"{info.name}.{name}", value
+            elif inspect.isclass(value):
+                for attribute, member in vars(value).items():
+                    function = getattr(member, "__func__", member)  # class and static methods
+                    if inspect.isfunction(function) and not attribute.startswith("_"):
+                        yield f"{info.name}.{name}.{attribute}", function
+
+
+def plain_dataclasses() -> dict[str, type]:
+    """The package's dataclasses that are not results, by name."""
+    found: dict[str, type] = {}
+    for info in pkgutil.walk_packages(levelscope.__path__, "levelscope."):
+        if ".migrations" in info.name:
+            continue
+        for value in vars(importlib.import_module(info.name)).values():
+            if (inspect.isclass(value) and dataclasses.is_dataclass(value) and not issubclass(value, Result)
+                    and value.__module__.startswith("levelscope.")):
+                found[value.__name__] = value
+    return found
+
+
+def test_no_public_function_returns_a_plain_dataclass() -> None:
+    """A function's return annotation (``X``, ``X | None``, ``list[X]``, ``tuple[X, ...]``) may name
+    a dataclass of the package only if it is a Result or one of the things listed above."""
+    plain = plain_dataclasses()
+    assert plain.keys() >= NOT_RESULTS, "a listed thing became a result or went: take it off the list"
+    found = []
+    for where, function in public_functions():
+        returned = inspect.signature(function).return_annotation
+        text = returned if isinstance(returned, str) else getattr(returned, "__name__", str(returned))
+        names = {word.rsplit(".", 1)[-1] for word in re.findall(r"[A-Za-z_][\w.]*", text)}
+        found += [f"{where} -> {name}" for name in sorted(names & plain.keys() - NOT_RESULTS)]
+    assert found == []
+    assert {"treat_outliers", "impute", "share_bids", "project", "import_actuals", "gap_trend"} <= {
+        where.rsplit(".", 1)[-1] for where, _ in public_functions()}
 
 
 @pytest.mark.parametrize("cls", RESULTS, ids=lambda c: c.__qualname__)

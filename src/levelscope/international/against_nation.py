@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from levelscope.international.cases import CaseTimeline
 
 
-@dataclass(frozen=True)
-class GapTrend:
+@dataclass(frozen=True, repr=False)
+class GapTrend(Result):
     """The least-squares trend of the gap to the national benchmark."""
 
     slope: float  # index points a year
@@ -54,6 +54,11 @@ class GapTrend:
     covariance: float  # Cov(gap_now, slope)
     p_value: float
     n_years: int
+
+    def summary(self) -> str:
+        return (f"The gap moves {self.slope:+.3g} index points a year (standard error "
+                f"{self.std_error:.3g}, p = {self.p_value:.3g}; {self.n_years} years); "
+                f"fitted gap now {self.gap_now:+.3g}")
 
 
 @dataclass(frozen=True, repr=False)

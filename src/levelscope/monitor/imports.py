@@ -32,18 +32,22 @@ from levelscope.errors import Problem, ValidationError
 from levelscope.monitor.indicator_records import Actual, Origin, ProgrammeIndicator
 from levelscope.monitor.programmes import Programme
 from levelscope.monitor.tracking import parse_date, refresh_status
+from levelscope.results import Result
 
 REQUIRED = ("indicator", "date", "value")
 FLUSH_EVERY = 500  # rows per round trip; the savepoint still spans the whole file
 
 
-@dataclass(frozen=True)
-class ImportSummary:
-    """What an import did."""
+@dataclass(frozen=True, repr=False)
+class ImportSummary(Result):
+    """What an import did: the file, the actuals it held and the indicators they were for."""
 
     file: str
     rows: int
     indicators: int
+
+    def summary(self) -> str:
+        return f"Imported {self.rows} actuals of {self.indicators} indicators from {self.file}"
 
 
 @dataclass(frozen=True)

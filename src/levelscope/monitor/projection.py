@@ -3,7 +3,7 @@
 The projection fits a straight line (ordinary least squares) to the actuals against time and
 gives the usual prediction interval for a new observation,
 
-.. math:: \\hat y_0 \\pm t_{n-2,\\,(1+c)/2}\\; s \\sqrt{1 + 1/n + (x_0-\\bar x)^2 / S_{xx}},
+.. math:: \\hat y_0 \\pm t_{n-2,\\,1-\\alpha/2}\\; s \\sqrt{1 + 1/n + (x_0-\\bar x)^2 / S_{xx}},
 
 with :math:`s^2` the residual variance on :math:`n-2` degrees of freedom (e.g. Montgomery, Peck &
 Vining, *Introduction to Linear Regression Analysis*, 5th ed., §2.5).
@@ -16,17 +16,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
 from levelscope.deprecation import RenamedAttribute, renamed_parameters
 from levelscope.errors import UndefinedMeasureError
-from levelscope.results import check_alpha
+from levelscope.results import Result, check_alpha
 
 DAYS_PER_YEAR = 365.25
 
 
-@dataclass(frozen=True)
-class Projection:
+@dataclass(frozen=True, repr=False)
+class Projection(Result):
     """The trend of the actuals carried to a date, with a prediction interval of coverage
     ``1 - alpha``."""
 
@@ -37,6 +38,23 @@ class Projection:
     alpha: float
     n_actuals: int
     level = RenamedAttribute("alpha", lambda alpha: 1 - alpha)
+
+    def conf_int(self, alpha: float | None = None) -> pd.DataFrame:
+        """The prediction interval (row ``"value"``), at the ``alpha`` it was computed with
+        (another level needs a new projection)."""
+        if alpha is not None and alpha != self.alpha:
+            raise ValueError(f"the interval was computed at alpha={self.alpha}; run project(alpha=)")
+        return pd.DataFrame({"lower": [self.lower], "upper": [self.upper]}, index=["value"])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: ``date``, ``value``, ``lower``, ``upper``, ``alpha`` and ``n_actuals``."""
+        return pd.DataFrame([{"date": self.date, "value": self.value, "lower": self.lower,
+                              "upper": self.upper, "alpha": self.alpha, "n_actuals": self.n_actuals}])
+
+    def summary(self) -> str:
+        return (f"Projected to {self.date.isoformat()}: {self.value:.4g} "
+                f"({1 - self.alpha:.0%} prediction interval {self.lower:.4g} to {self.upper:.4g}; "
+                f"trend of {self.n_actuals} actuals)")
 
 
 @renamed_parameters(level=("alpha", lambda level: 1 - level))

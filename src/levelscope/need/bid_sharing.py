@@ -35,13 +35,14 @@ from typing import Literal
 import pandas as pd
 
 from levelscope.errors import UndefinedMeasureError
+from levelscope.results import Result
 
 ShareRule = Literal["equal", "population"]
 SHARE_RULES: tuple[ShareRule, ...] = ("equal", "population")
 
 
-@dataclass(frozen=True)
-class SharedBids:
+@dataclass(frozen=True, repr=False)
+class SharedBids(Result):
     """Bids shared between their areas.
 
     ``shares`` has one row per bid and area: ``bid_id``, ``fund``, ``round``,
@@ -53,6 +54,19 @@ class SharedBids:
     shares: pd.DataFrame
     unplaced: pd.DataFrame
     rule: ShareRule
+
+    def to_frame(self) -> pd.DataFrame:
+        """The shares: one row per bid and area."""
+        return self.shares
+
+    def summary(self) -> str:
+        how = "equally" if self.rule == "equal" else "by population"
+        lines = [f"{self.shares['bid_id'].nunique()} bids shared {how} between "
+                 f"{self.shares['geography_code'].nunique()} areas: £{self.shares['amount'].sum():,.0f}"]
+        if len(self.unplaced):
+            lines.append(f"{len(self.unplaced)} bids left out (£{self.unplaced['amount'].sum():,.0f});"
+                         " unplaced says why")
+        return "\n".join(lines)
 
 
 def share_bids(

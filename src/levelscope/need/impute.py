@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from levelscope.errors import UndefinedMeasureError
+from levelscope.results import Result
 
 
-@dataclass(frozen=True)
-class Imputation:
+@dataclass(frozen=True, repr=False)
+class Imputation(Result):
     """Filled values, which cells were filled, and how."""
 
     values: pd.DataFrame
@@ -39,6 +40,21 @@ class Imputation:
     @property
     def n_imputed(self) -> int:
         return int(self.imputed.to_numpy().sum())
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per area and indicator: ``geography_code``, ``indicator_id``, ``value`` and
+        whether it was ``imputed``."""
+        def long(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+            return frame.rename_axis(index="geography_code", columns=None).reset_index().melt(
+                id_vars="geography_code", var_name="indicator_id", value_name=name)
+
+        table = long(self.values, "value")
+        table["imputed"] = long(self.imputed.reindex_like(self.values), "imputed")["imputed"].astype(bool)
+        return table
+
+    def summary(self) -> str:
+        cells = self.values.size
+        return f"Imputation ({self.method}): {self.n_imputed} of {cells} values filled"
 
 
 def missing_report(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:

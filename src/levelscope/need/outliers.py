@@ -27,13 +27,29 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from levelscope.results import Result
 
-@dataclass(frozen=True)
-class OutlierTreatment:
+
+@dataclass(frozen=True, repr=False)
+class OutlierTreatment(Result):
     """Treated values and one report row per indicator of what was done."""
 
     values: pd.DataFrame
     report: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """The report: one row per indicator (``indicator``, moments before and after, ``flagged``,
+        ``action``, ``n_winsorised``)."""
+        return self.report.reset_index()
+
+    def summary(self) -> str:
+        flagged = self.report.index[self.report["flagged"]].tolist()
+        lines = [f"Outlier treatment: {len(flagged)} of {len(self.report)} indicators flagged"]
+        for action, label in (("winsorised", "winsorised"), ("log", "log-transformed")):
+            treated = self.report.index[self.report["action"] == action].tolist()
+            if treated:
+                lines.append(f"{label}: {', '.join(map(str, treated))}")
+        return "\n".join(lines)
 
 
 def skew_kurtosis(frame: pd.DataFrame) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from levelscope.spatial.weights import Transform, Weights
 
 
 @dataclass(frozen=True, repr=False, eq=False)
-class PermutationSummary:
+class PermutationSummary(Result):
     """What the permuted statistics say: pseudo p-value, their mean, spread and the z-score."""
 
     n_resamples: int
@@ -45,6 +45,10 @@ class PermutationSummary:
     std: float
     z: float
     permutations = RenamedAttribute("n_resamples")
+
+    def summary(self) -> str:
+        return (f"{self.n_resamples} permutations: pseudo p = {self.p_value:.4g}, mean {self.mean:.4g},"
+                f" standard deviation {self.std:.4g}, z = {self.z:.4g}")
 
 
 @dataclass(frozen=True, repr=False, eq=False)

@@ -10,7 +10,6 @@ email. The endpoints only translate between HTTP and :mod:`levelscope.monitor`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -379,7 +378,7 @@ def import_actuals(
     """
     programme = programme_for(session, user, programme_id, Role.EDITOR)
     summary = imports.import_actuals(session, file.file, programme, name=file.filename or "upload")
-    return asdict(summary)
+    return {"file": summary.file, "rows": summary.rows, "indicators": summary.indicators}
 
 
 @router.post(
