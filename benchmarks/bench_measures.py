@@ -96,7 +96,7 @@ def decompositions(rng: np.random.Generator, y: FloatArray) -> None:
 
     m = 10_000
     y_small, groups_small = y[:m], rng.integers(0, 5, m)
-    ours = best_of(lambda: between_share_test(y_small, groups_small, n_permutations=99, seed=1))
+    ours = best_of(lambda: between_share_test(y_small, groups_small, n_resamples=99, seed=1))
     peer = once(lambda: TheilDSim(y_small, groups_small, 99))
     row(f"between-share test, 99 permutations, n={m:,}", ours, peer, ">= 20x TheilDSim")
 

@@ -48,7 +48,7 @@ def bench_projection() -> None:
 
     def ours() -> None:
         for y in series:
-            tracking.project(dates, y, target, level=0.9)
+            tracking.project(dates, y, target, alpha=0.1)
 
     def peer() -> None:
         design = sm.add_constant(x)

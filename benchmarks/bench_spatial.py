@@ -68,8 +68,8 @@ def scrambled_global(y: np.ndarray, w: Weights) -> None:
         warnings.simplefilter("ignore")
         theirs = WSP(sparse.csr_matrix(matrix)).to_W()
     theirs.transform = "r"
-    moran(y[order], ours, permutations=9, seed=0)  # builds the transform and the layout
-    t_ours = timed(lambda: moran(y[order], ours, permutations=PERMUTATIONS, seed=1))
+    moran(y[order], ours, n_resamples=9, seed=0)  # builds the transform and the layout
+    t_ours = timed(lambda: moran(y[order], ours, n_resamples=PERMUTATIONS, seed=1))
     t_peer = timed(lambda: esda.Moran(y[order], theirs, permutations=PERMUTATIONS))
     row(f"global Moran, {w.n:,} cells in random order", t_ours, t_peer, "(one run each)")
 
@@ -95,11 +95,11 @@ def main() -> None:
     ours_w, _ = lattice(side, rook=True)
     y = values(side * side)
     # Warm-up: compile the kernels once (numba caches them on disk afterwards).
-    moran(y[:400], lattice(20, True)[0], permutations=9, seed=0)
-    local_moran(y[:400], lattice(20, True)[0], permutations=9, seed=0)
+    moran(y[:400], lattice(20, True)[0], n_resamples=9, seed=0)
+    local_moran(y[:400], lattice(20, True)[0], n_resamples=9, seed=0)
     print(f"{'task':<58} {'ours s':>8} {'esda s':>8} {'ratio':>8}")
-    t_global = timed(lambda: moran(y, ours_w, permutations=PERMUTATIONS, seed=1))
-    t_local = timed(lambda: local_moran(y, ours_w, permutations=PERMUTATIONS, seed=1))
+    t_global = timed(lambda: moran(y, ours_w, n_resamples=PERMUTATIONS, seed=1))
+    t_local = timed(lambda: local_moran(y, ours_w, n_resamples=PERMUTATIONS, seed=1))
 
     peer_side = min(args.peer_side, side)
     small_w, peer_w = lattice(peer_side, rook=True)
@@ -121,11 +121,11 @@ def main() -> None:
             peer_times.append(
                 timed(lambda: esda.Moran(y, full_peer_w, permutations=PERMUTATIONS))
             )
-            ours_times.append(timed(lambda: moran(y, ours_w, permutations=PERMUTATIONS, seed=1)))
+            ours_times.append(timed(lambda: moran(y, ours_w, n_resamples=PERMUTATIONS, seed=1)))
         row(f"global Moran, {side * side:,} cells (esda on the same lattice)", min(ours_times),
             min(peer_times), "(best of three each)")
-        t_small_global = timed(lambda: moran(y_small, small_w, permutations=PERMUTATIONS, seed=1))
-        t_small_local = timed(lambda: local_moran(y_small, small_w, permutations=PERMUTATIONS,
+        t_small_global = timed(lambda: moran(y_small, small_w, n_resamples=PERMUTATIONS, seed=1))
+        t_small_local = timed(lambda: local_moran(y_small, small_w, n_resamples=PERMUTATIONS,
                                                   seed=1))
         row(f"local Moran, {side * side:,} cells", t_local, None)
         row(f"global Moran, {peer_side ** 2:,} cells", t_small_global, t_peer_global)
@@ -139,7 +139,7 @@ def main() -> None:
 
     areas_w, _ = lattice(182, rook=False)
     y_areas = values(182 * 182)
-    t_areas = timed(lambda: local_moran(y_areas, areas_w, permutations=PERMUTATIONS, seed=1))
+    t_areas = timed(lambda: local_moran(y_areas, areas_w, n_resamples=PERMUTATIONS, seed=1))
     row(f"local Moran, {182 * 182:,} areas (queen), target < 2 s", t_areas, None)
 
 

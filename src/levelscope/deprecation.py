@@ -21,11 +21,16 @@ R = TypeVar("R")
 Rename = str | tuple[str, Callable[[Any], Any]]
 
 
+class RenamedWarning(FutureWarning):
+    """An old name was used. A ``FutureWarning``, so users see it; its own class, so that the test
+    suite can turn levelscope's (and only levelscope's) into errors."""
+
+
 def warn_renamed(old: str, new: str, where: str, *, stacklevel: int = 3) -> None:
     """Warn that ``old`` is now ``new`` (in ``where``, a function or class name)."""
     warnings.warn(
         f"{where}: {old!r} is now called {new!r}; the old name will be removed in the next release",
-        FutureWarning,
+        RenamedWarning,
         stacklevel=stacklevel,
     )
 
@@ -39,7 +44,8 @@ def renamed_parameters(**renames: Rename) -> Callable[[Callable[P, R]], Callable
     ... def interval(*, alpha: float = 0.05) -> float:
     ...     return alpha
     >>> import warnings
-    >>> with warnings.catch_warnings(record=True):
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", RenamedWarning)
     ...     interval(ci=0.9)
     0.1
     """
@@ -74,7 +80,8 @@ class RenamedAttribute:
     ...     lower: float
     ...     low = RenamedAttribute("lower")
     >>> import warnings
-    >>> with warnings.catch_warnings(record=True):
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore", RenamedWarning)
     ...     Interval(1.5).low
     1.5
     """

@@ -41,7 +41,7 @@ def test_spatial_tau_equals_giddy(gva: pd.DataFrame, weights: Weights) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         theirs = SpatialTau(x, y, Weights(weights.sparse).to_pysal(), permutations=0)
-    ours = spatial_tau(x, y, weights, permutations=0)
+    ours = spatial_tau(x, y, weights, n_resamples=0)
     assert ours.tau == pytest.approx(theirs.tau, rel=1e-10)
     assert ours.tau_neighbours == pytest.approx(theirs.tau_spatial, rel=1e-10)
     assert ours.concordant_neighbours == theirs.concordant_spatial
@@ -60,7 +60,7 @@ def test_non_neighbour_tau_by_enumerating_pairs(gva: pd.DataFrame, weights: Weig
         score += int(np.sign(dx * dy))
         untied_x += dx != 0
         untied_y += dy != 0
-    ours = spatial_tau(x, y, weights, permutations=0)
+    ours = spatial_tau(x, y, weights, n_resamples=0)
     assert ours.tau_non_neighbours == pytest.approx(score / np.sqrt(untied_x * untied_y), rel=1e-10)
 
 
@@ -71,6 +71,6 @@ def test_spatial_tau_p_value_is_valid_under_the_null(gva: pd.DataFrame, weights:
     p = []
     for _ in range(150):
         order = rng.permutation(len(x))  # the same random placement for both years
-        p.append(spatial_tau(x[order], y[order], weights, permutations=99, seed=rng,
+        p.append(spatial_tau(x[order], y[order], weights, n_resamples=99, seed=rng,
                              alternative="greater").p_sim)
     assert stats.binomtest(int(np.sum(np.array(p) <= 0.1)), len(p), 0.1).pvalue > 0.001

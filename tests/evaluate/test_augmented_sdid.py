@@ -42,7 +42,7 @@ def test_sdid_recovers_effect_where_did_is_biased() -> None:
     treated = ["t0", "t1", "t2"]
     sdid = synthetic_did(frame, treated=treated, start=15, se="jackknife")
     assert sdid.effect == pytest.approx(EFFECT, abs=0.25)
-    lower, upper = sdid.confidence_interval()
+    lower, upper = sdid.conf_int().loc["effect"]
     assert lower < EFFECT < upper
     # Plain DiD compares with the average control (loading 1), which grows more slowly.
     frame["d"] = (frame["unit"].isin(treated) & (frame["time"] >= 15)).astype(float)
@@ -74,9 +74,9 @@ def test_sdid_effect_is_the_weighted_double_difference() -> None:
 def test_sdid_placebo_standard_error_reports_progress() -> None:
     frame = factor_panel([1.0], n_controls=15, seed=4)
     calls: list[int] = []
-    fit = synthetic_did(frame, treated="t0", start=15, replications=20, seed=1,
+    fit = synthetic_did(frame, treated="t0", start=15, n_resamples=20, seed=1,
                         progress=lambda done, total: calls.append(done))
-    again = synthetic_did(frame, treated="t0", start=15, replications=20, seed=1)
+    again = synthetic_did(frame, treated="t0", start=15, n_resamples=20, seed=1)
     assert calls == list(range(1, 21))
     assert fit.std_error > 0 and fit.std_error == again.std_error
 

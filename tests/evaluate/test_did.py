@@ -46,7 +46,7 @@ def test_twfe_matches_pyfixest_on_unbalanced_panel() -> None:
     assert np.abs(ours.estimate.to_numpy() - peer.coef().to_numpy()).max() < TOL
     assert np.abs(ours.std_error.to_numpy() - peer.se().to_numpy()).max() < TOL
     assert np.abs(ours.p_value.to_numpy() - peer.pvalue().to_numpy()).max() < TOL
-    ci = ours.confidence_interval()
+    ci = ours.conf_int()
     peer_ci = peer.confint()
     assert np.abs(ci.to_numpy() - peer_ci.to_numpy()).max() < TOL
     assert "treated" in ours.summary()
@@ -138,8 +138,8 @@ def test_bootstrap_agrees_with_analytic_errors() -> None:
     cs = callaway_santanna(frame, unit="unit", time="year", outcome="y", cohort="cohort")
     analytic = cs.aggregate("dynamic")
     calls: list[int] = []
-    boot = cs.aggregate("dynamic", bootstrap=999, seed=1, progress=lambda d, t: calls.append(d))
-    again = cs.aggregate("dynamic", bootstrap=999, seed=1)
+    boot = cs.aggregate("dynamic", n_resamples=999, seed=1, progress=lambda d, t: calls.append(d))
+    again = cs.aggregate("dynamic", n_resamples=999, seed=1)
     assert calls[-1] == 999
     ratio = boot.estimates["std_error"] / analytic.estimates["std_error"]
     assert ratio.between(0.85, 1.15).all()

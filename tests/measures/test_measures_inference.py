@@ -27,9 +27,9 @@ def test_bootstrap_matches_scipy(gva_2021: pd.DataFrame, method: str) -> None:
     reference = scipy.stats.bootstrap(
         (y,), _pysal_gini, n_resamples=299, method=method, rng=np.random.default_rng(11)
     )
-    assert ours.low == pytest.approx(reference.confidence_interval.low, rel=1e-10)
-    assert ours.high == pytest.approx(reference.confidence_interval.high, rel=1e-10)
-    assert ours.standard_error == pytest.approx(reference.standard_error, rel=1e-10)
+    assert ours.lower == pytest.approx(reference.confidence_interval.low, rel=1e-10)
+    assert ours.upper == pytest.approx(reference.confidence_interval.high, rel=1e-10)
+    assert ours.std_error == pytest.approx(reference.standard_error, rel=1e-10)
     assert ours.estimate == pytest.approx(Gini(y).g, rel=1e-10)
 
 
@@ -74,8 +74,8 @@ def test_permuted_between_matches_pysal_theild(gva_2021: pd.DataFrame) -> None:
 
 def test_between_share_test(gva_2021: pd.DataFrame) -> None:
     y, groups = gva_2021["gva"].to_numpy(), gva_2021["itl1"].to_numpy()
-    result = between_share_test(y, groups, n_permutations=199, seed=4)
-    again = between_share_test(y, groups, n_permutations=199, seed=4)
+    result = between_share_test(y, groups, n_resamples=199, seed=4)
+    again = between_share_test(y, groups, n_resamples=199, seed=4)
     assert result.p_value == again.p_value
     assert result.between == pytest.approx(float(TheilD(y, groups).bg[0]), rel=1e-10)
     extreme = np.sum(result.permuted_shares >= result.between_share - 1e-12)
@@ -85,7 +85,7 @@ def test_between_share_test(gva_2021: pd.DataFrame) -> None:
     separated = between_share_test(
         np.r_[np.linspace(1, 2, 10), np.linspace(10, 20, 10)],
         ["a"] * 10 + ["b"] * 10,
-        n_permutations=99,
+        n_resamples=99,
         seed=0,
     )
     assert separated.p_value == pytest.approx(0.01)

@@ -104,7 +104,7 @@ def test_projection_matches_statsmodels_prediction_interval() -> None:
     ]
     values = [0.0, 170.0, 330.0, 520.0, 640.0]
     target = dt.date(2026, 4, 1)
-    projection = tracking.project(dates, values, target, level=0.9)
+    projection = tracking.project(dates, values, target, alpha=0.1)
     x = np.array([(d - dates[0]).days / 365.25 for d in dates])
     fit = sm.OLS(values, sm.add_constant(x)).fit()
     x0 = (target - dates[0]).days / 365.25

@@ -145,7 +145,7 @@ def test_economy_pillar_alpha_matches_pingouin(ons):
 def test_uncertainty_on_real_data_is_reproducible(ons):
     data, polarity = ons
     definition = _definition(polarity)
-    one = run_uncertainty(data, definition, n=100, seed=7)
-    two = run_uncertainty(data, definition, n=100, seed=7)
+    one = run_uncertainty(data, definition, n_resamples=100, seed=7)
+    two = run_uncertainty(data, definition, n_resamples=100, seed=7)
     pd.testing.assert_frame_equal(one.to_frame(), two.to_frame())
-    assert one.rank_high[BLACKPOOL] <= 0.15 * len(one.median_rank)  # stays near the top
+    assert one.rank_upper[BLACKPOOL] <= 0.15 * len(one.median_rank)  # stays near the top

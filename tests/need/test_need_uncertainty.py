@@ -29,7 +29,7 @@ def ishigami_unit(u: np.ndarray) -> np.ndarray:
 
 
 def test_ishigami_indices_within_tolerance():
-    result = sobol_analysis(ishigami_unit, 3, n=2**15, seed=12)
+    result = sobol_analysis(ishigami_unit, 3, n_resamples=2**15, seed=12)
     # Monte Carlo error of these estimators at N = 32768 is below 0.01; allow 0.02.
     np.testing.assert_allclose(result.first_order.to_numpy(), ISHIGAMI_S1, atol=0.02)
     np.testing.assert_allclose(result.total.to_numpy(), ISHIGAMI_ST, atol=0.02)
@@ -49,9 +49,9 @@ def test_estimators_equal_salib_on_the_same_sample():
 
 
 def test_sobol_analysis_is_reproducible_with_a_seed():
-    one = sobol_analysis(ishigami_unit, 3, n=256, seed=5)
-    two = sobol_analysis(ishigami_unit, 3, n=256, seed=5)
-    other = sobol_analysis(ishigami_unit, 3, n=256, seed=6)
+    one = sobol_analysis(ishigami_unit, 3, n_resamples=256, seed=5)
+    two = sobol_analysis(ishigami_unit, 3, n_resamples=256, seed=5)
+    other = sobol_analysis(ishigami_unit, 3, n_resamples=256, seed=6)
     pd.testing.assert_series_equal(one.first_order, two.first_order)
     assert not np.allclose(one.first_order, other.first_order)
 
@@ -87,8 +87,8 @@ DEFINITION = {
 
 def test_index_monte_carlo_is_reproducible_and_sensible():
     data, definition = _index_data(), IndexDefinition.from_dict(DEFINITION)
-    one = run_uncertainty(data, definition, n=200, seed=42)
-    two = run_uncertainty(data, definition, n=200, seed=42)
+    one = run_uncertainty(data, definition, n_resamples=200, seed=42)
+    two = run_uncertainty(data, definition, n_resamples=200, seed=42)
     pd.testing.assert_frame_equal(one.to_frame(), two.to_frame())
     pd.testing.assert_frame_equal(one.sobol, two.sobol)
     assert one.n_runs == 200 * (5 + 2)
@@ -101,7 +101,7 @@ def test_index_monte_carlo_is_reproducible_and_sensible():
     ]
     nominal = build_index(data, definition)
     pd.testing.assert_series_equal(one.nominal_rank, nominal.ranks.astype(float), check_names=False)
-    assert (one.rank_low <= one.median_rank).all() and (one.median_rank <= one.rank_high).all()
+    assert (one.rank_lower <= one.median_rank).all() and (one.median_rank <= one.rank_upper).all()
     # Total indices bound first-order ones (up to Monte Carlo error) and lie in [0, ~1].
     assert (one.sobol["total"] >= one.sobol["first_order"] - 0.05).all()
     assert one.sobol["total"].between(-0.05, 1.2).all()
@@ -119,7 +119,7 @@ def test_monte_carlo_ranks_match_rebuilding_the_index_by_hand():
         },
     )
     definition = IndexDefinition.from_dict(spec)
-    result = run_uncertainty(data, definition, n=64, seed=0)
+    result = run_uncertainty(data, definition, n_resamples=64, seed=0)
     ranks = {
         method: build_index(
             data,
@@ -129,7 +129,7 @@ def test_monte_carlo_ranks_match_rebuilding_the_index_by_hand():
     }
     low = np.minimum(ranks["min_max"], ranks["rank"])
     high = np.maximum(ranks["min_max"], ranks["rank"])
-    assert (result.rank_low >= low - 1e-9).all() and (result.rank_high <= high + 1e-9).all()
+    assert (result.rank_lower >= low - 1e-9).all() and (result.rank_upper <= high + 1e-9).all()
     # a single binary factor explains all variance: S1 = ST = 1 up to sampling error
     assert result.sobol.loc["normalisation", "total"] == pytest.approx(1.0, abs=0.25)
 
@@ -137,15 +137,15 @@ def test_monte_carlo_ranks_match_rebuilding_the_index_by_hand():
 def test_weights_only_varying_weights_gives_intervals_around_nominal():
     data = _index_data(2)
     spec = dict(DEFINITION, uncertainty={"weight_variation": 0.5})
-    result = run_uncertainty(data, IndexDefinition.from_dict(spec), n=100, seed=1)
-    inside = (result.rank_low <= result.nominal_rank) & (result.nominal_rank <= result.rank_high)
+    result = run_uncertainty(data, IndexDefinition.from_dict(spec), n_resamples=100, seed=1)
+    inside = (result.rank_lower <= result.nominal_rank) & (result.nominal_rank <= result.rank_upper)
     assert inside.mean() > 0.9
 
 
 def test_nothing_to_vary_is_an_error():
     spec = dict(DEFINITION, uncertainty={"weight_variation": 0, "pillar_weight_variation": 0})
     with pytest.raises(ValidationError, match="nothing to vary"):
-        run_uncertainty(_index_data(), IndexDefinition.from_dict(spec), n=10)
+        run_uncertainty(_index_data(), IndexDefinition.from_dict(spec), n_resamples=10)
 
 
 def test_incompatible_alternatives_are_rejected_before_running():
@@ -154,6 +154,6 @@ def test_incompatible_alternatives_are_rejected_before_running():
         uncertainty={"normalisation": ["min_max", "z_score"], "aggregation": ["arithmetic", "geometric"]},
     )
     with pytest.raises(ValidationError) as caught:
-        run_uncertainty(_index_data(), IndexDefinition.from_dict(spec), n=10)
+        run_uncertainty(_index_data(), IndexDefinition.from_dict(spec), n_resamples=10)
     assert caught.value.problems[0].column == "uncertainty.normalisation"
     assert caught.value.problems[0].value == "z_score"

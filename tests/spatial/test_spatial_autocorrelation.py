@@ -44,7 +44,7 @@ def test_moran_equals_esda(log_gva: np.ndarray, weights: Weights, transform: str
 
     theirs = esda.Moran(log_gva, pysal_w(weights, transform[0]), transformation=transform[0],
                         permutations=0)
-    ours = moran(log_gva, weights, transform=transform, permutations=0)  # type: ignore[arg-type]
+    ours = moran(log_gva, weights, transform=transform, n_resamples=0)  # type: ignore[arg-type]
     close(ours.statistic, theirs.I)
     close(ours.expected, theirs.EI)
     close(ours.variance_normal, theirs.VI_norm)
@@ -58,7 +58,7 @@ def test_moran_equals_esda(log_gva: np.ndarray, weights: Weights, transform: str
 def test_moran_by_hand_on_a_line() -> None:
     # Four cells in a row, rook neighbours, values 1, 2, 3, 4, binary weights.
     w = Weights.rook([box(i, 0, i + 1, 1) for i in range(4)])
-    res = moran([1.0, 2.0, 3.0, 4.0], w, transform="binary", permutations=0)
+    res = moran([1.0, 2.0, 3.0, 4.0], w, transform="binary", n_resamples=0)
     # z = (-1.5, -0.5, 0.5, 1.5); Σ_ij w_ij z_i z_j = 2 (0.75 + -0.25 + 0.75) = 2.5;
     # Σ z² = 5; S0 = 6; I = (4 / 6) (2.5 / 5) = 1/3; E[I] = -1/3.
     assert res.statistic == pytest.approx(1 / 3, rel=1e-14)
@@ -69,7 +69,7 @@ def test_geary_equals_esda(log_gva: np.ndarray, weights: Weights) -> None:
     import esda
 
     theirs = esda.Geary(log_gva, pysal_w(weights, "r"), permutations=0)
-    ours = geary(log_gva, weights, permutations=0)
+    ours = geary(log_gva, weights, n_resamples=0)
     close(ours.statistic, theirs.C)
     close(ours.variance_normal, theirs.VC_norm)
     close(ours.variance_randomisation, theirs.VC_rand)
@@ -77,7 +77,7 @@ def test_geary_equals_esda(log_gva: np.ndarray, weights: Weights) -> None:
     close(ours.z_randomisation, theirs.z_rand)
     # esda reports one tail; ours is two-sided by default and one-sided on request.
     close(ours.p_normal, 2 * theirs.p_norm)
-    close(geary(log_gva, weights, permutations=0, alternative="less").p_randomisation, theirs.p_rand)
+    close(geary(log_gva, weights, n_resamples=0, alternative="less").p_randomisation, theirs.p_rand)
 
 
 def test_general_g_equals_esda(itl3_gva: pd.DataFrame, weights: Weights) -> None:
@@ -85,7 +85,7 @@ def test_general_g_equals_esda(itl3_gva: pd.DataFrame, weights: Weights) -> None
 
     y = itl3_gva["2021"].to_numpy()
     theirs = esda.G(y, pysal_w(weights, "b"), permutations=0)
-    ours = getis_ord_global(y, weights, permutations=0)
+    ours = getis_ord_global(y, weights, n_resamples=0)
     close(ours.statistic, theirs.G)
     close(ours.expected, theirs.EG)
     close(ours.variance_normal, theirs.VG)
@@ -98,7 +98,7 @@ def test_local_moran_equals_esda(log_gva: np.ndarray, weights: Weights) -> None:
     import esda
 
     theirs = esda.Moran_Local(log_gva, pysal_w(weights, "r"), permutations=0)
-    ours = local_moran(log_gva, weights, permutations=0)
+    ours = local_moran(log_gva, weights, n_resamples=0)
     close(ours.local_i, theirs.Is)
     np.testing.assert_array_equal(ours.quadrant, theirs.q)
     close(ours.expected, theirs.EI)
@@ -126,7 +126,7 @@ def test_local_g_equals_esda(itl3_gva: pd.DataFrame, weights: Weights, star: boo
             w = fill_diagonal(w, 1.0)
         theirs = esda.G_Local(y, w, transform=transform[0].upper(), star=None if star else False,
                               permutations=0)
-    ours = getis_ord(y, weights, star=star, transform=transform, permutations=0)  # type: ignore[arg-type]
+    ours = getis_ord(y, weights, star=star, transform=transform, n_resamples=0)  # type: ignore[arg-type]
     close(ours.g, theirs.Gs)
     close(ours.expected, theirs.EGs)
     close(ours.variance, theirs.VGs)
@@ -156,7 +156,7 @@ def test_spatial_gini_equals_inequality(itl3_gva: pd.DataFrame, weights: Weights
 
     y = itl3_gva["2021"].to_numpy()
     theirs = Gini_Spatial(y, Weights(weights.sparse).to_pysal(), permutations=0)
-    ours = spatial_gini(y, weights, permutations=0)
+    ours = spatial_gini(y, weights, n_resamples=0)
     close(ours.gini, theirs.g)
     close(ours.neighbour_sum, theirs.wg)
     close(ours.non_neighbour_sum, theirs.wcg)
@@ -176,8 +176,8 @@ def test_fdr_threshold_equals_esda() -> None:
 def test_values_are_aligned_by_area_code(itl3_gva: pd.DataFrame, weights: Weights) -> None:
     y = np.log(itl3_gva["2021"])
     shuffled = y.sample(frac=1.0, random_state=1)
-    assert moran(shuffled, weights, permutations=0).statistic == pytest.approx(
-        moran(y.to_numpy(), weights, permutations=0).statistic, rel=1e-14
+    assert moran(shuffled, weights, n_resamples=0).statistic == pytest.approx(
+        moran(y.to_numpy(), weights, n_resamples=0).statistic, rel=1e-14
     )
 
 

@@ -19,7 +19,7 @@ from levelscope.spatial import Weights, local_moran
 def test_workspace_clusters_equal_esda_on_the_stored_data(demo_workspace: Any) -> None:
     import esda
 
-    result = demo_workspace.clusters("gva_per_hour_worked", "itl3", seed=3, permutations=199)
+    result = demo_workspace.clusters("gva_per_hour_worked", "itl3", seed=3, n_resamples=199)
     assert result.period == "2022"  # the latest period held
     observations = demo_workspace.observations("gva_per_hour_worked", "itl3", periods="2022")
     values = observations.set_index("geography_code")["value"].loc[list(result.local.ids)]
@@ -38,7 +38,7 @@ def test_workspace_clusters_equal_esda_on_the_stored_data(demo_workspace: Any) -
 
 def test_workspace_clusters_options_and_errors(demo_workspace: Any) -> None:
     earlier = demo_workspace.clusters("gva_per_hour_worked", "itl3", period="2010",
-                                      neighbours="knn", k=4, permutations=0)
+                                      neighbours="knn", k=4, n_resamples=0)
     assert earlier.period == "2010" and np.all(earlier.weights.cardinalities == 4)
     with pytest.raises(UndefinedMeasureError, match="periods"):
         demo_workspace.clusters("gva_per_hour_worked", "itl3", period="1066")
@@ -47,7 +47,7 @@ def test_workspace_clusters_options_and_errors(demo_workspace: Any) -> None:
 
 
 def test_areas_without_a_boundary_are_listed(demo_workspace: Any) -> None:
-    result = demo_workspace.clusters("gva_per_filled_job", "lad", permutations=0)
+    result = demo_workspace.clusters("gva_per_filled_job", "lad", n_resamples=0)
     observations = demo_workspace.observations("gva_per_filled_job", "lad", periods=result.period)
     codes, _, _ = demo_workspace.geometries("lad")
     expected = sorted(set(observations["geography_code"]) - set(codes))
@@ -56,7 +56,7 @@ def test_areas_without_a_boundary_are_listed(demo_workspace: Any) -> None:
 
 
 def test_cluster_map_shows_every_area_once(demo_workspace: Any) -> None:
-    result = demo_workspace.clusters("gva_per_hour_worked", "itl3", seed=1, permutations=199)
+    result = demo_workspace.clusters("gva_per_hour_worked", "itl3", seed=1, n_resamples=199)
     figure = result.plot()
     # Each class has a filled trace in the legend and a hover trace naming every area "(code)".
     hover = [trace for trace in figure.data if trace.showlegend is False]
@@ -93,7 +93,7 @@ def test_cli_reports_bad_input_with_exit_codes(demo_workspace_path: Path) -> Non
 
 def test_local_moran_plot_accepts_a_mapping_of_shapes(itl3: Any, log_gva: np.ndarray) -> None:
     w = Weights.fuzzy(list(itl3.geometry), list(itl3.index))
-    res = local_moran(log_gva, w, permutations=99, seed=1, fdr=True)
+    res = local_moran(log_gva, w, n_resamples=99, seed=1, fdr=True)
     figure = res.plot(dict(zip(itl3.index, itl3.geometry, strict=True)))
     assert "FDR" in figure.layout.title.text
 
@@ -110,7 +110,7 @@ def test_dashboard_command_and_python_give_the_same_clusters(
     with TestClient(app) as client:
         page = client.get("/api/maps/weekly_pay/clusters", params={"level": "lad", "permutations": 199})
         space = client.get("/api/space/clusters/weekly_pay", params={"level": "lad", "permutations": 199})
-    python = demo_workspace.clusters("weekly_pay", "lad", permutations=199).to_frame()
+    python = demo_workspace.clusters("weekly_pay", "lad", n_resamples=199).to_frame()
     expected = python.set_index("geography_code")["cluster"]
     for body, key, code in ((page.json(), "clusters", "geography_code"), (space.json(), "areas", "code")):
         got = {row[code]: row["cluster"] for row in body[key]}

@@ -27,7 +27,7 @@ def fuzzy(itl3: Any) -> Weights:
 def test_global_moran_p_values_are_uniform_under_the_null(log_gva: np.ndarray, fuzzy: Weights) -> None:
     rng = np.random.default_rng(20261123)
     p = np.array([
-        moran(rng.permutation(log_gva), fuzzy, permutations=999, seed=rng,
+        moran(rng.permutation(log_gva), fuzzy, n_resamples=999, seed=rng,
               alternative="greater").p_sim
         for _ in range(300)
     ])
@@ -43,7 +43,7 @@ def test_local_moran_rejects_at_the_nominal_rate_under_the_null(
     connected = fuzzy.cardinalities > 0
     rates = []
     for _ in range(150):
-        res = local_moran(rng.permutation(log_gva), fuzzy, permutations=99, seed=rng,
+        res = local_moran(rng.permutation(log_gva), fuzzy, n_resamples=99, seed=rng,
                           alternative="greater")
         rates.append(np.mean(res.p_values[connected] <= 0.05))
     # Each area's conditional-permutation p-value is exactly uniform on {1..100}/100, so the
@@ -51,7 +51,7 @@ def test_local_moran_rejects_at_the_nominal_rate_under_the_null(
     assert np.mean(rates) == pytest.approx(0.05, abs=0.008)
     # With FDR control, a null map should almost never show a significant area.
     fdr_maps = [
-        local_moran(rng.permutation(log_gva), fuzzy, permutations=999, seed=rng, fdr=True)
+        local_moran(rng.permutation(log_gva), fuzzy, n_resamples=999, seed=rng, fdr=True)
         .significant.any()
         for _ in range(40)
     ]
@@ -67,25 +67,25 @@ def _gradient_lattice(side: int) -> tuple[Weights, np.ndarray]:
 
 def test_clustered_data_give_small_p_values() -> None:
     w, values = _gradient_lattice(20)
-    global_result = moran(values, w, permutations=999, seed=1)
+    global_result = moran(values, w, n_resamples=999, seed=1)
     assert global_result.p_sim == pytest.approx(2 / 1000)  # no permutation reaches it, two-sided
     assert global_result.p_normal < 1e-50
-    local = local_moran(values, w, permutations=999, seed=1)
+    local = local_moran(values, w, n_resamples=999, seed=1)
     column = np.tile(np.arange(20), 20)
     labels = local.labels
     assert np.mean(labels[column <= 2] == "Low-Low") > 0.9
     assert np.mean(labels[column >= 17] == "High-High") > 0.9
-    assert geary(values, w, permutations=999, seed=1).p_sim == pytest.approx(2 / 1000)
+    assert geary(values, w, n_resamples=999, seed=1).p_sim == pytest.approx(2 / 1000)
 
 
 def test_same_seed_same_result_and_seeds_differ(log_gva: np.ndarray, fuzzy: Weights) -> None:
-    first = local_moran(log_gva, fuzzy, permutations=199, seed=11)
-    again = local_moran(log_gva, fuzzy, permutations=199, seed=11)
-    other = local_moran(log_gva, fuzzy, permutations=199, seed=12)
+    first = local_moran(log_gva, fuzzy, n_resamples=199, seed=11)
+    again = local_moran(log_gva, fuzzy, n_resamples=199, seed=11)
+    other = local_moran(log_gva, fuzzy, n_resamples=199, seed=12)
     np.testing.assert_array_equal(first.p_values, again.p_values)
     assert not np.array_equal(first.p_values, other.p_values)
-    a = moran(log_gva, fuzzy, permutations=199, seed=5).simulation
-    b = moran(log_gva, fuzzy, permutations=199, seed=5).simulation
+    a = moran(log_gva, fuzzy, n_resamples=199, seed=5).simulation
+    b = moran(log_gva, fuzzy, n_resamples=199, seed=5).simulation
     assert a is not None and b is not None and a.mean == b.mean and a.std == b.std
 
 
@@ -98,14 +98,14 @@ def test_permutation_distributions_match_analytical_moments(
 ) -> None:
     P = 20_000
     for result in (
-        moran(log_gva, fuzzy, permutations=P, seed=1),
-        geary(log_gva, fuzzy, permutations=P, seed=2),
+        moran(log_gva, fuzzy, n_resamples=P, seed=1),
+        geary(log_gva, fuzzy, n_resamples=P, seed=2),
     ):
         sim = result.simulation
         assert sim is not None and result.variance_randomisation is not None
         assert _within(sim.mean, result.expected, result.variance_randomisation, P)
         assert sim.std**2 == pytest.approx(result.variance_randomisation, rel=0.06)
-    g = getis_ord_global(itl3_gva["2021"].to_numpy(), fuzzy, permutations=P, seed=3)
+    g = getis_ord_global(itl3_gva["2021"].to_numpy(), fuzzy, n_resamples=P, seed=3)
     assert g.simulation is not None
     assert _within(g.simulation.mean, g.expected, g.variance_normal, P)
     assert g.simulation.std**2 == pytest.approx(g.variance_normal, rel=0.1)
@@ -120,7 +120,7 @@ def test_moran_permutations_match_moments_whether_weights_are_coded_or_not(
     w = fuzzy if kind == "contiguity" else Weights.inverse_distance(list(itl3.geometry))
     distinct = len(np.unique(w.row_standardised().pairs.data))
     assert (distinct <= 256) == (kind == "contiguity")
-    result = moran(log_gva, w, permutations=20_000, seed=4)
+    result = moran(log_gva, w, n_resamples=20_000, seed=4)
     sim = result.simulation
     assert sim is not None and result.variance_randomisation is not None
     assert _within(sim.mean, result.expected, result.variance_randomisation, 20_000)
@@ -131,7 +131,7 @@ def test_conditional_permutation_matches_conditional_moments(
     log_gva: np.ndarray, fuzzy: Weights
 ) -> None:
     P = 20_000
-    res = local_moran(log_gva, fuzzy, permutations=P, seed=9)
+    res = local_moran(log_gva, fuzzy, n_resamples=P, seed=9)
     assert res.simulation is not None
     connected = fuzzy.cardinalities > 0
     mean, std = res.simulation.mean[connected], res.simulation.std[connected]
@@ -145,7 +145,7 @@ def test_spatial_gini_permutations_centre_on_the_expected_sum(
 ) -> None:
     y = itl3_gva["2021"].to_numpy()
     n = len(y)
-    res = spatial_gini(y, fuzzy, permutations=5000, seed=4)
+    res = spatial_gini(y, fuzzy, n_resamples=5000, seed=4)
     total = np.abs(y[:, None] - y[None, :]).sum()
     # Each of the S0 ordered neighbour pairs is, under random placement, a random ordered pair
     # of distinct areas: E[neighbour sum] = S0 · total / (n (n − 1)).
@@ -158,7 +158,7 @@ def test_spatial_gini_permutations_centre_on_the_expected_sum(
 def test_spatial_gini_p_value_is_valid_under_the_null(itl3_gva: Any, fuzzy: Weights) -> None:
     rng = np.random.default_rng(3)
     y = itl3_gva["2021"].to_numpy()
-    p = np.array([spatial_gini(rng.permutation(y), fuzzy, permutations=99, seed=rng).p_sim
+    p = np.array([spatial_gini(rng.permutation(y), fuzzy, n_resamples=99, seed=rng).p_sim
                   for _ in range(200)])
     # The folded p-value (as PySAL) is the smaller tail: uniform on (0, 0.5] under the null.
     assert np.mean(p <= 0.05) == pytest.approx(0.10, abs=0.06)
@@ -237,9 +237,9 @@ def test_permutations_do_not_depend_on_the_number_of_threads(log_gva: np.ndarray
     before = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
-        alone = moran(log_gva, fuzzy, permutations=203, seed=8).simulation
+        alone = moran(log_gva, fuzzy, n_resamples=203, seed=8).simulation
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
-        together = moran(log_gva, fuzzy, permutations=203, seed=8).simulation
+        together = moran(log_gva, fuzzy, n_resamples=203, seed=8).simulation
     finally:
         numba.set_num_threads(before)
     assert alone is not None and together is not None

@@ -90,7 +90,7 @@ def pixel_of(figure: Any, x: float, y: float, width: int, height: int) -> tuple[
 @pytest.fixture(scope="module")
 def itl3_clusters(itl3: Any, log_gva: np.ndarray) -> Any:
     weights = Weights.fuzzy(list(itl3.geometry), list(itl3.index))
-    return local_moran(log_gva, weights, permutations=199, seed=11)
+    return local_moran(log_gva, weights, n_resamples=199, seed=11)
 
 
 def test_one_trace_per_class_with_counts_colours_and_areas(itl3: Any, itl3_clusters: Any) -> None:
@@ -144,7 +144,7 @@ def test_multipolygons_and_holes_and_degrees() -> None:
     # Shifted so the map's middle latitude is 60°, where cos = 1/2.
     shapes = [shapely.affinity.translate(g, 0, 59) for g in (donut, centre, pair, strip)]
     codes = ["A", "B", "C", "D"]
-    result = local_moran([1.0, 2.0, 3.0, 4.0], Weights.queen(shapes, codes), permutations=0)
+    result = local_moran([1.0, 2.0, 3.0, 4.0], Weights.queen(shapes, codes), n_resamples=0)
     figure = lisa_cluster_map(result, dict(zip(codes, shapes, strict=True)), crs="EPSG:4326")
     (trace,) = legend_traces(figure)
     assert trace.name == "Not significant (4)"
@@ -213,7 +213,7 @@ def test_cli_writes_png_cluster_map_in_the_right_colours(
     assert run.exit_code == 0, run.output
     assert out.read_bytes()[:8] == PNG_SIGNATURE
     with Workspace.open(demo_workspace_path, read_only=True) as ws:
-        result = ws.clusters("gva_per_hour_worked", "itl3", seed=2, permutations=199)
+        result = ws.clusters("gva_per_hour_worked", "itl3", seed=2, n_resamples=199)
     written = pd.read_csv(table)
     assert list(written["cluster"]) == list(result.local.labels)  # the map the CLI drew
     figure = result.plot()

@@ -154,7 +154,7 @@ def test_grid_permutations_match_the_analytical_moments(scrambled: bool) -> None
     if scrambled:
         order = np.random.default_rng(1).permutation(w.n)
         w, y = _scrambled(w), y[order]
-    result = moran(y, w, permutations=permutations, seed=6, alternative="greater")
+    result = moran(y, w, n_resamples=permutations, seed=6, alternative="greater")
     sim = result.simulation
     assert sim is not None and result.variance_randomisation is not None
     assert abs(sim.mean - result.expected) < 5 * np.sqrt(result.variance_randomisation / permutations)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from levelscope.deprecation import RenamedWarning
 from levelscope.errors import UndefinedMeasureError
 
 
@@ -45,7 +46,7 @@ def panel_from_long(
         warnings.warn(
             "panel_from_long(): the area column 'geography' is now called 'geography_code'; "
             "rename it, or pass area='geography' (the old default goes in the next release)",
-            FutureWarning,
+            RenamedWarning,
             stacklevel=2,
         )
         area = "geography"
