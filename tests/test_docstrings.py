@@ -34,7 +34,9 @@ MODULES = modules_with_examples()
 
 def test_the_examples_are_found() -> None:
     assert {"levelscope", "levelscope.spatial.global_autocorrelation", "levelscope.need.allocations",
-            "levelscope.monitor.tracking", "levelscope.records.db"} <= set(MODULES)
+            "levelscope.monitor.tracking", "levelscope.records.db", "levelscope.monitor.programmes",
+            "levelscope.monitor.vfm", "levelscope.monitor.imports", "levelscope.monitor.dashboard",
+            } <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -58,7 +60,7 @@ def test_docstring_examples_run(name: str, request: pytest.FixtureRequest) -> No
 #: over a workspace; the check grows with each package brought up to it.
 DOCUMENTED = ("levelscope.measures", "levelscope.spatial", "levelscope.convergence",
               "levelscope.evaluate", "levelscope.records", "levelscope.compare", "levelscope.need",
-              "levelscope.design")
+              "levelscope.design", "levelscope.monitor")
 WORKSPACE_ANALYSES = ("levelscope.measures.over_time.inequality_over_time",
                       "levelscope.spatial.clusters.workspace_clusters",
                       "levelscope.convergence.analysis.workspace_convergence")

@@ -101,6 +101,21 @@ class NetAdditional(Result):
 def net_additional(gross: float, factors: AdditionalityFactors) -> NetAdditional:
     """The net additional effect of a gross effect, with each adjustment shown.
 
+    ``net = gross × (1 - leakage) × (1 - displacement) × (1 - substitution) × multiplier ×
+    (1 - deadweight)`` (HM Treasury / Homes and Communities Agency, *Additionality Guide*, 2014).
+
+    Parameters
+    ----------
+    gross
+        The gross effect (jobs, learners, ...).
+    factors
+        The shares to take off and the multiplier.
+
+    Returns
+    -------
+    NetAdditional
+        The net effect, the additionality ``net / gross`` and each step.
+
     Examples
     --------
     >>> f = AdditionalityFactors(deadweight=0.2, displacement=0.25, leakage=0.1, multiplier=1.2)

@@ -83,6 +83,19 @@ def discount_factors(n_years: int, schedule: Sequence[tuple[int, float]] = STPR_
     ``DF_0 = 1`` and ``DF_t = DF_{t-1} / (1 + r_t)`` with ``r_t`` the rate of the band year ``t``
     falls in.
 
+    Parameters
+    ----------
+    n_years
+        How many years, from year 0.
+    schedule
+        The rate bands: ``(first year, rate)`` pairs; :data:`STPR_SCHEDULE` (3.5% to year 30,
+        then lower) or :data:`HEALTH_SCHEDULE`.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``n_years`` discount factors.
+
     Examples
     --------
     >>> discount_factors(3).round(4).tolist()
@@ -95,7 +108,34 @@ def discount_factors(n_years: int, schedule: Sequence[tuple[int, float]] = STPR_
 def to_real_prices(
     amounts: Iterable[float], years: Iterable[int], deflator: Mapping[int, float], base_year: int
 ) -> np.ndarray:
-    """Convert nominal amounts to real prices of ``base_year`` with a deflator index by year."""
+    """Convert nominal amounts to real prices of ``base_year`` with a deflator index by year.
+
+    ``real = nominal × deflator[base_year] / deflator[year]``.
+
+    Parameters
+    ----------
+    amounts, years
+        The nominal amounts and the year of each.
+    deflator
+        A price index by year (e.g. the GDP deflator).
+    base_year
+        The year whose prices the amounts are put in.
+
+    Returns
+    -------
+    numpy.ndarray
+        The amounts in real prices.
+
+    Raises
+    ------
+    ValidationError
+        For a year the deflator does not cover.
+
+    Examples
+    --------
+    >>> to_real_prices([100, 100], [2022, 2023], {2022: 100.0, 2023: 105.0}, base_year=2022).round(2).tolist()
+    [100.0, 95.24]
+    """
     years = list(years)
     missing = sorted({y for y in [*years, base_year] if y not in deflator})
     if missing:
@@ -120,6 +160,11 @@ def distributional_weights(
         The median income the weights are relative to (weight 1).
     elasticity:
         Elasticity of marginal utility of income; the Green Book uses 1.3.
+
+    Returns
+    -------
+    dict
+        Each group's weight.
 
     Examples
     --------
@@ -252,10 +297,27 @@ def appraise(
     schedule:
         Discount rate bands; :data:`STPR_SCHEDULE` or :data:`HEALTH_SCHEDULE`.
 
+    Returns
+    -------
+    Appraisal
+        Present values of costs (with the optimism bias) and benefits, NPSV ``PVB - PVC``, BCR
+        ``PVB / PVC``, their weighted forms, and the flows year by year.
+
     Raises
     ------
     UndefinedMeasureError
         If the present value of costs is zero, so the BCR does not exist.
+
+    Examples
+    --------
+    £100 spent in 2024 for £60 of benefits in each of 2025 and 2026, discounted at 3.5%:
+    ``PVB = 60 / 1.035 + 60 / 1.035² = 113.98``.
+
+    >>> flows = pd.DataFrame({"year": [2024, 2025, 2026], "category": ["cost", "benefit", "benefit"],
+    ...                       "amount": [100.0, 60.0, 60.0]})
+    >>> result = appraise(flows)
+    >>> round(result.pv_benefits, 2), round(result.npsv, 2), round(result.bcr, 3)
+    (113.98, 13.98, 1.14)
     """
     flows = _check_flows(flows)
     if flows.empty:
@@ -366,6 +428,24 @@ def switching_values(appraisal: Appraisal) -> SwitchingValues:
 
     All benefits must fall by ``NPSV / PV(benefits)`` (as a fraction) for NPSV to reach zero;
     all costs must rise by ``NPSV / PV(costs)``; a single component by ``NPSV / PV(component)``.
+
+    Parameters
+    ----------
+    appraisal
+        From :func:`appraise`.
+
+    Returns
+    -------
+    SwitchingValues
+        One row per component with the change that brings NPSV to zero.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"year": [2024, 2025, 2026], "category": ["cost", "benefit", "benefit"],
+    ...                       "amount": [100.0, 60.0, 60.0]})
+    >>> table = switching_values(appraise(flows)).to_frame().set_index("component")
+    >>> round(float(table.loc["all benefits", "change"]), 4)  # -13.98 / 113.98
+    -0.1227
     """
     rows = [
         ("benefit", "all benefits", appraisal.pv_benefits),
@@ -427,6 +507,26 @@ def sensitivity(
 
     Present values scale with the flows, so each cell is ``PVB (1 + b) - PVC (1 + c)`` and
     ``PVB (1 + b) / (PVC (1 + c))``.
+
+    Parameters
+    ----------
+    appraisal
+        From :func:`appraise`.
+    benefit_changes, cost_changes
+        The proportional changes to try (``-0.1`` is a tenth less).
+
+    Returns
+    -------
+    SensitivityTable
+        NPSV and BCR, costs' changes by rows and benefits' by columns.
+
+    Examples
+    --------
+    >>> flows = pd.DataFrame({"year": [2024, 2025, 2026], "category": ["cost", "benefit", "benefit"],
+    ...                       "amount": [100.0, 60.0, 60.0]})
+    >>> table = sensitivity(appraise(flows), benefit_changes=[-0.2, 0.0], cost_changes=[0.0, 0.2])
+    >>> table.npsv.round(2).values.tolist()  # 113.984 × 0.8 - 100 = -8.81; 113.984 - 120 = -6.02
+    [[-8.81, 13.98], [-28.81, -6.02]]
     """
     b = np.asarray(benefit_changes, dtype=float)
     c = np.asarray(cost_changes, dtype=float)

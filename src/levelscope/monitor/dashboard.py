@@ -187,6 +187,49 @@ def programme_dashboard(
     :func:`levelscope.monitor.vfm.programme_value_for_money`); ``optimism_bias`` and ``weights``
     the appraisal of the programme's recorded cash flows (see
     :func:`levelscope.monitor.appraisal.appraise`).
+
+    Parameters
+    ----------
+    session
+        An open session of the records database (:func:`levelscope.records.db.transaction`).
+    programme
+        The programme.
+    as_of
+        Track the indicators with the actuals up to this date; all when None.
+    unit_costs, need, population
+        For value for money.
+    optimism_bias, weights
+        For the appraisal.
+
+    Returns
+    -------
+    ProgrammeDashboard
+        The register entry, logic model, spend, each indicator's track and the status counts,
+        value for money, the appraisal (None with a note when there are no cash flows) and the
+        recent status changes.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import add_cash_flow, create_programme
+    >>> from levelscope.monitor.tracking import add_indicator, record_actual
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230)
+    ...     for year, category, amount in ((2022, "cost", 100.0), (2023, "benefit", 60.0),
+    ...                                    (2024, "benefit", 60.0)):
+    ...         _ = add_cash_flow(session, skills, year, category, amount)
+    ...     board = programme_dashboard(session, skills)
+    >>> board.status_counts["on track"], round(board.appraisal.bcr, 2)
+    (1, 1.14)
     """
     tracks = tuple(track(session, i, as_of=as_of) for i in programme.indicators)
     counts = {s.value: 0 for s in Status}

@@ -128,12 +128,51 @@ def import_actuals(
 ) -> ImportSummary:
     """Import actuals for ``programme`` from a CSV file (a path or an open file), all or nothing.
 
-    ``name`` is the file name reported in problems and notes (default: the path's name).
+    The file has a header and the columns ``indicator`` (its id or name), ``date`` (an ISO date
+    or a period label, dated at the period's end), ``value`` and optionally ``note``.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database (:func:`levelscope.records.db.transaction`).
+    source
+        The CSV file.
+    programme
+        The programme whose indicators the rows are for.
+    name
+        The file name reported in problems and notes (default: the path's name).
+
+    Returns
+    -------
+    ImportSummary
+        The file, the rows imported and the indicators they touched; the indicators' statuses
+        are brought up to date.
 
     Raises
     ------
     ValidationError
-        If any row is invalid; nothing is written.
+        If any row is invalid (by row and column); nothing is written.
+
+    Examples
+    --------
+    >>> import datetime as dt, io, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> from levelscope.monitor.tracking import add_indicator
+    >>> csv = io.StringIO("indicator,date,value\\nLearners trained,2022-10-01,100\\n"
+    ...                   "Learners trained,2023-04-01,230\\n")
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     _ = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                       baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                       target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     summary = import_actuals(session, csv, skills, name="learners.csv")
+    >>> print(summary.summary())
+    Imported 2 actuals of 1 indicators from learners.csv
     """
     if isinstance(source, str):
         source = Path(source)

@@ -186,10 +186,48 @@ def create_programme(
 ) -> Programme:
     """Register a programme.
 
+    Parameters
+    ----------
+    session
+        An open session of the records database (:func:`levelscope.records.db.transaction`).
+    organisation_id
+        The organisation that runs it.
+    name
+        Its name (not blank).
+    start_date, end_date
+        When it runs.
+    places
+        The geography codes of the places it serves.
+    funders
+        Who pays for it, by name.
+    description, published
+        A description, and whether it shows to everyone.
+    geography_exists
+        Decides whether a place code is known; by default any code of a known form.
+
+    Returns
+    -------
+    Programme
+        The new programme, flushed (it has its ``id``) but not committed.
+
     Raises
     ------
     ValidationError
         If it ends before it starts, has no name, or names a place ``geography_exists`` rejects.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     shown = skills.name, [place.geography_code for place in skills.places]
+    >>> shown
+    ('Skills programme', ['E08000035'])
     """
     places = list(dict.fromkeys(places))
     problems = check_dates(start_date, end_date) + check_places(places, geography_exists)
@@ -215,7 +253,41 @@ def create_programme(
 
 
 def get_programme(session: Session, programme_id: int, *, include_deleted: bool = False) -> Programme:
-    """The programme with ``programme_id``; :class:`NotFoundError` if none (or deleted)."""
+    """The programme with ``programme_id``.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme_id
+        The programme's id.
+    include_deleted
+        Also find a soft-deleted programme.
+
+    Returns
+    -------
+    Programme
+        The programme.
+
+    Raises
+    ------
+    NotFoundError
+        If there is none (or it was deleted and ``include_deleted`` is false).
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     found = get_programme(session, skills.id).name
+    >>> found
+    'Skills programme'
+    """
     programme = session.scalar(
         select(Programme)
         .where(Programme.id == programme_id)
@@ -227,7 +299,36 @@ def get_programme(session: Session, programme_id: int, *, include_deleted: bool 
 
 
 def list_programmes(session: Session, organisation_id: int | None = None) -> list[Programme]:
-    """Programmes not deleted, optionally of one organisation, by name."""
+    """Programmes not deleted, optionally of one organisation, by name.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    organisation_id
+        Only this organisation's programmes; all when None.
+
+    Returns
+    -------
+    list of Programme
+        Ordered by name.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     _ = create_programme(session, leeds.id, "Business support", start_date=dt.date(2023, 1, 1),
+    ...                          end_date=dt.date(2025, 12, 31))
+    ...     names = [p.name for p in list_programmes(session, leeds.id)]
+    >>> names
+    ['Business support', 'Skills programme']
+    """
     query = select(Programme).order_by(Programme.name, Programme.id)
     if organisation_id is not None:
         query = query.where(Programme.organisation_id == organisation_id)
@@ -250,6 +351,49 @@ def update_programme(
     ``expected_version`` is the version the editor saw; if the record has moved on since, nothing
     is changed and :class:`ConflictError` is raised. Edits racing in two sessions are caught the
     same way when the second one flushes.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme
+        The programme to change.
+    changes
+        New values of ``name``, ``description``, ``start_date``, ``end_date``, ``published``
+        and ``places`` (the whole new list of codes).
+    expected_version
+        The version the editor saw, or None not to check.
+    geography_exists
+        Decides whether a place code is known.
+
+    Returns
+    -------
+    Programme
+        The programme, changed and flushed.
+
+    Raises
+    ------
+    ValidationError
+        For a field that cannot be edited, dates in the wrong order or an unknown place.
+    ConflictError
+        If the programme moved on from ``expected_version``.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     version = skills.version
+    ...     _ = update_programme(session, skills, {"places": ["E08000035", "E08000036"]},
+    ...                          expected_version=version)
+    ...     places = [place.geography_code for place in skills.places]
+    >>> places
+    ['E08000035', 'E08000036']
     """
     if expected_version is not None and expected_version != programme.version:
         raise ConflictError(
@@ -288,11 +432,68 @@ def _set_places(session: Session, programme: Programme, codes: list[str]) -> Non
 
 
 def delete_programme(session: Session, programme: Programme) -> None:
-    """Soft-delete a programme: hidden everywhere, recoverable with :func:`restore_programme`."""
+    """Soft-delete a programme: hidden everywhere, recoverable with :func:`restore_programme`.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme
+        The programme to delete.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     delete_programme(session, skills)
+    ...     left = list_programmes(session)
+    >>> left
+    []
+    """
     soft_delete(session, programme)
 
 
 def restore_programme(session: Session, programme_id: int) -> Programme:
+    """Bring back a programme :func:`delete_programme` deleted.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme_id
+        The deleted programme's id.
+
+    Returns
+    -------
+    Programme
+        The programme, visible again.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     delete_programme(session, skills)
+    ...     back = restore_programme(session, skills.id).name
+    ...     listed = [p.name for p in list_programmes(session)]
+    >>> back, listed
+    ('Skills programme', ['Skills programme'])
+    """
     programme = get_programme(session, programme_id, include_deleted=True)
     restore(session, programme)
     return programme
@@ -309,7 +510,53 @@ def add_spend(
     geography_code: str | None = None,
     geography_exists: GeographyCheck = accept_known_code_forms,
 ) -> Spend:
-    """Record an input: ``amount`` (cash, not negative) spent or planned in ``year`` from ``source``."""
+    """Record an input: ``amount`` (cash, not negative) spent or planned in ``year`` from ``source``.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme
+        The programme that spends it.
+    year
+        The financial year it falls in.
+    source
+        Who paid (not blank).
+    amount
+        The amount in pounds.
+    kind
+        ``actual`` or ``planned`` spend.
+    geography_code
+        The place it was spent in, when known.
+    geography_exists
+        Decides whether ``geography_code`` is known.
+
+    Returns
+    -------
+    Spend
+        The new spend row, flushed.
+
+    Raises
+    ------
+    ValidationError
+        For a negative amount, a blank source or an unknown place.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     _ = add_spend(session, skills, 2022, "UK Shared Prosperity Fund", 250_000)
+    ...     _ = add_spend(session, skills, 2023, "Council", 100_000, kind="planned")
+    ...     spend = [(s.year, s.kind.value, s.amount) for s in skills.spend]
+    >>> spend
+    [(2022, 'actual', 250000.0), (2023, 'planned', 100000.0)]
+    """
     problems = []
     if not amount >= 0:  # also rejects NaN
         problems.append(Problem(column="amount", value=amount, reason="spend cannot be negative"))
@@ -336,7 +583,39 @@ def add_spend(
 
 
 def add_logic_item(session: Session, programme: Programme, stage: Stage | str, description: str) -> LogicItem:
-    """Describe an activity, output, outcome or impact of the logic model."""
+    """Describe an activity, output, outcome or impact of the logic model.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme
+        The programme the logic model is of.
+    stage
+        ``activity``, ``output``, ``outcome`` or ``impact``.
+    description
+        What it is.
+
+    Returns
+    -------
+    LogicItem
+        The new row, flushed.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     _ = add_logic_item(session, skills, "activity", "Free evening courses")
+    ...     model = [(item.stage.value, item.description) for item in skills.logic_items]
+    >>> model
+    [('activity', 'Free evening courses')]
+    """
     item = LogicItem(programme_id=programme.id, stage=Stage(stage), description=description)
     session.add(item)
     session.flush()
@@ -354,7 +633,51 @@ def add_cash_flow(
     kind: str = "",
     income_group: str | None = None,
 ) -> CashFlow:
-    """Record an appraisal cost or benefit in real prices (see :mod:`levelscope.monitor.appraisal`)."""
+    """Record an appraisal cost or benefit in real prices (see :mod:`levelscope.monitor.appraisal`).
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme
+        The programme appraised.
+    year
+        Years from the start of the appraisal (0 is the first).
+    category
+        ``cost`` or ``benefit``.
+    amount
+        The amount in real prices (not negative).
+    kind
+        What kind of cost or benefit it is, in words.
+    income_group
+        The income group a benefit goes to, for distributional weights.
+
+    Returns
+    -------
+    CashFlow
+        The new row, flushed.
+
+    Raises
+    ------
+    ValidationError
+        For a negative amount.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     _ = add_cash_flow(session, skills, 0, "cost", 1_000_000)
+    ...     _ = add_cash_flow(session, skills, 1, "benefit", 400_000, kind="higher wages")
+    ...     flows = [(f.year, f.category.value, f.amount) for f in skills.cash_flows]
+    >>> flows
+    [(0, 'cost', 1000000.0), (1, 'benefit', 400000.0)]
+    """
     if not amount >= 0:
         raise ValidationError(
             Problem(

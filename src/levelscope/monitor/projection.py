@@ -72,6 +72,11 @@ def project(
     alpha:
         The prediction interval has coverage ``1 - alpha`` (default 0.1: a 90% interval).
 
+    Returns
+    -------
+    Projection
+        The trend's value at ``at`` with the interval (``conf_int()``).
+
     Examples
     --------
     >>> p = project([dt.date(2020, 1, 1), dt.date(2021, 1, 1), dt.date(2022, 1, 1)], [1, 2, 3.2],

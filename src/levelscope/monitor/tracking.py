@@ -102,11 +102,59 @@ def add_indicator(
     the target is to hold the baseline. ``additionality`` (default: none) says how much of the
     gross change the programme may claim, for value for money.
 
+    Parameters
+    ----------
+    session
+        An open session of the records database (:func:`levelscope.records.db.transaction`).
+    programme
+        The programme it measures.
+    name, stage, unit
+        What it is, its column of the logic model (``output``, ``outcome``, ...) and its unit.
+    baseline_date, baseline_value, target_date, target_value
+        Where it starts and where it aims to be by when.
+    trajectory
+        ``linear`` or ``stepwise`` path between baseline, milestones and target.
+    milestones
+        ``(date, value)`` points on the way.
+    higher_is_better
+        The direction of improvement.
+    rule
+        The status rule; default :class:`~levelscope.monitor.status.StatusRule` ().
+    workspace_indicator_id, geography_code
+        The workspace series its actuals may come from (:func:`actuals_from_observations`).
+    additionality
+        The share of the gross change the programme may claim.
+    geography_exists
+        Decides whether ``geography_code`` is known.
+
+    Returns
+    -------
+    ProgrammeIndicator
+        The new indicator, flushed.
+
     Raises
     ------
     ValidationError
         Target date not after the baseline date, a milestone outside that span, a non-finite
         value, an unknown geography, or a missing direction.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     shown = learners.name, learners.higher_is_better, learners.trajectory.value
+    >>> shown
+    ('Learners trained', True, 'linear')
     """
     milestones = sorted(milestones)
     problems: list[Problem] = []
@@ -200,6 +248,50 @@ def record_actual(
 
     Recording the same value again changes nothing (so re-imports are idempotent). With
     ``update_status`` the status is re-evaluated and any change is added to the history.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        The indicator measured.
+    day, value
+        When, and what it was (a finite number).
+    origin
+        Where the value came from: ``manual``, ``import`` or ``workspace``.
+    note
+        A note kept with it.
+    update_status
+        Re-evaluate the status afterwards.
+
+    Returns
+    -------
+    Actual
+        The actual, flushed.
+
+    Raises
+    ------
+    ValidationError
+        For a value that is not a finite number.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     actual = record_actual(session, learners, dt.date(2023, 4, 1), 230, note="first year")
+    ...     shown = actual.value, actual.origin.value, current_status(session, learners).value
+    >>> shown
+    (230.0, 'manual', 'on track')
     """
     if not np.isfinite(value):
         raise ValidationError(Problem(column="value", value=value, reason="must be a finite number"))
@@ -237,8 +329,50 @@ def actuals_from_observations(
 
     ``observations`` is a tidy frame with columns ``geography_code, indicator_id, period, value``
     (as the workspace store returns). Rows for the indicator's ``workspace_indicator_id`` and
-    ``geography_code`` are taken; each period is dated at its last day. Returns the number of
-    actuals written or confirmed.
+    ``geography_code`` are taken; each period is dated at its last day.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        An indicator linked to a workspace series (``workspace_indicator_id`` and
+        ``geography_code`` set by :func:`add_indicator`).
+    observations
+        The tidy frame.
+
+    Returns
+    -------
+    int
+        The number of actuals written or confirmed.
+
+    Raises
+    ------
+    ValidationError
+        When the indicator is not linked to a series, or the frame has none of its figures.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> import pandas as pd
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> figures = pd.DataFrame({"geography_code": "E08000035", "indicator_id": "employment_rate",
+    ...                         "period": ["2022", "2023"], "value": [72.1, 73.0]})
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     jobs = create_programme(session, leeds.id, "Jobs programme", places=["E08000035"],
+    ...                             start_date=dt.date(2022, 1, 1), end_date=dt.date(2026, 12, 31))
+    ...     rate = add_indicator(session, jobs, "Employment rate", stage="outcome", unit="%",
+    ...                          baseline_date=dt.date(2021, 12, 31), baseline_value=71.5,
+    ...                          target_date=dt.date(2026, 12, 31), target_value=75,
+    ...                          workspace_indicator_id="employment_rate", geography_code="E08000035")
+    ...     written = actuals_from_observations(session, rate, figures)
+    ...     latest = track(session, rate).latest_date
+    >>> written, latest
+    (2, datetime.date(2023, 12, 31))
     """
     if indicator.workspace_indicator_id is None or indicator.geography_code is None:
         raise ValidationError(
@@ -274,7 +408,46 @@ def track(
     alpha: float = 0.1,
 ) -> IndicatorTrack:
     """The indicator's state: status of the latest actual (up to ``as_of``) and the projection to
-    the target date with its interval of coverage ``1 - alpha``."""
+    the target date with its interval of coverage ``1 - alpha``.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        The indicator.
+    as_of
+        Only actuals up to this date count; all when None.
+    alpha
+        The projection's prediction interval has coverage ``1 - alpha``.
+
+    Returns
+    -------
+    IndicatorTrack
+        Status, latest actual, expected value and shortfall, the actuals against the trajectory,
+        and the projection (None with fewer than three actuals).
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     for day, value in ((dt.date(2022, 10, 1), 100), (dt.date(2023, 4, 1), 230),
+    ...                        (dt.date(2023, 10, 1), 370)):
+    ...         _ = record_actual(session, learners, day, value)
+    ...     state = track(session, learners)
+    >>> state.status.value, round(state.projection.value)  # about 270 a year, 2.5 more years
+    ('on track', 1044)
+    """
     actuals = _actuals(session, indicator, as_of)
     frame = pd.DataFrame(
         {
@@ -324,7 +497,40 @@ def track(
 
 
 def current_status(session: Session, indicator: ProgrammeIndicator) -> Status | None:
-    """The last status recorded in the history, or None before any."""
+    """The last status recorded in the history, or None before any.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        The indicator.
+
+    Returns
+    -------
+    Status or None
+        The status, or None before the first actual.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     before = current_status(session, learners)
+    ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 150)
+    ...     after = current_status(session, learners).value
+    >>> before, after  # 150 of the 249.8 expected: 10% of the planned change behind, at risk
+    (None, 'at risk')
+    """
     return session.scalar(
         select(StatusChange.new_status)
         .where(StatusChange.indicator_id == indicator.id)
@@ -334,7 +540,40 @@ def current_status(session: Session, indicator: ProgrammeIndicator) -> Status | 
 
 
 def refresh_status(session: Session, indicator: ProgrammeIndicator) -> Status:
-    """Evaluate the status now and add a history row if it differs from the last one recorded."""
+    """Evaluate the status now and add a history row if it differs from the last one recorded.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        The indicator.
+
+    Returns
+    -------
+    Status
+        The status now.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230, update_status=False)
+    ...     status = refresh_status(session, learners).value
+    ...     changes = len(status_history(session, learners))
+    >>> status, changes
+    ('on track', 1)
+    """
     state = track(session, indicator)
     previous = current_status(session, indicator)
     if previous != state.status:
@@ -356,7 +595,43 @@ def refresh_status(session: Session, indicator: ProgrammeIndicator) -> Status:
 
 
 def set_rule(session: Session, indicator: ProgrammeIndicator, rule: StatusRule) -> Status:
-    """Change the indicator's status rule and re-evaluate its status under it."""
+    """Change the indicator's status rule and re-evaluate its status under it.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        The indicator.
+    rule
+        The new rule.
+
+    Returns
+    -------
+    Status
+        The status under the new rule.
+
+    Examples
+    --------
+    230 learners a year in is 2% behind the trajectory: on track within 5%, at risk within 1%.
+
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230)
+    ...     stricter = set_rule(session, learners, StatusRule(on_track_within=0.01, at_risk_within=0.1))
+    >>> stricter.value
+    'at risk'
+    """
     indicator.on_track_within = rule.on_track_within
     indicator.at_risk_within = rule.at_risk_within
     session.flush()
@@ -364,7 +639,41 @@ def set_rule(session: Session, indicator: ProgrammeIndicator, rule: StatusRule) 
 
 
 def status_history(session: Session, indicator: ProgrammeIndicator) -> pd.DataFrame:
-    """Every status change of the indicator, oldest first."""
+    """Every status change of the indicator, oldest first.
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    indicator
+        The indicator.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per change: ``at``, ``actor``, ``as_of``, ``old_status``, ``new_status``,
+        ``actual_value``, ``expected_value`` and ``rule``.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import create_programme
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 150)
+    ...     _ = record_actual(session, learners, dt.date(2023, 10, 1), 380)
+    ...     history = status_history(session, learners)
+    >>> history["new_status"].tolist(), history["actor"].iloc[-1]
+    (['at risk', 'on track'], 'analyst@example.org')
+    """
     rows = session.scalars(
         select(StatusChange).where(StatusChange.indicator_id == indicator.id).order_by(StatusChange.id)
     )

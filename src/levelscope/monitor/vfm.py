@@ -62,6 +62,29 @@ def economy(inputs: pd.DataFrame) -> Economy:
     ``inputs`` has columns ``item``, ``quantity``, ``cost`` and ``benchmark_unit_cost``. The
     overall ratio is what was paid over what the same quantities cost at benchmark,
     ``Σ cost / Σ (quantity × benchmark)``.
+
+    Parameters
+    ----------
+    inputs
+        One row per input bought.
+
+    Returns
+    -------
+    Economy
+        Each input's unit cost and ratio to its benchmark, and the overall ratio.
+
+    Raises
+    ------
+    ValidationError
+        For a missing column, or a quantity or benchmark that is not positive.
+
+    Examples
+    --------
+    >>> inputs = pd.DataFrame({"item": ["tutor hours", "rooms"], "quantity": [100, 10],
+    ...                        "cost": [3300.0, 900.0], "benchmark_unit_cost": [30.0, 100.0]})
+    >>> result = economy(inputs)
+    >>> result.to_frame()["ratio_to_benchmark"].tolist(), round(result.overall_ratio, 4)  # 4200 / 4000
+    ([1.1, 0.9], 1.05)
     """
     _require(inputs, ["item", "quantity", "cost", "benchmark_unit_cost"], "economy")
     problems = [
@@ -94,7 +117,30 @@ class Efficiency(Result):
 
 
 def efficiency(spend: float, outputs: Mapping[str, float]) -> Efficiency:
-    """Cost per output: ``spend / quantity`` for each output (quantities must be positive)."""
+    """Cost per output: ``spend / quantity`` for each output (quantities must be positive).
+
+    Parameters
+    ----------
+    spend
+        What the programme spent.
+    outputs
+        Each output's quantity so far.
+
+    Returns
+    -------
+    Efficiency
+        Each output's cost per unit.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        For an output with no quantity yet.
+
+    Examples
+    --------
+    >>> efficiency(250_000, {"learners trained": 500}).to_frame()["cost_per_unit"].tolist()
+    [500.0]
+    """
     zero = [name for name, q in outputs.items() if not q > 0]
     if zero:
         raise UndefinedMeasureError(f"no cost per output for outputs with no quantity yet: {zero}")
@@ -126,6 +172,29 @@ def effectiveness(outcomes: pd.DataFrame, spend: float) -> Effectiveness:
     * gross change = latest - baseline; net change = gross × additionality;
     * share of target = net change / (target - baseline);
     * cost per net unit = spend / net change (None when the net change is zero).
+
+    Parameters
+    ----------
+    outcomes
+        One row per outcome.
+    spend
+        What the programme spent.
+
+    Returns
+    -------
+    Effectiveness
+        Per outcome: gross and net change, the share of the planned change achieved and the
+        cost per net unit.
+
+    Examples
+    --------
+    200 more people in work against a planned 400, of whom a quarter would have found work anyway:
+
+    >>> outcomes = pd.DataFrame({"outcome": ["people in work"], "baseline": [1000.0],
+    ...                          "target": [1400.0], "latest": [1200.0], "deadweight": [0.25]})
+    >>> row = effectiveness(outcomes, spend=600_000).to_frame().iloc[0]
+    >>> float(row["net_change"]), float(row["share_of_target"]), float(row["cost_per_net_unit"])
+    (150.0, 0.375, 4000.0)
     """
     _require(outcomes, ["outcome", "baseline", "target", "latest"], "effectiveness")
     rows = []
@@ -189,7 +258,28 @@ class Equity(Result):
 
 
 def need_quintiles(need: Mapping[str, float]) -> pd.Series:
-    """Quintile of each place by need, 1 = highest need; ties broken by code so sizes stay equal."""
+    """Quintile of each place by need, 1 = highest need; ties broken by code so sizes stay equal.
+
+    Parameters
+    ----------
+    need
+        A need score by geography code (higher = more need).
+
+    Returns
+    -------
+    pandas.Series
+        Each place's quintile, 1 to 5, by code.
+
+    Raises
+    ------
+    UndefinedMeasureError
+        When a place's need is missing.
+
+    Examples
+    --------
+    >>> need_quintiles({"A": 5.0, "B": 1.0, "C": 4.0, "D": 2.0, "E": 3.0}).tolist()
+    [1, 5, 2, 4, 3]
+    """
     series = pd.Series(need, dtype=float).sort_index()
     if series.isna().any():
         raise UndefinedMeasureError(f"need is missing for {list(series[series.isna()].index)}")
@@ -217,6 +307,20 @@ def equity(
         Population of every place in ``need``.
     outcomes_by_place:
         Optional outcome counts by place (e.g. jobs created).
+
+    Returns
+    -------
+    Equity
+        The shares of spend (and outcomes) in the most-needy fifth of places, and spend per head
+        by need quintile.
+
+    Examples
+    --------
+    >>> need = {c: float(s) for c, s in zip("ABCDEFGHIJ", range(10, 0, -1))}  # A the most needy
+    >>> population = dict.fromkeys(need, 1000.0)
+    >>> result = equity({"A": 600.0, "B": 200.0, "J": 200.0}, need, population)
+    >>> result.share_of_spend_most_deprived, result.per_capita["spend_per_head"].tolist()
+    (0.8, [0.4, 0.0, 0.0, 0.0, 0.1])
     """
     quintile = need_quintiles(need)
     places = pd.DataFrame({"need_quintile": quintile})
@@ -334,6 +438,44 @@ def programme_value_for_money(
     of each outcome and impact indicator with its additionality factors; equity the actual spend
     recorded by place, against ``need`` and ``population`` for the comparison set of places.
     Economy needs ``unit_costs`` (see :func:`economy`).
+
+    Parameters
+    ----------
+    session
+        An open session of the records database.
+    programme
+        The programme.
+    unit_costs
+        The inputs with benchmarks, as :func:`economy` takes them.
+    need, population
+        Need and population of the comparison set of places, as :func:`equity` takes them.
+
+    Returns
+    -------
+    ValueForMoney
+        Economy, efficiency, effectiveness and equity; an E that cannot be assessed is None with
+        a note saying what it needs.
+
+    Examples
+    --------
+    >>> import datetime as dt, pathlib, tempfile
+    >>> from levelscope.records.db import connect, transaction
+    >>> from levelscope.records.accounts import create_organisation
+    >>> from levelscope.monitor.programmes import add_spend, create_programme
+    >>> from levelscope.monitor.tracking import add_indicator, record_actual
+    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
+    >>> with transaction(factory, actor="analyst@example.org") as session:
+    ...     leeds = create_organisation(session, "Leeds City Council")
+    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
+    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    ...     _ = add_spend(session, skills, 2022, "UK Shared Prosperity Fund", 115_000)
+    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
+    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
+    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230)
+    ...     result = programme_value_for_money(session, skills)
+    >>> result.efficiency.to_frame()["cost_per_unit"].tolist(), result.economy is None
+    ([500.0], True)
     """
     actual = [s for s in programme.spend if s.kind == SpendKind.ACTUAL]
     spend = float(sum(s.amount for s in actual))
