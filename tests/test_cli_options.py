@@ -63,3 +63,19 @@ def test_every_random_procedure_takes_n_resamples_and_seed() -> None:
             assert "--n-resamples" in options, f"levelscope {name} draws at random without --n-resamples"
             assert options["--n-resamples"].opts[0] == "--n-resamples", name
     assert {"clusters", "evaluate panel", "need uncertainty", "funding analyse"} <= set(random_commands)
+
+
+def test_the_old_names_of_n_resamples_still_run() -> None:
+    """--permutations, --bootstrap and --boot stay accepted for one release (the suite itself uses
+    --n-resamples everywhere else)."""
+    from levelscope.cli import module_commands
+
+    def options(module: str, *path: str) -> list[str]:
+        command = module_commands(module)[path[0]]
+        for word in path[1:]:
+            command = command.commands[word]  # type: ignore[attr-defined]
+        return next(p.opts for p in command.params if "--n-resamples" in getattr(p, "opts", []))
+
+    assert options("space", "clusters") == ["--n-resamples", "--permutations"]
+    assert "--bootstrap" in options("evaluate", "evaluate", "panel")
+    assert "--boot" in options("need", "funding", "analyse")

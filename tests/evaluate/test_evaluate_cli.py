@@ -54,7 +54,7 @@ def test_panel_callaway_santanna(tmp_path: Path) -> None:
     pd.DataFrame(rows).to_csv(tmp_path / "staggered.csv", index=False)
     result = runner.invoke(app, [
         "evaluate", "panel", str(tmp_path / "staggered.csv"), "--method", "cs",
-        "--cohort", "cohort", "--bootstrap", "199", "--seed", "1", "--csv", str(tmp_path / "dyn.csv"),
+        "--cohort", "cohort", "--n-resamples", "199", "--seed", "1", "--csv", str(tmp_path / "dyn.csv"),
     ])
     assert result.exit_code == 0, result.output
     direct = callaway_santanna(pd.DataFrame(rows).astype({"unit": str}), unit="unit", time="time",

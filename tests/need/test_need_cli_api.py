@@ -124,7 +124,7 @@ def test_cli_funding_check_and_analyse(cli, files):
         files["data"],
         "--groups",
         2,
-        "--boot",
+        "--n-resamples",
         200,
     )
     assert result.exit_code == 0, result.output
@@ -258,7 +258,7 @@ def test_cli_funding_analyse_shows_success_rates_by_category(cli, files, tmp_pat
     path = tmp_path / "bids.csv"
     bids.to_csv(path, index=False)
     result = cli("funding", "analyse", path, "--population", files["population"],
-                 "--definition", files["definition"], "--data", files["data"], "--boot", 200)
+                 "--definition", files["definition"], "--data", files["data"], "--n-resamples", 200)
     assert result.exit_code == 0, result.output
     assert "success rates of bids by need category" in result.output
     categories = expected_index().categories

@@ -54,6 +54,6 @@ def run_clusters_cli(workspace: Path, map_path: Path, table: Path) -> Result:
     and the cluster table."""
     return CliRunner().invoke(app, [
         "clusters", "gva_per_hour_worked", "--level", "itl3", "--seed", "2",
-        "--permutations", "199", "--map", str(map_path), "--csv", str(table),
+        "--n-resamples", "199", "--map", str(map_path), "--csv", str(table),
         "--workspace", str(workspace),
     ])
