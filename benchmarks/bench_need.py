@@ -65,10 +65,10 @@ def best_of(function, repeat: int = 3) -> float:
 
 def main() -> None:
     data, definition = synthetic()
-    run_uncertainty(data, definition, n=16, seed=0)  # warm up
+    run_uncertainty(data, definition, n_resamples=16, seed=0)  # warm up
     for n in (1000, 143):
-        result = run_uncertainty(data, definition, n=n, seed=1)
-        seconds = best_of(lambda n=n: run_uncertainty(data, definition, n=n, seed=1))
+        result = run_uncertainty(data, definition, n_resamples=n, seed=1)
+        seconds = best_of(lambda n=n: run_uncertainty(data, definition, n_resamples=n, seed=1))
         print(
             f"levelscope uncertainty: {N_INDICATORS} indicators x {N_AREAS} areas, N = {n} "
             f"({result.n_runs} rebuilds): {seconds:.2f} s"
@@ -76,7 +76,7 @@ def main() -> None:
 
     one_at_a_time = best_of(lambda: [build_index(data, definition) for _ in range(50)], repeat=1)
     per_rebuild = one_at_a_time / 50
-    vectorised = best_of(lambda: run_uncertainty(data, definition, n=1000, seed=1), repeat=1)
+    vectorised = best_of(lambda: run_uncertainty(data, definition, n_resamples=1000, seed=1), repeat=1)
     print(
         f"one build_index at a time: {per_rebuild * 1000:.1f} ms per rebuild, "
         f"{per_rebuild * 7000:.1f} s for 7,000; vectorised {vectorised:.2f} s; "

@@ -19,7 +19,7 @@ DEFINITION = IndexDefinition.from_dict({"name": "p", "indicators": [{"id": c} fo
 
 
 def test_rank_interval_chart_shows_each_area_interval():
-    result = run_uncertainty(DATA, DEFINITION, n=64, seed=2)
+    result = run_uncertainty(DATA, DEFINITION, n_resamples=64, seed=2)
     figure = result.plot()
     table = result.to_frame()
     median = figure.data[0]
