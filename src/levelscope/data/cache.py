@@ -19,6 +19,7 @@ compute again. They are pickles, read only from that folder of the user's own.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import os
 import pickle
 import tempfile
@@ -129,10 +130,15 @@ def _store(file: Path, table: pd.DataFrame) -> None:
 
 @cache
 def _code_stamp() -> tuple[str, int]:
-    """The levelscope version and the newest modification time of its files."""
-    from levelscope import __version__
+    """The installed levelscope's version and the newest modification time of its files.
 
+    The version is read from the installation's metadata: importing the package's top level
+    here would make data/ depend on the layers above it."""
+    try:
+        version = importlib.metadata.version("levelscope")
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree, not installed
+        version = "source"
     package = Path(__file__).resolve().parents[1]
     newest = max((f.stat().st_mtime_ns for f in package.rglob("*") if f.suffix in (".py", ".csv")),
                  default=0)
-    return __version__, newest
+    return version, newest
