@@ -115,11 +115,12 @@ def register(app: typer.Typer) -> None:
 
         Example: levelscope report area E08000025 --pdf birmingham.pdf --html birmingham.html
         """
-        from levelscope.data.area_search import find_area
-        from levelscope.report import area_briefing
-
         _check_outputs(html, pdf)
         with _printing(pdf) as job:
+            # imported once Chromium is starting: loading the analyses takes a second of its own
+            from levelscope.data.area_search import find_area
+            from levelscope.report import area_briefing
+
             with open_workspace(workspace, read_only=True) as ws, console.status("gathering the figures …"):
                 report = area_briefing(ws, find_area(ws, place).code, k=k)
             _write(report, html, pdf, job)
@@ -173,14 +174,15 @@ def register(app: typer.Typer) -> None:
         Example: levelscope report evaluation gva_per_hour_worked -t TLG31 --start 2015 --pdf ev.pdf
         """
         from levelscope.cli.common import analysis_errors
-        from levelscope.data.area_search import find_area
-        from levelscope.evaluate import evaluate_area
-        from levelscope.report import evaluation_report
 
         if method not in ("synth", "sdid", "did"):
             raise typer.BadParameter("--method must be synth, sdid or did")
         _check_outputs(html, pdf)
         with _printing(pdf) as job:
+            from levelscope.data.area_search import find_area
+            from levelscope.evaluate import evaluate_area
+            from levelscope.report import evaluation_report
+
             with open_workspace(workspace, read_only=True) as ws, analysis_errors(), \
                     console.status("evaluating …"):
                 codes = [find_area(ws, name).code for name in treated]
