@@ -63,13 +63,12 @@ def fingerprint(ws: Workspace) -> str:
     >>> fingerprint(ws) != before  # doctest: +SKIP
     True
     """
-    present = {row[0] for row in ws.con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
-    tables = [t for t in FINGERPRINTED if t in present]
+    # every table is named, never looked up: a workspace without one fails here rather than
+    # sharing a digest with another
     query = " UNION ALL ".join(
-        f"SELECT '{t}', count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {t} AS t" for t in tables
+        f"SELECT '{t}', count(*), coalesce(sum(hash(t)::HUGEINT), 0) FROM {t} AS t" for t in FINGERPRINTED
     )
-    rows = sorted(ws.con.execute(query).fetchall()) if tables else []
+    rows = sorted(ws.con.execute(query).fetchall())
     return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
