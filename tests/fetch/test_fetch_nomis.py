@@ -276,5 +276,17 @@ def test_command_line_fetch_sources_and_offline_messages(
     lacking = runner.invoke(app, ["fetch", "nomis", "population", "-w", str(workspace),
                                   "--mirror", str(tmp_path / "empty"), "--offline"])
     assert lacking.exit_code == 6 and "does not hold this selection" in " ".join(lacking.output.split())
+    # by its key alone, offline, into a new workspace (no init): the selection fetched above
+    again = runner.invoke(app, ["fetch", "nomis", "population", "-w", str(tmp_path / "new.duckdb"),
+                                "--mirror", str(mirror), "--offline"])
+    assert again.exit_code == 0, again.output
+    assert "read from the mirror (offline)" in again.output
+    with Workspace.open(tmp_path / "new.duckdb", read_only=True) as new:
+        assert sorted(set(new.observations(indicator="population")["period"])) == list(YEARS)
+    # a selection the mirror lacks: what it holds instead
+    other = runner.invoke(app, ["fetch", "nomis", "population", "-w", str(workspace),
+                                "--mirror", str(mirror), "--offline", "--date", "2015"])
+    said = "".join(other.output.split())
+    assert other.exit_code == 6 and "(itholdshttp://" in said and "date=2020-2022" in said
     unknown = runner.invoke(app, ["fetch", "nomis", "populaton", "-w", str(workspace)])
     assert unknown.exit_code == 3 and "did you mean nomis population" in unknown.output

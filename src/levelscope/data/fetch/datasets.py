@@ -140,6 +140,12 @@ def _ons(name: str, path: str, title: str, indicators: tuple[str, ...], reader: 
                    reader=reader)
 
 
+#: What a subregional productivity workbook fills: GVA per hour worked and per filled job, and
+#: the hours worked and filled jobs that weight them.
+PRODUCTIVITY_INDICATORS = ("gva_per_hour_worked", "gva_per_filled_job", "hours_worked",
+                           "filled_jobs")
+
+
 def _explorer_indicators() -> tuple[str, ...]:
     from levelscope.data.publishers import EXPLORER_SHEETS
 
@@ -193,7 +199,14 @@ DATASETS: dict[tuple[str, str], Dataset] = {
              "subregionalproductivitylabourproductivitygvaperhourworkedandgvaperfilledjob"
              "indicesbylocalauthoritydistrict/current/labourproductivitylocalauthorities.xls",
              "Subregional productivity: GVA per hour worked and per filled job (pounds) by "
-             "local authority", ("gva_per_hour_worked", "gva_per_filled_job"),
+             "local authority", PRODUCTIVITY_INDICATORS,
+             reader="ons-productivity"),
+        _ons("productivity-itls",
+             "file?uri=/employmentandlabourmarket/peopleinwork/labourproductivity/datasets/"
+             "subregionalproductivitylabourproductivitygvaperhourworkedandgvaperfilledjob"
+             "indicesbyuknuts2andnuts3subregions/current/labourproductivityitls.xls",
+             "Subregional productivity: GVA per hour worked and per filled job (pounds) by "
+             "ITL1, ITL2 and ITL3 region", PRODUCTIVITY_INDICATORS,
              reader="ons-productivity"),
         # the ONS API's wellbeing-local-authority: the mean of each of the four measures
         _ons_api("wellbeing", "wellbeing-local-authority", "Personal well-being estimates by "

@@ -107,7 +107,9 @@ def fetch(
         The mirror folder (default ``$LEVELSCOPE_MIRROR``, else ``mirror`` in levelscope's data
         folder).
     offline:
-        Read the mirrored copy only; never touch the network.
+        Read the mirrored copy only; never touch the network. Without a ``selection`` the
+        dataset's latest mirrored selection is read (the default selection if it was fetched,
+        else the last one fetched).
     base_url:
         The publisher's interface at another address (a local copy, a proxy).
     policy:
@@ -151,11 +153,16 @@ def fetch(
     if offline:
         # the same selection, wherever it was fetched from (the publisher or a copy of it)
         held = held or store.entry_like(spec.url("", selection))
+        if held is None and not selection:  # no selection named: the one fetched last
+            held = store.latest(spec.source, spec.name)
         if held is None:
+            holds = [e.url for e in store.entries() if (e.source, e.dataset) == (spec.source,
+                                                                                  spec.name)]
             raise FetchError(f"{spec.key}: the mirror {store.root} does not hold this selection "
                              f"({url}); fetch it once with a network, or point --mirror at a "
-                             "mirror that holds it")
-        return _finish(ws, spec, url, "offline", store.verified(held), held, store, dry_run,
+                             "mirror that holds it" + (f" (it holds {'; '.join(holds)})"
+                                                       if holds else ""))
+        return _finish(ws, spec, held.url, "offline", store.verified(held), held, store, dry_run,
                        keep=None)
 
     own_client = client is None
@@ -202,6 +209,8 @@ def _finish(ws: Workspace, spec: Dataset, url: str, status: str, path: Path, ent
             store: Mirror, dry_run: bool, keep: Path | None) -> FetchReport:
     """Import the answer; only then move a fresh download into the mirror."""
     vintage = dt.date.fromisoformat(entry.release_date) if entry.release_date else None
+    if not dry_run:
+        _add_catalogued(ws, spec)
     try:
         reports = READERS[spec.reader](ws, path, spec, vintage, dry_run)
     except ValidationError as exc:
@@ -224,6 +233,16 @@ def _finish(ws: Workspace, spec: Dataset, url: str, status: str, path: Path, ent
         else:
             store.keep(keep, entry)
     return FetchReport(spec.key, url, status, entry, tuple(reports), dry_run)
+
+
+def _add_catalogued(ws: Workspace, spec: Dataset) -> None:
+    """Register the dataset's indicators from the catalogue where the workspace lacks them, so
+    that a fetch works in a new workspace (definitions the workspace holds are left alone)."""
+    from levelscope.data.catalogue import catalogue, international_catalogue
+
+    held = set(ws.indicators()["id"])
+    known = {**catalogue(), **international_catalogue()}
+    ws.add_indicators([known[i] for i in spec.indicators if i in known and i not in held])
 
 
 def _release_date(http: httpx.Client, spec: Dataset, base: str, got: Download,

@@ -85,6 +85,11 @@ class Mirror:
         found = [e for e in self.entries() if e.url.endswith(tail)]
         return max(found, key=lambda e: e.retrieved_at) if found else None
 
+    def latest(self, source: str, dataset: str) -> MirrorEntry | None:
+        """The latest entry of a dataset, whatever its selection (None if never fetched)."""
+        found = [e for e in self.entries() if (e.source, e.dataset) == (source, dataset)]
+        return max(found, key=lambda e: e.retrieved_at) if found else None
+
     def file_for(self, source: str, dataset: str, url: str, suffix: str) -> str:
         """The mirror's file name (relative to its root) for a response from ``url``."""
         key = hashlib.sha256(url.encode()).hexdigest()[:10]
