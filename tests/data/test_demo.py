@@ -146,5 +146,5 @@ def test_missing_mirror_says_what_to_do(tmp_path: Path, monkeypatch: pytest.Monk
     monkeypatch.delenv("LEVELSCOPE_MIRROR", raising=False)
     with pytest.raises(MirrorMissing, match="LEVELSCOPE_MIRROR"):
         find_mirror()
-    with pytest.raises(MirrorMissing, match=r"lacks: subnatindicators\.xlsx"):
+    with pytest.raises(MirrorMissing, match=r"lacks 8 of the demo.s 8 inputs: subnatindicators\.xlsx"):
         find_mirror(tmp_path)

@@ -5,7 +5,8 @@ per year) into the CSV the API answers for ``dataset/NM_2002_1.data.csv?...&sele
 geography_code,geography_name,obs_value,obs_status`` (one row per place and year, upper-case
 headers, empty OBS_VALUE with status ``!`` for a missing figure). ``definition_json`` is a
 ``dataset/NM_2002_1.def.sdmx.json`` answer of the documented shape (structure / keyfamilies /
-keyfamily / annotations) carrying a ``LastUpdated`` annotation.
+keyfamily / annotations) carrying a ``LastUpdated`` annotation. ``paged`` answers one page of a
+CSV answer, as Nomis does for ``recordoffset`` and ``recordlimit``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import csv
 import io
 import json
 from pathlib import Path
+
+from werkzeug import Request, Response
+
+from levelscope.data.fetch.paging import NOMIS_PAGE_ROWS
 
 HEADER = "DATE,GEOGRAPHY_CODE,GEOGRAPHY_NAME,OBS_VALUE,OBS_STATUS"
 
@@ -71,3 +76,14 @@ def definition_json(last_updated: str = "2024-06-05 09:30:00") -> bytes:
             ]},
         }]},
     }}).encode("utf-8")
+
+
+def paged(answer: bytes, request: Request, etag: str = '"v1"') -> Response:
+    """What Nomis answers for ``recordoffset`` / ``recordlimit``: the header and those rows."""
+    header, *rows = answer.decode().splitlines(keepends=True)
+    offset = int(request.args.get("recordoffset", 0))
+    limit = min(int(request.args.get("recordlimit", NOMIS_PAGE_ROWS)), NOMIS_PAGE_ROWS)
+    if request.headers.get("If-None-Match") == etag:
+        return Response(status=304, headers={"ETag": etag})
+    body = header + "".join(rows[offset:offset + limit])
+    return Response(body.encode(), content_type="text/csv", headers={"ETag": etag})

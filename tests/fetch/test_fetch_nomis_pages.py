@@ -13,14 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from nomis_replay import definition_json, export_values, population_csv
+from nomis_replay import definition_json, export_values, paged, population_csv
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from levelscope import Workspace
 from levelscope.data.catalogue import catalogue
 from levelscope.data.fetch import Policy, fetch
-from levelscope.data.fetch.paging import NOMIS_PAGE_ROWS, page_url
+from levelscope.data.fetch.paging import page_url
 from levelscope.errors import FetchError
 
 DATA = "/dataset/NM_2002_1.data.csv"
@@ -46,17 +46,6 @@ def ws(tmp_path: Path):  # type: ignore[no-untyped-def]
     with Workspace.open(tmp_path / "ws.duckdb") as workspace:
         workspace.add_indicators(catalogue().values())
         yield workspace
-
-
-def paged(answer: bytes, request: Request, etag: str = '"v1"') -> Response:
-    """What Nomis answers for ``recordoffset`` / ``recordlimit``: the header and those rows."""
-    header, *rows = answer.decode().splitlines(keepends=True)
-    offset = int(request.args.get("recordoffset", 0))
-    limit = min(int(request.args.get("recordlimit", NOMIS_PAGE_ROWS)), NOMIS_PAGE_ROWS)
-    if request.headers.get("If-None-Match") == etag:
-        return Response(status=304, headers={"ETag": etag})
-    body = header + "".join(rows[offset:offset + limit])
-    return Response(body.encode(), content_type="text/csv", headers={"ETag": etag})
 
 
 def test_page_url_adds_the_offset_and_limit() -> None:

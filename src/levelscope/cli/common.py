@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from levelscope.errors import (
     FetchError,
@@ -102,10 +103,10 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
                          highlight=False)
             raise typer.Exit(EXIT_WORKSPACE) from None
         except FetchError as exc:
-            errors.print(f"[red]Fetch failed[/red]: {exc}", highlight=False)
+            errors.print(f"[red]Fetch failed[/red]: {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_FETCH) from None
         except MirrorMissing as exc:
-            errors.print(f"[red]Demo data not found[/red]: {exc}", highlight=False)
+            errors.print(f"[red]Demo data not found[/red]: {escape(str(exc))}", highlight=False)
             raise typer.Exit(EXIT_NO_MIRROR) from None
 
     return run

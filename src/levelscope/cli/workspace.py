@@ -54,7 +54,7 @@ def demo(
     workspace: WorkspaceOption = None,
     mirror: Annotated[
         Path | None,
-        typer.Option(help="Folder with the publishers' files (default: $LEVELSCOPE_MIRROR).",
+        typer.Option(help="Folder with the publishers' files, placed by hand or fetched (default: $LEVELSCOPE_MIRROR).",
                      envvar="LEVELSCOPE_MIRROR", show_default=False),
     ] = None,
 ) -> None:
@@ -64,7 +64,11 @@ def demo(
     The files are read from a mirror folder holding them as published: subnatindicators.xlsx,
     'Table 1b … 3c … pounds million.csv', labourproductivitylocalauthorities.xls,
     labourproductivityitls.xls, lad_pop.csv, LADs_2023.geojson, LADs_to_region.csv and
-    ITL3_JAN_2021_UK_BUC_V3.shp (.dbf, .shx, .prj).
+    ITL3_JAN_2021_UK_BUC_V3.shp (.dbf, .shx, .prj). Instead of the first four, the mirror may
+    hold what `levelscope fetch` put there (ons subnational-indicators, nomis population --date
+    1991-2022, ons productivity, ons productivity-itls): the demo reads those through the
+    mirror's manifest, without the network. Without --mirror or $LEVELSCOPE_MIRROR, the folder
+    `levelscope fetch` fills by default is used.
     """
     from levelscope.data.demo import build_demo, find_mirror
 
@@ -81,6 +85,9 @@ def demo(
         f"demo workspace {report.workspace}: {report.geographies} places, {report.indicators} "
         f"indicators, {report.values_written:,} values written in {report.seconds:.1f} s"
     )
+    for found in report.fetched:
+        console.print(f"read from the mirror's manifest: {found.describe()}", highlight=False,
+                      markup=False)
     skipped = sum(r.values_skipped for r in report.imports)
     excluded = sum(r.rows_excluded for r in report.imports)
     console.print(f"{skipped:,} values skipped (missing-value markers, duplicates) and "

@@ -1,15 +1,20 @@
 """Build the demo workspace from a mirror of the official downloads.
 
-The *mirror directory* holds the publishers' files exactly as released (any sub-folders):
+The *mirror directory* holds the publishers' files exactly as released (any sub-folders), placed
+by hand or fetched with ``levelscope fetch`` (:mod:`levelscope.data.demo_inputs` says where each
+input is looked for):
 
 ====================================================  ==============================================
-file                                                  what
+file (``levelscope fetch`` that gets it)              what
 ====================================================  ==============================================
 ``subnatindicators.xlsx``                             ONS Subnational indicators explorer dataset
-``Table {1,2,3}{b,c} ITL… pounds million.csv``        ONS regional GVA (balanced) by industry
+(``ons subnational-indicators``)
+``lad_pop.csv`` (``nomis population --date            Nomis mid-year population by local authority
+1991-2022``)
 ``labourproductivitylocalauthorities.xls``,           ONS subregional productivity
-``labourproductivityitls.xls``
-``lad_pop.csv``                                       Nomis mid-year population by local authority
+``labourproductivityitls.xls`` (``ons productivity``,
+``ons productivity-itls``)
+``Table {1,2,3}{b,c} ITL… pounds million.csv``        ONS regional GVA (balanced) by industry
 ``LADs_2023.geojson``, ``LADs_to_region.csv``         LAD boundaries (Dec 2023) and LAD → region
 ``ITL3_JAN_2021_UK_BUC_V3.shp`` (+ .dbf, .shx, .prj)  ITL3 boundaries (Jan 2021)
 ``oecd_*.csv``, ``eurostat_*.csv`` (optional)          OECD and Eurostat regional statistics (see
@@ -18,21 +23,25 @@ file                                                  what
 categories and ``File_10_…IoD2019…xlsx``              :mod:`levelscope.data.funding.load`)
 ====================================================  ==============================================
 
-Set ``LEVELSCOPE_MIRROR`` (or pass ``mirror=``) to that folder.
+Set ``LEVELSCOPE_MIRROR`` (or pass ``mirror=``) to that folder; without either, the folder
+``levelscope fetch`` fills by default is used if it exists.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from levelscope.data import codes
 from levelscope.data.boundaries import read_geojson, read_parent_lookup, read_shapefile
 from levelscope.data.catalogue import catalogue
+from levelscope.data.demo_inputs import Found, locate
 from levelscope.data.derived import Derivation, derive_values
+from levelscope.data.fetch.mirror import MANIFEST, default_mirror
 from levelscope.data.funding.load import load_luf_record
 from levelscope.data.geography import code_history
 from levelscope.data.importers import ImportReport, import_frame
@@ -42,6 +51,7 @@ from levelscope.data.publishers import (
     Parsed,
     parse_explorer,
     parse_gva,
+    parse_nomis_api,
     parse_nomis_population,
     parse_productivity,
 )
@@ -49,17 +59,6 @@ from levelscope.data.store import Workspace
 from levelscope.errors import MirrorMissing
 
 ENV_MIRROR = "LEVELSCOPE_MIRROR"
-
-REQUIRED_FILES = (
-    "subnatindicators.xlsx",
-    "lad_pop.csv",
-    "LADs_2023.geojson",
-    "LADs_to_region.csv",
-    "ITL3_JAN_2021_UK_BUC_V3.shp",
-    "labourproductivitylocalauthorities.xls",
-    "labourproductivityitls.xls",
-)
-GVA_PATTERN = "Table [123][bc] *.csv"
 
 #: Places no file lists with a name, needed as parents of those that do.
 FIXED_PLACES = (
@@ -70,6 +69,14 @@ FIXED_PLACES = (
     Geography(code="N92000002", name="Northern Ireland", level=Level.NATION, parents=(codes.UK,)),
     Geography(code="UK", name="United Kingdom (ITL)", level=Level.COUNTRY),
 )
+#: The inputs read by a publisher's parser, and the parser of each (as published).
+PUBLISHER_FILES: dict[str, Callable[[Path], Parsed]] = {
+    "subnatindicators.xlsx": parse_explorer,
+    "lad_pop.csv": parse_nomis_population,
+    "labourproductivitylocalauthorities.xls": parse_productivity,
+    "labourproductivityitls.xls": parse_productivity,
+    "Table [123][bc] *.csv": parse_gva,
+}
 #: The boundary year the demo's figures are put on by default (the boundaries it ships).
 DEMO_GEOGRAPHY_VINTAGE = 2023
 
@@ -85,6 +92,12 @@ class DemoReport:
     seconds: float = 0.0
     international: InternationalLoad | None = None
     derived: Derivation | None = None
+    inputs: dict[str, list[Found]] = field(default_factory=dict)
+
+    @property
+    def fetched(self) -> list[Found]:
+        """The inputs read from files ``levelscope fetch`` mirrored."""
+        return [f for found in self.inputs.values() for f in found if f.entry is not None]
 
     @property
     def values_written(self) -> int:
@@ -93,27 +106,27 @@ class DemoReport:
 
 
 def find_mirror(mirror: str | Path | None = None) -> Path:
-    """The mirror folder: the argument, else ``$LEVELSCOPE_MIRROR``; checked for every file."""
-    chosen = mirror or os.environ.get(ENV_MIRROR)
-    if not chosen:
-        raise MirrorMissing(
-            "no data mirror given. The demo is built from the publishers' own files: download "
-            "them (see `levelscope demo --help` for the list) into one folder and pass "
-            f"--mirror FOLDER or set {ENV_MIRROR}=FOLDER."
-        )
-    root = Path(chosen).expanduser()
-    if not root.is_dir():
-        raise MirrorMissing(f"mirror folder {root} does not exist")
-    missing = [name for name in REQUIRED_FILES if not any(root.rglob(name))]
-    if not any(root.rglob(GVA_PATTERN)):
-        missing.append(GVA_PATTERN)
-    if missing:
-        raise MirrorMissing(f"mirror folder {root} lacks: {', '.join(missing)}")
+    """The mirror folder: the argument, else ``$LEVELSCOPE_MIRROR``, else the folder ``levelscope
+    fetch`` fills by default if it exists; checked for every input (see
+    :func:`levelscope.data.demo_inputs.locate`)."""
+    root = _folder(mirror)
+    locate(root)
     return root
 
 
-def _one(root: Path, name: str) -> Path:
-    return next(root.rglob(name))
+def _folder(mirror: str | Path | None) -> Path:
+    chosen = mirror or os.environ.get(ENV_MIRROR)
+    root = Path(chosen).expanduser() if chosen else default_mirror()
+    if chosen and not root.is_dir():
+        raise MirrorMissing(f"mirror folder {root} does not exist")
+    if chosen or (root / MANIFEST).is_file():
+        return root
+    raise MirrorMissing(
+        "no data mirror given. The demo is built from the publishers' own files: fetch them "
+        "(`levelscope fetch`, see docs/connectors.md) or download them (see `levelscope demo "
+        f"--help` for the list) into one folder, and pass --mirror FOLDER or set "
+        f"{ENV_MIRROR}=FOLDER."
+    )
 
 
 def build_demo(
@@ -128,32 +141,42 @@ def build_demo(
     ws:
         The workspace to fill (usually a new one).
     mirror:
-        Folder holding the official files; ``$LEVELSCOPE_MIRROR`` if omitted.
+        Folder holding the official files, placed by hand or fetched (a fetched file is read
+        as its manifest entry says: checked against its SHA-256 and dated by its release
+        date); ``$LEVELSCOPE_MIRROR`` if omitted, else the folder ``levelscope fetch`` fills
+        by default.
     progress:
         Called with a short description before each step (for progress bars).
+
+    Raises
+    ------
+    MirrorMissing
+        If no mirror is given or found, or it lacks an input (the message names each one, the
+        fetch command that gets it and the file name that works instead).
+    levelscope.errors.FetchError
+        If a fetched file is missing or no longer matches its manifest entry.
     """
     step = progress or (lambda _msg: None)
     started = time.perf_counter()
-    root = find_mirror(mirror)
-    report = DemoReport(ws.path)
+    root = _folder(mirror)
+    inputs = locate(root)
+    report = DemoReport(ws.path, inputs=inputs)
 
     step("indicator catalogue")
     report.indicators = ws.add_indicators(catalogue().values())
 
     step("boundaries and lookups")
     places = {g.code: g for g in FIXED_PLACES}
-    lads = read_geojson(_one(root, "LADs_2023.geojson"))
-    itl3 = read_shapefile(_one(root, "ITL3_JAN_2021_UK_BUC_V3.shp"))
-    region_of = read_parent_lookup(_one(root, "LADs_to_region.csv"))
+    lads = read_geojson(inputs["LADs_2023.geojson"][0].path)
+    itl3 = read_shapefile(inputs["ITL3_JAN_2021_UK_BUC_V3.shp"][0].path)
+    region_of = read_parent_lookup(inputs["LADs_to_region.csv"][0].path)
 
     step("parsing publishers' files")
-    sources: list[Parsed] = [
-        parse_explorer(_one(root, "subnatindicators.xlsx")),
-        parse_nomis_population(_one(root, "lad_pop.csv")),
-        parse_productivity(_one(root, "labourproductivitylocalauthorities.xls")),
-        parse_productivity(_one(root, "labourproductivityitls.xls")),
-        *[parse_gva(path) for path in sorted(root.rglob(GVA_PATTERN))],
+    read: list[tuple[Parsed, Found]] = [
+        (_parse(name, found), found)
+        for name in PUBLISHER_FILES for found in inputs[name]
     ]
+    sources = [parsed for parsed, _found in read]
     for parsed in sources:
         for code, place in parsed.geographies.items():
             places.setdefault(code, place)
@@ -174,7 +197,7 @@ def build_demo(
     ws.add_geographies([places[g.code] for g in itl3.geographies],
                        geometries=itl3.shapes, crs=itl3.crs)
 
-    for parsed in sources:
+    for parsed, found in read:
         for release in parsed.releases:
             step(f"importing {release.file}")
             report.imports.append(
@@ -186,6 +209,8 @@ def build_demo(
                     file=release.file,
                     rows_read=release.rows_read,
                     excluded_rows=release.excluded,
+                    sha256=found.entry.sha256 if found.entry else "",
+                    notes=[f"from {found.describe()}"] if found.entry else None,
                 )
             )
     if find_files(root):
@@ -199,6 +224,25 @@ def build_demo(
     ws.set_geography_vintage(DEMO_GEOGRAPHY_VINTAGE)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _parse(name: str, found: Found) -> Parsed:
+    """The releases of one input file; a fetched file's are dated as its manifest records."""
+    if found.entry is None:
+        return PUBLISHER_FILES[name](found.path)
+    if name == "lad_pop.csv":  # fetched, it is Nomis's API answer, not its web export
+        parsed = parse_nomis_api(found.path, found.vintage or _retrieved(found))
+    else:
+        parsed = PUBLISHER_FILES[name](found.path)
+    day = found.vintage
+    if day is not None:
+        parsed = Parsed(parsed.geographies, [replace(r, vintage=day) for r in parsed.releases])
+    return parsed
+
+
+def _retrieved(found: Found) -> dt.date:
+    assert found.entry is not None
+    return dt.date.fromisoformat(found.entry.retrieved_at[:10])
 
 
 def _merge(existing: Geography | None, boundary: Geography) -> Geography:

@@ -16,6 +16,9 @@ Formats:
   title rows above wide tables (``Pounds_2004`` …).
 - Nomis population export (``lad_pop.csv``): title lines above the header, ``-`` for missing,
   footnotes after the table.
+- Nomis API CSV (what ``levelscope fetch nomis …`` mirrors): one row per place and date under
+  the header ``DATE, GEOGRAPHY_CODE, GEOGRAPHY_NAME, OBS_VALUE, OBS_STATUS``, an empty value
+  for a missing figure; no release date in the file (the mirror's manifest holds it).
 """
 
 from __future__ import annotations
@@ -389,4 +392,33 @@ def parse_nomis_population(path: Path) -> Parsed:
                                      parents=_code_parents(code))
     release = Release(path.name, table.values, vintage, NOMIS_SOURCE, table.rows_read,
                       table.excluded)
+    return Parsed(places, [release])
+
+
+
+def parse_nomis_api(path: Path, vintage: dt.date, indicator: str = "population",
+                    source: str = NOMIS_SOURCE) -> Parsed:
+    """Read a Nomis API CSV answer (long: one row per place and date) as one release.
+
+    The answer does not date itself, so ``vintage`` is the release date recorded when it was
+    fetched (Nomis's ``LastUpdated``). Places are named as the answer names them.
+    """
+    from levelscope.data.fetch.datasets import NOMIS_COLUMNS
+
+    rows = read_rows(path)
+    header = [str(c).strip().upper() for c in rows[0].cells] if rows else []
+    if header[: len(NOMIS_COLUMNS)] != list(NOMIS_COLUMNS):
+        raise ValidationError(Problem(file=path.name, row=1, reason="not a Nomis API answer: "
+                                      f"expected the columns {', '.join(NOMIS_COLUMNS)}"))
+    layout = Layout(form="long", geography="GEOGRAPHY_CODE", indicator=None,
+                    indicator_id=indicator, period="DATE", value="OBS_VALUE")
+    table = extract(rows, layout, path.name)
+    places: dict[str, Geography] = {}
+    code_at, name_at = header.index("GEOGRAPHY_CODE"), header.index("GEOGRAPHY_NAME")
+    for row in rows[1:]:
+        code, name = str(row.cells[code_at]).strip(), str(row.cells[name_at]).strip()
+        level = codes.level_of(code)
+        if level is not None and code not in places:
+            places[code] = Geography(code=code, name=name, level=level, parents=_code_parents(code))
+    release = Release(path.name, table.values, vintage, source, table.rows_read, table.excluded)
     return Parsed(places, [release])
