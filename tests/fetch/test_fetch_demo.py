@@ -10,6 +10,8 @@ shared data folder itself.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import socket
 from pathlib import Path
@@ -33,6 +35,8 @@ FETCHED = {
     ("ons", "productivity-itls"): "uk_productivity/labourproductivityitls.xls",
     ("nomis", "population"): "uk_population/lad_pop.csv",
 }
+#: The OECD's regional-economy extract, which ``oecd regional-gdp`` fetches in SDMX-CSV.
+OECD_EXTRACT = "international/oecd_reg_eco_gdp_pop_emp_2019_2020.csv"
 #: What the demo also reads from the shared data: placed in the mirror by hand.
 BY_HAND = ("uk_gva_by_industry", "boundaries", "international", "funding", "deprivation")
 
@@ -57,13 +61,30 @@ def _fill_mirror(mirror: Path, shared_data: Path, server: HTTPServer, scratch: P
     server.expect_request("/dataset/NM_2002_1.def.sdmx.json").respond_with_data(
         definition_json("2024-06-05 09:30:00"))
     server.expect_request("/file").respond_with_handler(_ons_files(shared_data))
+    # the OECD answers its extract's rows in SDMX-CSV, dated as the extract was retrieved
+    server.expect_request("/data/OECD.CFE.EDS,DSD_REG_ECO@DF_GDP,/all").respond_with_data(
+        _sdmx_csv(shared_data / OECD_EXTRACT),
+        headers={"Last-Modified": "Thu, 18 Dec 2025 10:00:00 GMT"})
     with Workspace.open(scratch / "fetching.duckdb") as ws:
-        for source, dataset in FETCHED:
+        for source, dataset in [*FETCHED, ("oecd", "regional-gdp")]:
             selection = {"date": "1991-2022"} if source == "nomis" else None
             fetch(ws, source, dataset, selection=selection, mirror=mirror, policy=FAST,
                   base_url=server.url_for("/"), page_rows=5_000)
     for folder in BY_HAND:
-        shutil.copytree(shared_data / folder, mirror / "by-hand" / folder)
+        shutil.copytree(shared_data / folder, mirror / "by-hand" / folder,
+                        ignore=lambda _folder, names: [n for n in names if OECD_EXTRACT.endswith(n)])
+
+
+def _sdmx_csv(extract: Path) -> bytes:
+    """The extract as the OECD's SDMX-CSV answer: its columns after SDMX-CSV's own."""
+    rows = list(csv.DictReader(extract.open(newline="", encoding="utf-8")))
+    out = io.StringIO()
+    columns = ["STRUCTURE", "STRUCTURE_ID", "ACTION", *rows[0]]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows({"STRUCTURE": "DATAFLOW", "STRUCTURE_ID": "OECD.CFE.EDS:DSD_REG_ECO@DF_GDP(2.0)",
+                      "ACTION": "I", **row} for row in rows)
+    return out.getvalue().encode()
 
 
 def _values(ws: Workspace) -> dict[str, list[tuple[object, ...]]]:
@@ -85,7 +106,9 @@ def test_a_fetched_mirror_rebuilds_the_demo_offline_with_identical_values(
 ) -> None:
     mirror = tmp_path / "mirror"
     _fill_mirror(mirror, shared_data, httpserver, tmp_path)
-    assert not list(mirror.rglob("subnatindicators.xlsx"))  # only the fetched copies are there
+    # only the fetched copies are there
+    assert not list(mirror.rglob("subnatindicators.xlsx"))
+    assert not list(mirror.rglob(Path(OECD_EXTRACT).name))
     asked = len(httpserver.log)
 
     def refused(*_args: object) -> None:
@@ -96,7 +119,8 @@ def test_a_fetched_mirror_rebuilds_the_demo_offline_with_identical_values(
         report = build_demo(ws, mirror)
         rebuilt = _values(ws)
     assert len(httpserver.log) == asked
-    assert {(f.entry.source, f.entry.dataset) for f in report.fetched if f.entry} == set(FETCHED)
+    assert {(f.entry.source, f.entry.dataset) for f in report.fetched if f.entry} == {
+        *FETCHED, ("oecd", "regional-gdp")}
     with Workspace.open(demo_workspace_path, read_only=True) as reference:
         expected = _values(reference)
     assert len(expected["observation"]) > 250_000
@@ -147,3 +171,32 @@ def test_a_fetched_input_stands_in_for_the_publishers_file_and_a_damaged_one_is_
     (mirror / report.entry.file).write_bytes(b"changed")
     with pytest.raises(FetchError, match="does not match the SHA-256"):
         locate(mirror)
+
+
+def test_fetched_eurostat_tables_stand_in_for_the_extract_only_where_it_is_not_placed(
+    httpserver: HTTPServer, tmp_path: Path, shared_data: Path
+) -> None:
+    from levelscope.data.demo_inputs import locate_international
+
+    extract = shared_data / "international" / "eurostat_nuts2_indicators_2007_2020.csv"
+    rows = [r for r in csv.DictReader(extract.open(newline="", encoding="utf-8"))
+            if r["eurostat_table"] == "tgs00010" and r["geo"].startswith("DE")]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["DATAFLOW", "LAST UPDATE", "freq", "isced11", "sex", "age", "unit", "geo",
+                     "TIME_PERIOD", "OBS_VALUE", "OBS_FLAG"])
+    writer.writerows(["ESTAT:TGS00010(1.0)", "26/04/24 23:00:00", "A", "TOTAL", r["sex"], r["age"],
+                      r["unit"], r["geo"], r["year"], r["value"], ""] for r in rows)
+    httpserver.expect_request("/data/tgs00010").respond_with_data(out.getvalue())
+    mirror = tmp_path / "mirror"
+    with Workspace.open(tmp_path / "ws.duckdb") as ws:
+        fetch(ws, "eurostat", "unemployment-rate", mirror=mirror, policy=FAST,
+              base_url=httpserver.url_for("/"))
+
+    placed, fetched = locate_international(mirror)
+    assert placed == {}
+    assert [(f.entry.dataset, f.entry.release_date) for f in fetched if f.entry] == [
+        ("unemployment-rate", "2024-04-26")]
+    shutil.copy(extract, mirror / extract.name)  # the whole extract, placed: it is read instead
+    placed, fetched = locate_international(mirror)
+    assert placed == {extract.name: mirror / extract.name} and fetched == []

@@ -17,8 +17,9 @@ file (``levelscope fetch`` that gets it)              what
 ``Table {1,2,3}{b,c} ITL… pounds million.csv``        ONS regional GVA (balanced) by industry
 ``LADs_2023.geojson``, ``LADs_to_region.csv``         LAD boundaries (Dec 2023) and LAD → region
 ``ITL3_JAN_2021_UK_BUC_V3.shp`` (+ .dbf, .shx, .prj)  ITL3 boundaries (Jan 2021)
-``oecd_*.csv``, ``eurostat_*.csv`` (optional)          OECD and Eurostat regional statistics (see
-                                                      :data:`levelscope.data.international.FILES`)
+``oecd_*.csv``, ``eurostat_*.csv`` (optional;        OECD and Eurostat regional statistics (see
+``oecd regional-gdp``, the ``eurostat`` tables)       :data:`levelscope.data.international.FILES`
+                                                      and ``demo_inputs.STAND_INS``)
 ``levelling-up-fund-round-{1,2}.csv``, the priority   the Levelling Up Fund record (optional; see
 categories and ``File_10_…IoD2019…xlsx``              :mod:`levelscope.data.funding.load`)
 ====================================================  ==============================================
@@ -39,13 +40,20 @@ from pathlib import Path
 from levelscope.data import codes
 from levelscope.data.boundaries import read_geojson, read_parent_lookup, read_shapefile
 from levelscope.data.catalogue import catalogue
-from levelscope.data.demo_inputs import Found, locate
+from levelscope.data.demo_inputs import Found, locate, locate_international
 from levelscope.data.derived import Derivation, derive_values
+from levelscope.data.fetch.datasets import find_dataset
 from levelscope.data.fetch.mirror import MANIFEST, default_mirror
+from levelscope.data.fetch.sdmx import parse_eurostat_answer
 from levelscope.data.funding.load import load_luf_record
 from levelscope.data.geography import code_history
 from levelscope.data.importers import ImportReport, import_frame
-from levelscope.data.international import InternationalLoad, find_files, load_international
+from levelscope.data.international import (
+    InternationalLoad,
+    ParsedFile,
+    load_international,
+    parse_sdmx,
+)
 from levelscope.data.model import Geography, Level
 from levelscope.data.publishers import (
     Parsed,
@@ -213,8 +221,11 @@ def build_demo(
                     notes=[f"from {found.describe()}"] if found.entry else None,
                 )
             )
-    if find_files(root):
-        report.international = load_international(ws, root, progress=step)
+    placed, fetched = locate_international(root)
+    if placed or fetched:
+        report.inputs["international"] = fetched
+        report.international = load_international(
+            ws, root, progress=step, files=placed, parsed=[_parse_international(f) for f in fetched])
     step("the Levelling Up Fund record")
     funding = load_luf_record(ws, root)
     report.imports += funding.imports
@@ -238,6 +249,21 @@ def _parse(name: str, found: Found) -> Parsed:
     if day is not None:
         parsed = Parsed(parsed.geographies, [replace(r, vintage=day) for r in parsed.releases])
     return parsed
+
+
+def _parse_international(found: Found) -> ParsedFile:
+    """A fetched OECD or Eurostat answer, read as the files it stands in for and dated as its
+    manifest entry records. The OECD's keeps its reader's source (the same dataflow as the
+    extract); a Eurostat table is sourced as the fetch sources it."""
+    assert found.entry is not None
+    spec = find_dataset(found.entry.source, found.entry.dataset)
+    if spec.reader == "oecd-sdmx":
+        parsed, source = parse_sdmx(found.path), None
+    else:
+        parsed, source = parse_eurostat_answer(found.path, spec), f"{spec.title}, {spec.publisher}"
+    day = found.vintage or _retrieved(found)
+    releases = [replace(r, vintage=day, source=source or r.source) for r in parsed.releases]
+    return replace(parsed, releases=releases)
 
 
 def _retrieved(found: Found) -> dt.date:

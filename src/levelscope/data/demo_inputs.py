@@ -106,9 +106,20 @@ INPUTS = (
     DemoInput("ITL3_JAN_2021_UK_BUC_V3.shp", "ITL3 boundaries, January 2021, with its .dbf, .shx "
               "and .prj (ONS Open Geography Portal)"),
 )
-#: Inputs read when present, all placed by hand (the OECD regional-economy extract may instead
-#: be fetched: ``levelscope fetch oecd regional-gdp``).
-OPTIONAL = ("the OECD and Eurostat regional files (oecd_*.csv, eurostat_*.csv)",
+#: Optional publishers' files that fetched datasets stand in for, and whether a fetched one is read
+#: first. The OECD's regional-economy answer is the dataflow of its extract, so it is read in the
+#: extract's place; Eurostat's four fetchable tables are four of the extract's seven, so they are
+#: read only where the extract is not placed.
+STAND_INS: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {
+    "oecd_reg_eco_gdp_pop_emp_2019_2020.csv": ((("oecd", "regional-gdp"),), True),
+    "eurostat_nuts2_indicators_2007_2020.csv": (tuple(
+        ("eurostat", name) for name in ("unemployment-rate", "household-income", "gdp",
+                                        "population")), False),
+}
+#: Inputs read when present (the OECD regional-economy extract and the Eurostat tables may
+#: instead be fetched: see :data:`STAND_INS`).
+OPTIONAL = ("the OECD and Eurostat regional files (oecd_*.csv, eurostat_*.csv; or `levelscope "
+            "fetch oecd regional-gdp` and the `eurostat` tables)",
             "the Levelling Up Fund record (levelling-up-fund-round-1.csv, "
             "levelling-up-fund-round-2.csv, the priority categories workbook and the IoD2019 "
             "district summaries File_10_…xlsx)")
@@ -152,5 +163,23 @@ def missing_message(root: Path, missing: list[DemoInput]) -> str:
             lines.append(f"  - {item.what}: run `{command}`, or place {item.shown} there")
         else:
             lines.append(f"  - {item.what}: no connector; place {item.shown} there by hand")
-    lines.append("Read when present, placed by hand: " + "; ".join(OPTIONAL) + ".")
+    lines.append("Read when present: " + "; ".join(OPTIONAL) + ".")
     return "\n".join(lines)
+
+
+def locate_international(root: Path) -> tuple[dict[str, Path], list[Found]]:
+    """The international files placed in ``root`` to read, by name, and the fetched answers
+    that stand in for the others (see :data:`STAND_INS`)."""
+    from levelscope.data.international import find_files
+
+    placed = find_files(root)
+    mirror = Mirror(root)
+    fetched: list[Found] = []
+    for name, (datasets, first) in STAND_INS.items():
+        entries = [entry for source, dataset in datasets
+                   if (entry := mirror.latest(source, dataset)) is not None]
+        if not entries or (name in placed and not first):
+            continue
+        placed.pop(name, None)
+        fetched += [Found(mirror.verified(entry), entry) for entry in entries]
+    return placed, fetched

@@ -45,14 +45,20 @@ def read_oecd(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date | No
 def read_eurostat(ws: Workspace, path: Path, dataset: Dataset, vintage: dt.date | None,
                   dry_run: bool) -> list[ImportReport]:
     """A Eurostat SDMX-CSV answer for one table, through the Eurostat reader."""
+    return _load_checked(ws, parse_eurostat_answer(path, dataset),
+                         vintage or eurostat_last_update(path), dataset, dry_run)
+
+
+def parse_eurostat_answer(path: Path, dataset: Dataset) -> ParsedFile:
+    """A Eurostat SDMX-CSV answer for one table, read by the Eurostat reader as the long
+    extract it knows (:func:`~levelscope.data.international.parse_eurostat`)."""
     from levelscope.data.international import parse_eurostat
 
     table = dataset.path.rsplit("/", 1)[-1].lower()
     with tempfile.TemporaryDirectory() as scratch:
         long = Path(scratch) / path.name
         _eurostat_long(path, table, dataset.key).to_csv(long, index=False)
-        parsed = parse_eurostat(long)
-    return _load_checked(ws, parsed, vintage or eurostat_last_update(path), dataset, dry_run)
+        return parse_eurostat(long)
 
 
 def eurostat_last_update(path: Path) -> dt.date | None:

@@ -20,7 +20,7 @@ Then each file's values are imported as one validated, all-or-nothing release.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,7 +65,8 @@ def find_files(folder: Path) -> dict[str, Path]:
 
 
 def load_international(
-    ws: Workspace, folder: str | Path, progress: Callable[[str], None] | None = None
+    ws: Workspace, folder: str | Path, progress: Callable[[str], None] | None = None,
+    *, files: dict[str, Path] | None = None, parsed: Sequence[ParsedFile] = (),
 ) -> InternationalLoad:
     """Register the international places and indicators and import every file found.
 
@@ -77,6 +78,11 @@ def load_international(
         A folder holding (in any sub-folder) some or all of the files in :data:`FILES`.
     progress:
         Called with a short description before each step.
+    files:
+        The files of :data:`FILES` to read, by name, instead of those found in ``folder``.
+    parsed:
+        Files already read (the publishers' answers ``levelscope fetch`` mirrored), registered
+        and imported with the others.
 
     Returns
     -------
@@ -91,10 +97,11 @@ def load_international(
         already imported stay, each import being all or nothing.
     """
     step = progress or (lambda _message: None)
-    found = find_files(Path(folder))
-    report = InternationalLoad(files=sorted(found), missing=sorted(set(FILES) - set(found)))
+    found = find_files(Path(folder)) if files is None else files
+    report = InternationalLoad(files=sorted([*found, *(p.file for p in parsed)]),
+                               missing=sorted(set(FILES) - set(found)))
     ws.add_indicators(international_catalogue().values())
-    parsed = []
+    parsed = list(parsed)
     for name, path in found.items():
         step(f"reading {name}")
         parsed.append(FILES[name](path))
