@@ -22,7 +22,7 @@ from werkzeug import Request, Response
 from levelscope import Workspace
 from levelscope.cli import app
 from levelscope.data.catalogue import catalogue
-from levelscope.data.fetch import Policy, fetch
+from levelscope.data.fetch import Mirror, Policy, fetch
 from levelscope.errors import FetchError
 
 DATA = "/dataset/NM_2002_1.data.csv"
@@ -283,6 +283,16 @@ def test_command_line_fetch_sources_and_offline_messages(
     assert "read from the mirror (offline)" in again.output
     with Workspace.open(tmp_path / "new.duckdb", read_only=True) as new:
         assert sorted(set(new.observations(indicator="population")["period"])) == list(YEARS)
+    # the mirrored file itself, given to levelscope import: read as fetch --offline reads it
+    (entry,) = Mirror(mirror).entries()
+    imported = runner.invoke(app, ["import", str(mirror / entry.file), "-w",
+                                   str(tmp_path / "by-file.duckdb")])
+    assert imported.exit_code == 0, imported.output
+    assert "read from the mirror (offline)" in imported.output
+    with Workspace.open(tmp_path / "by-file.duckdb", read_only=True) as by_file:
+        got = by_file.observations(indicator="population")
+        assert set(got["vintage"].astype(str)) == {"2024-06-05"}  # the manifest's release date
+        assert sorted(set(got["period"])) == list(YEARS)
     # a selection the mirror lacks: what it holds instead
     other = runner.invoke(app, ["fetch", "nomis", "population", "-w", str(workspace),
                                 "--mirror", str(mirror), "--offline", "--date", "2015"])

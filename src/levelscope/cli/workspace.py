@@ -126,7 +126,11 @@ def import_(
     dry_run: Annotated[bool, typer.Option(help="Validate only; write nothing.")] = False,
 ) -> None:
     """Validate a file and import its observations (all or nothing; re-importing changes
-    nothing; a new --vintage keeps the earlier release)."""
+    nothing; a new --vintage keeps the earlier release).
+
+    A file `levelscope fetch` put in a mirror, given without layout options, is read as
+    `levelscope fetch --offline` reads it: by its dataset's reader, dated by the release date
+    in the mirror's manifest."""
     from levelscope.data.layout import Layout
 
     fields: dict[str, Any] = Layout.load(layout).model_dump(exclude_defaults=True) if layout else {}
@@ -142,7 +146,15 @@ def import_(
     if "period_label" in fields and "period" not in fields:
         fields["period"] = None
     shape = Layout.from_fields(fields, layout.name if layout else "options") if fields else None
+    plain = shape is None and vintage is None and source is None
     with open_workspace(workspace) as ws, console.status(f"validating {file.name} …"):
+        if plain:  # a file levelscope fetch mirrored is read as fetch --offline reads it
+            from levelscope.data.fetch import import_mirrored
+
+            fetched = import_mirrored(ws, file, dry_run=dry_run)
+            if fetched is not None:
+                console.print(str(fetched), highlight=False, markup=False)
+                return
         report = ws.import_file(file, shape, vintage=vintage, source=source, dry_run=dry_run)
     console.print(str(report), highlight=False)
     for warning in report.warnings:

@@ -10,9 +10,9 @@ validated importers with the publisher's release date as its vintage
 """
 
 from levelscope.data.fetch.datasets import DATASETS, Dataset, find_dataset
-from levelscope.data.fetch.fetching import FetchReport, fetch
+from levelscope.data.fetch.fetching import FetchReport, fetch, import_mirrored
 from levelscope.data.fetch.http import Policy
 from levelscope.data.fetch.mirror import Mirror, MirrorEntry
 
 __all__ = ["DATASETS", "Dataset", "FetchReport", "Mirror", "MirrorEntry", "Policy", "fetch",
-           "find_dataset"]
+           "find_dataset", "import_mirrored"]

@@ -205,6 +205,27 @@ def fetch(
     return _finish(ws, spec, url, "downloaded", got.path, entry, store, dry_run, keep=got.path)
 
 
+def import_mirrored(ws: Workspace, file: str | Path, dry_run: bool = False) -> FetchReport | None:
+    """Import a file ``levelscope fetch`` mirrored, as ``fetch --offline`` would: through its
+    dataset's reader, dated by the release date its manifest entry records.
+
+    Returns None if no ``manifest.json`` in the file's folder or above it lists the file (it
+    is then an ordinary file for :meth:`~levelscope.Workspace.import_file`).
+    """
+    path = Path(file).resolve()
+    for folder in path.parents:
+        store = Mirror(folder)
+        if store.manifest_path.is_file():
+            relative = path.relative_to(folder).as_posix()
+            entry = next((e for e in store.entries() if e.file == relative), None)
+            if entry is None:
+                return None
+            spec = find_dataset(entry.source, entry.dataset)
+            return _finish(ws, spec, entry.url, "offline", store.verified(entry), entry, store,
+                           dry_run, keep=None)
+    return None
+
+
 def _finish(ws: Workspace, spec: Dataset, url: str, status: str, path: Path, entry: MirrorEntry,
             store: Mirror, dry_run: bool, keep: Path | None) -> FetchReport:
     """Import the answer; only then move a fresh download into the mirror."""
