@@ -63,6 +63,7 @@ def test_the_walk_finds_the_results_of_every_analysis() -> None:
 NOT_RESULTS = {
     # records of the data model and of the code history, and their look-ups
     "CodeRecord", "Change", "Resolution", "Period", "Place", "AreaMatch", "NameMatch", "MirrorEntry",
+    "Found",
     "Dataset", "Release", "Problem", "Provenance", "RawRow", "Batch", "EvidenceLink", "Practice",
     "PlaceContext", "FactorScore",
     # inputs an analysis or a reader is given, made by a helper
