@@ -89,3 +89,12 @@ def test_messages_quote_numbers_not_numpy_reprs() -> None:
                       value=np.float64(1014.0))
     assert str(problem) == "a.csv, row 3, column 'value': value 1014: bounds do not bracket the value"
     assert "np." not in str(ValidationError(problem))
+
+
+def test_a_source_without_a_publisher_is_shown_by_its_dataset_alone() -> None:
+    # regression: a user's own import without --source printed "Source: , IMD 2019 ..."
+    from levelscope.results import Source
+
+    assert str(Source("", "IMD 2019 average score", "2019-09-26")) == (
+        "IMD 2019 average score; released 2019-09-26")
+    assert str(Source("ONS", "Population", None, "OGL v3.0")) == "ONS, Population; OGL v3.0"

@@ -31,7 +31,8 @@ class Source:
     url: str | None = None
 
     def __str__(self) -> str:
-        parts = [f"{self.publisher}, {self.dataset}"]
+        # a user's own import may name no publisher: then the dataset alone, not ", dataset"
+        parts = [", ".join(part for part in (self.publisher, self.dataset) if part)]
         if self.vintage:
             parts.append(f"released {self.vintage}")
         if self.licence:

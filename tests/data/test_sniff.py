@@ -47,6 +47,23 @@ def test_no_area_codes_is_said(tmp_path: Path) -> None:
         suggest_layout(path)
 
 
+def test_an_empty_first_sheet_is_called_empty_and_the_sheets_with_codes_named(tmp_path: Path) -> None:
+    # regression: the IMD summaries open on an empty 'Notes' sheet, which was said to have no
+    # codes "in the first 0 rows"
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    data = book.create_sheet("IMD")
+    data.append(["Local Authority District code (2019)", "IMD - Average score"])
+    for code, score in [("E06000009", 45.039), ("E08000003", 40.037), ("E06000002", 40.460)]:
+        data.append([code, score])
+    path = tmp_path / "summaries.xlsx"
+    book.save(path)
+    with pytest.raises(ValidationError, match=r"\(the sheet is empty\); choose a sheet .* 'IMD'"):
+        suggest_layout(path)
+
+
 def test_most_explorer_sheets_name_their_indicator(shared_data: Path) -> None:
     """The catalogue match is a heuristic: on the explorer's 50 metric sheets it finds the
     indicator the hand-written explorer parser maps each sheet to for at least 45."""

@@ -104,10 +104,12 @@ def suggest_layout(path: str | Path, *, sheet: str | int | None = None,
     if code_at is None:
         from levelscope.errors import Problem, ValidationError
 
+        where = f"in the first {len(rows)} rows" if rows else "(the sheet is empty)"
+        advice = (_other_sheets(Path(path), table.sheet, encoding)
+                  or "write the layout by hand (docs/layouts.md)")
         raise ValidationError(Problem(file=table.name, reason=(
-            "no column of area codes (GSS codes such as E08000025, ITL codes such as TLC11) in "
-            f"the first {len(rows)} rows; " + (_other_sheets(Path(path), table.sheet, encoding)
-                                               or "write the layout by hand (docs/layouts.md)"))))
+            "no column of area codes (GSS codes such as E08000025, ITL codes such as TLC11) "
+            f"{where}; {advice}")))
     first_data = next(r for r in rows if _is_code(r, code_at))
     header = _header_row(rows, first_data, code_at)
     labels = _labels(header)
