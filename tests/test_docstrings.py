@@ -36,6 +36,7 @@ def test_the_examples_are_found() -> None:
     assert {"levelscope", "levelscope.spatial.global_autocorrelation", "levelscope.need.allocations",
             "levelscope.monitor.tracking", "levelscope.records.db", "levelscope.monitor.programmes",
             "levelscope.monitor.vfm", "levelscope.monitor.imports", "levelscope.monitor.dashboard",
+            "levelscope.monitor.examples",
             } <= set(MODULES)
 
 

@@ -210,19 +210,14 @@ def programme_dashboard(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
     >>> from levelscope.monitor.programmes import add_cash_flow, create_programme
-    >>> from levelscope.monitor.tracking import add_indicator, record_actual
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> from levelscope.monitor.tracking import record_actual
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230)
     ...     for year, category, amount in ((2022, "cost", 100.0), (2023, "benefit", 60.0),
     ...                                    (2024, "benefit", 60.0)):

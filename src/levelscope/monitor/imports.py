@@ -155,21 +155,14 @@ def import_actuals(
 
     Examples
     --------
-    >>> import datetime as dt, io, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> from levelscope.monitor.tracking import add_indicator
+    >>> import io
+    >>> from levelscope.records.db import transaction
+    >>> from levelscope.monitor.examples import example_indicator, example_records, example_programme
     >>> csv = io.StringIO("indicator,date,value\\nLearners trained,2022-10-01,100\\n"
     ...                   "Learners trained,2023-04-01,230\\n")
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     _ = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                       baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                       target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     _ = example_indicator(session, skills)
     ...     summary = import_actuals(session, csv, skills, name="learners.csv")
     >>> print(summary.summary())
     Imported 2 actuals of 1 indicators from learners.csv

@@ -217,14 +217,10 @@ def create_programme(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     shown = skills.name, [place.geography_code for place in skills.places]
     >>> shown
     ('Skills programme', ['E08000035'])
@@ -276,14 +272,10 @@ def get_programme(session: Session, programme_id: int, *, include_deleted: bool 
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     found = get_programme(session, skills.id).name
     >>> found
     'Skills programme'
@@ -315,17 +307,14 @@ def list_programmes(session: Session, organisation_id: int | None = None) -> lis
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     _ = create_programme(session, leeds.id, "Business support", start_date=dt.date(2023, 1, 1),
-    ...                          end_date=dt.date(2025, 12, 31))
-    ...     names = [p.name for p in list_programmes(session, leeds.id)]
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     _ = create_programme(session, skills.organisation_id, "Business support",
+    ...                          start_date=dt.date(2023, 1, 1), end_date=dt.date(2025, 12, 31))
+    ...     names = [p.name for p in list_programmes(session, skills.organisation_id)]
     >>> names
     ['Business support', 'Skills programme']
     """
@@ -380,14 +369,10 @@ def update_programme(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     version = skills.version
     ...     _ = update_programme(session, skills, {"places": ["E08000035", "E08000036"]},
     ...                          expected_version=version)
@@ -447,14 +432,10 @@ def delete_programme(session: Session, programme: Programme) -> None:
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     delete_programme(session, skills)
     ...     left = list_programmes(session)
     >>> left
@@ -480,14 +461,10 @@ def restore_programme(session: Session, programme_id: int) -> Programme:
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     delete_programme(session, skills)
     ...     back = restore_programme(session, skills.id).name
     ...     listed = [p.name for p in list_programmes(session)]
@@ -543,14 +520,10 @@ def add_spend(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     _ = add_spend(session, skills, 2022, "UK Shared Prosperity Fund", 250_000)
     ...     _ = add_spend(session, skills, 2023, "Council", 100_000, kind="planned")
     ...     spend = [(s.year, s.kind.value, s.amount) for s in skills.spend]
@@ -603,14 +576,10 @@ def add_logic_item(session: Session, programme: Programme, stage: Stage | str, d
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     _ = add_logic_item(session, skills, "activity", "Free evening courses")
     ...     model = [(item.stage.value, item.description) for item in skills.logic_items]
     >>> model
@@ -664,14 +633,10 @@ def add_cash_flow(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
+    >>> from levelscope.monitor.examples import example_records, example_programme
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
     ...     _ = add_cash_flow(session, skills, 0, "cost", 1_000_000)
     ...     _ = add_cash_flow(session, skills, 1, "benefit", 400_000, kind="higher wages")
     ...     flows = [(f.year, f.category.value, f.amount) for f in skills.cash_flows]

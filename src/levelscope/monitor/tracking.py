@@ -140,18 +140,11 @@ def add_indicator(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     shown = learners.name, learners.higher_is_better, learners.trajectory.value
     >>> shown
     ('Learners trained', True, 'linear')
@@ -276,18 +269,12 @@ def record_actual(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     actual = record_actual(session, learners, dt.date(2023, 4, 1), 230, note="first year")
     ...     shown = actual.value, actual.origin.value, current_status(session, learners).value
     >>> shown
@@ -429,18 +416,12 @@ def track(
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     for day, value in ((dt.date(2022, 10, 1), 100), (dt.date(2023, 4, 1), 230),
     ...                        (dt.date(2023, 10, 1), 370)):
     ...         _ = record_actual(session, learners, day, value)
@@ -513,18 +494,12 @@ def current_status(session: Session, indicator: ProgrammeIndicator) -> Status | 
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     before = current_status(session, learners)
     ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 150)
     ...     after = current_status(session, learners).value
@@ -556,18 +531,12 @@ def refresh_status(session: Session, indicator: ProgrammeIndicator) -> Status:
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230, update_status=False)
     ...     status = refresh_status(session, learners).value
     ...     changes = len(status_history(session, learners))
@@ -615,18 +584,12 @@ def set_rule(session: Session, indicator: ProgrammeIndicator, rule: StatusRule) 
     --------
     230 learners a year in is 2% behind the trajectory: on track within 5%, at risk within 1%.
 
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 230)
     ...     stricter = set_rule(session, learners, StatusRule(on_track_within=0.01, at_risk_within=0.1))
     >>> stricter.value
@@ -656,18 +619,12 @@ def status_history(session: Session, indicator: ProgrammeIndicator) -> pd.DataFr
 
     Examples
     --------
-    >>> import datetime as dt, pathlib, tempfile
-    >>> from levelscope.records.db import connect, transaction
-    >>> from levelscope.records.accounts import create_organisation
-    >>> from levelscope.monitor.programmes import create_programme
-    >>> factory = connect(f"sqlite:///{pathlib.Path(tempfile.mkdtemp()) / 'records.sqlite'}")
-    >>> with transaction(factory, actor="analyst@example.org") as session:
-    ...     leeds = create_organisation(session, "Leeds City Council")
-    ...     skills = create_programme(session, leeds.id, "Skills programme", places=["E08000035"],
-    ...                               start_date=dt.date(2022, 4, 1), end_date=dt.date(2026, 3, 31))
-    ...     learners = add_indicator(session, skills, "Learners trained", stage="output",
-    ...                              baseline_date=dt.date(2022, 4, 1), baseline_value=0,
-    ...                              target_date=dt.date(2026, 4, 1), target_value=1000)
+    >>> import datetime as dt
+    >>> from levelscope.monitor.examples import example_records, example_programme, example_indicator
+    >>> from levelscope.records.db import transaction
+    >>> with transaction(example_records(), actor="analyst@example.org") as session:
+    ...     skills = example_programme(session)
+    ...     learners = example_indicator(session, skills)
     ...     _ = record_actual(session, learners, dt.date(2023, 4, 1), 150)
     ...     _ = record_actual(session, learners, dt.date(2023, 10, 1), 380)
     ...     history = status_history(session, learners)
