@@ -14,6 +14,8 @@ publisher failed (nothing written).
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 from dataclasses import dataclass
 from functools import cache
@@ -22,6 +24,16 @@ from typing import Any
 import typer
 from typer import _click as click  # the copy of click that typer (>= 0.29) is built on
 from typer.core import TyperCommand, TyperGroup
+
+# A command is a short-lived process that loads a great many long-lived objects (pandas, Ibis,
+# Plotly, the analyses) and then computes for a moment. With Python's default collector settings
+# it walks all of them again in several full collections while loading, and once more while
+# shutting down: about 0.9 s of a 4 s cold briefing. A first generation of 10,000 allocations
+# instead of 700 leaves loading free of full collections, and freezing every object at exit (atexit
+# runs before the interpreter's last collections) skips the final walk; the memory goes back to
+# the system with the process either way.
+gc.set_threshold(10_000, 10, 10)
+atexit.register(gc.freeze)
 
 
 @dataclass(frozen=True)

@@ -15,12 +15,14 @@ follows when the report is ready, and Chromium prints once it has loaded.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import signal
 import subprocess
 import tempfile
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +34,8 @@ from levelscope.errors import LevelscopeError
 BROWSERS = ("chromium", "chromium-browser", "google-chrome", "chrome")
 #: Seconds a print may take, once the page is complete, before it is abandoned.
 TIMEOUT = 120.0
+#: Seconds between looks at whether the PDF is written.
+POLL = 0.01
 
 
 class PdfError(LevelscopeError):
@@ -136,18 +140,31 @@ class PrintJob:
         self._rest = page[len(self._opening):]
         self._ready.set()
         try:
-            self._browser.wait(timeout=self.timeout)
-        except subprocess.TimeoutExpired:
-            self.close()
-            raise PdfError(f"Chromium took more than {self.timeout:.0f} s to print the report") from None
-        try:
-            code = self._browser.returncode
-            if code != 0 or not self._target.exists() or self._target.stat().st_size == 0:
-                detail = " ".join(self._log.read_text(errors="replace").split())[-300:]
-                raise PdfError(f"Chromium could not print the report (exit {code}): {detail}")
-            return self._target.read_bytes()
+            return self._wait_for_pdf()
         finally:
             self.close()
+
+    def _wait_for_pdf(self) -> bytes:
+        """The PDF, as soon as Chromium has written all of it.
+
+        Chromium writes the file and then shuts down in an orderly way, which takes about a
+        third of a second more; the file is complete once its trailer points back at its
+        cross-reference table, so the browser is stopped then instead of waited for.
+        """
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            written = complete_pdf(self._target)
+            if written is not None:
+                return written
+            if self._browser.poll() is not None:
+                written = complete_pdf(self._target)
+                if self._browser.returncode == 0 and written is not None:
+                    return written
+                detail = " ".join(self._log.read_text(errors="replace").split())[-300:]
+                raise PdfError(f"Chromium could not print the report (exit {self._browser.returncode}): "
+                               f"{detail}")
+            time.sleep(POLL)
+        raise PdfError(f"Chromium took more than {self.timeout:.0f} s to print the report")
 
     def close(self) -> None:
         """Stop the browser if it is still running, the page server, and remove the files."""
@@ -179,6 +196,24 @@ class PrintJob:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+def complete_pdf(path: Path) -> bytes | None:
+    """The bytes of the PDF at ``path`` if it is whole, else None (missing, or still being written).
+
+    A PDF ends with ``startxref``, the byte offset of its cross-reference section, and ``%%EOF``
+    (ISO 32000-1, 7.5.5); a file cut short either lacks that end or its offset points past the
+    end or at something other than a cross-reference section (``xref`` or an ``obj``).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    end = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*\Z", data[-1024:])
+    if end is None:
+        return None
+    offset = int(end.group(1))
+    return data if re.match(rb"xref|\d+\s+\d+\s+obj", data[offset:offset + 32]) else None
 
 
 def _page_server(job: PrintJob) -> ThreadingHTTPServer:
