@@ -5,7 +5,8 @@ of the ONS *Subnational indicators* that the demo workspace holds at local-autho
 level: economy, skills, and health and well-being. :func:`workspace_indicators` reads any
 definition's indicators from a workspace as the wide frame :func:`~levelscope.need.build_index`
 takes. :func:`example_allocations` makes illustrative allocations (not real awards) for trying
-the funding-versus-need analysis.
+the funding-versus-need analysis on the demo, and :func:`example_fund` is a fund over ten areas
+small enough to follow by hand, which the analysis's examples start from.
 
 >>> definition = example_definition()
 >>> definition.pillar_ids()
@@ -14,12 +15,13 @@ the funding-versus-need analysis.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from levelscope.errors import UndefinedMeasureError
+from levelscope.need.allocations import read_allocations
 from levelscope.need.definition import IndexDefinition
 from levelscope.need.index import pivot_observations
 
@@ -118,6 +120,44 @@ def example_allocations(need: pd.Series, seed: int = 0) -> pd.DataFrame:
             )
         )
     return pd.concat(rows, ignore_index=True)
+
+
+class ExampleFund(NamedTuple):
+    """The ten areas of :func:`example_fund`, their need and population, and the fund's awards."""
+
+    areas: list[str]
+    need: pd.Series
+    population: pd.Series
+    allocations: pd.DataFrame
+
+
+def example_fund() -> ExampleFund:
+    """A fund over ten areas, small enough to follow by hand (not real awards).
+
+    Areas ``A`` to ``J`` have need 10 (``A``, the most needy) down to 1 (``J``) and 1,000 people
+    each. The Towns Fund's round 1 (2021-03-03) awarded A, B and C 3,000, 2,000 and 1,000; its
+    round 2 (2021-10-27) awarded J 500. The allocations are read by
+    :func:`~levelscope.need.read_allocations`, as a file would be.
+
+    Returns
+    -------
+    ExampleFund
+        ``areas``, ``need`` and ``population`` (Series by area) and ``allocations``.
+
+    Examples
+    --------
+    >>> areas, need, population, allocations = example_fund()
+    >>> float(allocations["amount"].sum()), int(population.sum()), bool(need["A"] > need["J"])
+    (6500.0, 10000, True)
+    """
+    areas = list("ABCDEFGHIJ")
+    allocations = read_allocations(pd.DataFrame({
+        "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
+        "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
+        "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"],
+    }))
+    return ExampleFund(areas=areas, need=pd.Series(np.arange(10.0, 0, -1), index=areas),
+                       population=pd.Series(1000.0, index=areas), allocations=allocations)
 
 
 def workspace_population(ws: Workspace, level: str = EXAMPLE_LEVEL) -> pd.Series:

@@ -87,14 +87,8 @@ def funding_by_area(
 
     Examples
     --------
-    >>> from levelscope.need import read_allocations
-    >>> areas = list("ABCDEFGHIJ")
-    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
-    >>> population = pd.Series(1000.0, index=areas)
-    >>> allocations = read_allocations(pd.DataFrame({
-    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
-    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
-    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> from levelscope.need.examples import example_fund
+    >>> areas, need, population, allocations = example_fund()  # A the most needy, J the least
     >>> funding = funding_by_area(allocations, population, areas=areas)
     >>> funding.loc["A"].tolist()
     [3000.0, 1000.0, 3.0]
@@ -229,14 +223,8 @@ def concentration_index(
 
     Examples
     --------
-    >>> from levelscope.need import read_allocations
-    >>> areas = list("ABCDEFGHIJ")
-    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
-    >>> population = pd.Series(1000.0, index=areas)
-    >>> allocations = read_allocations(pd.DataFrame({
-    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
-    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
-    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> from levelscope.need.examples import example_fund
+    >>> areas, need, population, allocations = example_fund()  # A the most needy, J the least
     >>> funding = funding_by_area(allocations, population, areas=areas)
     >>> round(concentration_index(funding["per_head"], need, population).index, 4)
     -0.6385
@@ -337,14 +325,8 @@ def group_shares(funding: pd.DataFrame, groups: pd.Series) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from levelscope.need import read_allocations
-    >>> areas = list("ABCDEFGHIJ")
-    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
-    >>> population = pd.Series(1000.0, index=areas)
-    >>> allocations = read_allocations(pd.DataFrame({
-    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
-    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
-    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> from levelscope.need.examples import example_fund
+    >>> areas, need, population, allocations = example_fund()  # A the most needy, J the least
     >>> shares = group_shares(funding_by_area(allocations, population, areas=areas), need_groups(need))
     >>> shares["per_head"].tolist(), float(shares["ratio_to_last"].iloc[0])
     ([2.5, 0.5, 0.0, 0.0, 0.25], 10.0)
@@ -443,14 +425,8 @@ def funding_finding(
 
     Examples
     --------
-    >>> from levelscope.need import read_allocations
-    >>> areas = list("ABCDEFGHIJ")
-    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
-    >>> population = pd.Series(1000.0, index=areas)
-    >>> allocations = read_allocations(pd.DataFrame({
-    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
-    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
-    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> from levelscope.need.examples import example_fund
+    >>> areas, need, population, allocations = example_fund()  # A the most needy, J the least
     >>> finding = funding_finding(funding_by_area(allocations, population, areas=areas), need)
     >>> float(finding.ratio)  # (5,000 / 2,000 people) / (500 / 2,000 people)
     10.0
@@ -606,14 +582,8 @@ def compare_rounds(
 
     Examples
     --------
-    >>> from levelscope.need import read_allocations
-    >>> areas = list("ABCDEFGHIJ")
-    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
-    >>> population = pd.Series(1000.0, index=areas)
-    >>> allocations = read_allocations(pd.DataFrame({
-    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
-    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
-    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> from levelscope.need.examples import example_fund
+    >>> areas, need, population, allocations = example_fund()  # A the most needy, J the least
     >>> rounds = compare_rounds(allocations, need, population)
     >>> rounds[["round", "areas_funded", "most_needy_share"]].values.tolist()
     [['1', 3, 0.8333333333333334], ['2', 1, 0.0]]
@@ -705,14 +675,8 @@ def analyse_funding(
 
     Examples
     --------
-    >>> from levelscope.need import read_allocations
-    >>> areas = list("ABCDEFGHIJ")
-    >>> need = pd.Series(np.arange(10.0, 0, -1), index=areas)  # A the most needy, J the least
-    >>> population = pd.Series(1000.0, index=areas)
-    >>> allocations = read_allocations(pd.DataFrame({
-    ...     "programme": "Towns Fund", "round": ["1", "1", "1", "2"],
-    ...     "geography_code": ["A", "B", "C", "J"], "amount": [3000, 2000, 1000, 500],
-    ...     "date": ["2021-03-03", "2021-03-03", "2021-03-03", "2021-10-27"]}))
+    >>> from levelscope.need.examples import example_fund
+    >>> areas, need, population, allocations = example_fund()  # A the most needy, J the least
     >>> analysis = analyse_funding(allocations, need, population, n_resamples=200)
     >>> print(analysis.summary())
     The most-needy fifth of areas received £2.50 per head, 1000% of the funding per head of the
