@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from levelscope.data.area_search import find_area, normalise
-from levelscope.data.model import Geography, Level
+from levelscope.data.model import Geography, Indicator, Level
 from levelscope.data.store import Workspace
 from levelscope.errors import NotFoundError
 
@@ -29,6 +30,23 @@ def test_name_in_any_case_finds_the_district_and_names_the_others(ws: Workspace)
     assert match.code == "E08000025"
     assert [g.code for g in match.others] == ["TLG31"]
     assert "TLG31 (ITL3 region)" in (match.note() or "")
+
+
+def figures_for(ws: Workspace, codes: list[str]) -> None:
+    ws.add_indicators([Indicator(id="gva", name="GVA", unit="£ million")])
+    ws.import_frame(pd.DataFrame({"geography_code": codes, "indicator_id": "gva", "period": "2021",
+                                  "value": 1.0}), vintage="2024-01-01")
+
+
+def test_a_namesake_with_figures_is_preferred(ws: Workspace) -> None:
+    # a user who imported ITL3 figures only means the ITL3 Birmingham, not the empty district
+    figures_for(ws, ["TLG31"])
+    match = find_area(ws, "Birmingham")
+    assert match.code == "TLG31"
+    assert [g.code for g in match.others] == ["E08000025"]
+    # with figures for both, the district wins again
+    figures_for(ws, ["E08000025"])
+    assert find_area(ws, "Birmingham").code == "E08000025"
 
 
 def test_level_chooses_between_places_of_one_name(ws: Workspace) -> None:

@@ -39,7 +39,8 @@ def suggest(
         errors.print(f"[red]Not written[/red]: {target} exists; give --out another file or --force",
                      highlight=False)
         raise typer.Exit(EXIT_INVALID)
-    text = suggestion.to_yaml().replace("LAYOUT_FILE", str(target))
+    text = suggestion.to_yaml(layout_file=str(target), data_file=str(file))
     target.write_text(text, encoding="utf-8")
-    console.print(text, highlight=False, markup=False)
+    # not wrapped to the terminal: a comment broken over two lines would not be YAML when copied
+    console.print(text, highlight=False, markup=False, soft_wrap=True)
     console.print(f"wrote {target}", highlight=False)

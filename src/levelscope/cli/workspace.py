@@ -24,6 +24,8 @@ from levelscope.cli.common import (
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from levelscope.data.model import Indicator
+
 # The modules behind the commands (pandas, pydantic models, layouts) are imported inside each
 # command, so that loading this module for one command's --help stays quick.
 
@@ -202,8 +204,20 @@ def indicators(
 
             entries = yaml.safe_load(add.read_text())
             items = entries.get("indicators", entries) if isinstance(entries, dict) else entries
-            count = ws.add_indicators(Indicator(**e) for e in items)
-            console.print(f"added or updated {count} indicators")
+            definitions = [Indicator(**e) for e in items]
+            known = set(ws.indicators()["id"])
+            before = ws.indicator_definitions([d.id for d in definitions if d.id in known])
+            ws.add_indicators(definitions)
+            changes = {d.id: _changed_fields(before[d.id], d) for d in definitions if d.id in before}
+            added = [d.id for d in definitions if d.id not in before]
+            unchanged = [ident for ident, changed in changes.items() if not changed]
+            for what, ids in (("added", added), ("unchanged", unchanged)):
+                if ids:
+                    console.print(f"{what} {len(ids)} indicator{'s' * (len(ids) != 1)}: {', '.join(ids)}",
+                                  highlight=False)
+            for ident, changed in changes.items():
+                if changed:
+                    console.print(f"updated {ident}: {'; '.join(changed)}", highlight=False)
             return
         if csv is None and json is None:
             # the screen shows what tells indicators apart (plain rows: no pandas to load)
@@ -213,6 +227,14 @@ def indicators(
             return
         frame = ws.indicators(theme)  # --csv / --json give every column
     show_table(frame, f"Indicators ({len(frame)})", csv=csv, json=json)
+
+
+def _changed_fields(before: Indicator, after: Indicator) -> list[str]:
+    """What a new definition changes in how an indicator is read, e.g. ``kind amount → rate``
+    (an amount is shown as an area's size; a rate is ranked as performance)."""
+    fields = ("name", "unit", "kind", "polarity", "aggregation", "weight", "theme")
+    return [f"{field} {getattr(before, field)} → {getattr(after, field)}" for field in fields
+            if str(getattr(before, field)) != str(getattr(after, field))]
 
 
 @handle_errors
@@ -245,6 +267,13 @@ def show(
     if csv or json:
         show_table(table, csv=csv, json=json)
         return
+    note = match.note()
+    if table.empty:
+        console.print(f"{profile.name} ({profile.code}) has no figures in this workspace yet; "
+                      "`levelscope overview` lists what it holds", highlight=False)
+        if note:
+            console.print(f"note: {note}", highlight=False)
+        return
     levels = formatting.level_name(profile.level, plural=True)
     of = table["rank"].astype(str) + " of " + table["areas"].astype(str)
     written = table.assign(
@@ -259,15 +288,15 @@ def show(
     if (~size).any():
         print_frame(written[~size][["indicator", "period", "value", "median", "rank", "flag"]], title)
     else:
-        console.print(f"{title}: no rates or indexes yet, only counts", highlight=False)
+        console.print(f"{title}: no rates or indexes yet, only counts and amounts", highlight=False)
     if size.any():
         print_frame(written[size][["indicator", "period", "value", "per_head", "rank"]]
                     .rename(columns={"rank": "largest", "per_head": "per head"}),
                     "Context: the area's size (counts and amounts are not ranked as performance)")
-    console.print("rank 1 = best placed; flags say better or worse only where the difference is "
-                  "clear (a confidence interval, or one standard deviation, away from the median)",
-                  highlight=False)
-    note = match.note()
+    if (~size).any():
+        console.print("rank 1 = best placed; flags say better or worse only where the difference is "
+                      "clear (a confidence interval, or one standard deviation, away from the median)",
+                      highlight=False)
     if note:
         console.print(f"note: {note}", highlight=False)
     console.print(f"Source: {profile.provenance}", highlight=False)

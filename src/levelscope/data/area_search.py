@@ -3,10 +3,10 @@
 ``find_area(ws, "birmingham")`` and ``find_area(ws, "E08000025")`` both give Birmingham. Case,
 spacing and punctuation do not matter, nor the publishers' ", City of" inversions ("Bristol"
 finds "Bristol, City of"). Several places share some names across levels (Birmingham is a local
-authority district and an ITL3 region); the search prefers current places, then the most
-detailed common level (local authority districts first), and reports the others so a command can
-say how to pick one. An unknown name or code raises :class:`NotFoundError` with the closest
-names and codes.
+authority district and an ITL3 region); the search prefers places with figures in the
+workspace, then current places, then the most detailed common level (local authority districts
+first), and reports the others so a command can say how to pick one. An unknown name or code
+raises :class:`NotFoundError` with the closest names and codes.
 """
 
 from __future__ import annotations
@@ -101,14 +101,26 @@ def find_area(ws: Workspace, text: str, level: Level | str | None = None) -> Are
     if named.empty:
         raise NotFoundError(_unknown(wanted, places, level))
     rank = {lv: i for i, lv in enumerate(LEVEL_PREFERENCE)}
+    figured = _with_figures(ws, named["code"].astype(str).tolist()) if len(named) > 1 else set()
     ordered = named.assign(
+        _empty=~named["code"].isin(figured),
         _retired=named["valid_to"].notna(),
         _level=named["level"].map(lambda lv: rank.get(str(lv), len(rank))),
-    ).sort_values(["_retired", "_level", "code"])
+    ).sort_values(["_empty", "_retired", "_level", "code"])
     found = [_geography(row) for _, row in ordered.iterrows()]
     if found[0].valid_to is None:  # a current place: retired namesakes (earlier codes) are history
         found = [found[0], *(g for g in found[1:] if g.valid_to is None)]
     return AreaMatch(found[0], tuple(found[1:]))
+
+
+def _with_figures(ws: Workspace, codes: list[str]) -> set[str]:
+    """Those of ``codes`` that have at least one figure, published or derived."""
+    rows = ws.con.execute(
+        "SELECT geography_code FROM observation WHERE list_contains($codes, geography_code) "
+        "UNION SELECT geography_code FROM derived_observation WHERE list_contains($codes, geography_code)",
+        {"codes": codes},
+    ).fetchall()
+    return {str(code) for (code,) in rows}
 
 
 def _unknown(text: str, places: pd.DataFrame, level: Level | str | None) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,9 @@ _STOP = {"the", "of", "and", "in", "by", "for", "a", "to", "per", "at", "uk", "a
          "local", "authority", "estimates", "estimate", "via", "explorer", "indicators",
          "subnational", "table", "official", "statistics", "development"}
 
+#: Words of a title that say which table or level it is, not what it measures.
+_LABEL = re.compile(r"itl\d|nuts\d|tl\d")
+
 
 @dataclass
 class Suggestion:
@@ -50,9 +54,14 @@ class Suggestion:
     findings: list[str] = field(default_factory=list)
     vintage: dt.date | None = None
 
-    def to_yaml(self) -> str:
-        """The layout as a layout file: the findings as comments, then the fields."""
-        command = f"levelscope import {_quoted(self.file)} --layout LAYOUT_FILE"
+    def to_yaml(self, layout_file: str = "LAYOUT_FILE", data_file: str | None = None) -> str:
+        """The layout as a layout file: the findings as comments, then the fields.
+
+        The comments end with the command that imports the file with this layout, naming
+        ``data_file`` (default: the file's name) and ``layout_file``, quoted for the shell.
+        """
+        command = (f"levelscope import {shlex.quote(data_file or self.file)} "
+                   f"--layout {shlex.quote(layout_file)}")
         if self.vintage:
             command += f" --vintage {self.vintage.isoformat()}"
         where = f"{self.file} [{self.layout.sheet}]" if self.layout.sheet is not None else self.file
@@ -390,7 +399,9 @@ def _catalogue_match(texts: list[str]) -> tuple[str | None, str]:
         if not words:
             continue
         for indicator in catalogue().values():
-            for described in (indicator.name, indicator.source):
+            # with and without the unit: some publishers' titles name it ("... pounds million")
+            for described in (indicator.name, indicator.source, f"{indicator.name} {indicator.unit}",
+                              f"{indicator.source} {indicator.unit}"):
                 wanted = _words(described)
                 if wanted:
                     score = len(words & wanted) / (len(words) * len(wanted)) ** 0.5
@@ -400,9 +411,12 @@ def _catalogue_match(texts: list[str]) -> tuple[str | None, str]:
 
 
 def _words(text: str) -> set[str]:
-    """Lower-case words, plurals as singulars, without the words every title has."""
-    words = {w.removesuffix("s") if len(w) > 3 else w for w in re.findall(r"[a-z0-9]+", text.lower())}
-    return {w for w in words if w not in _STOP and len(w) > 1}
+    """Lower-case words, plurals as singulars, "£" as "pound", without the words every title has
+    and without table numbers and levels ("Table 3c ITL3 ..."), which never name the measure."""
+    plain = re.sub(r"\btable\s+\w+", " ", text.lower()).replace("£", " pound ")
+    found = re.findall(r"[a-z0-9]+", plain)
+    words = {w.removesuffix("s") if len(w) > 3 else w for w in found}
+    return {w for w in words if w not in _STOP and len(w) > 1 and not _LABEL.fullmatch(w)}
 
 
 def _name_columns(labels: list[str], data: list[RawRow], code_at: int, taken: set[int]) -> list[int]:
@@ -474,10 +488,6 @@ def _separator(delimiter: str | None) -> str:
 def _short(text: str, limit: int = 70) -> str:
     text = " ".join(str(text).split())
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
-
-def _quoted(file: str) -> str:
-    return f'"{file}"' if " " in file else file
 
 
 def _other_sheets(path: Path, sheet: str | int | None, encoding: str | None) -> str | None:

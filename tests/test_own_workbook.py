@@ -1,0 +1,98 @@
+"""A user brings a publisher's table that levelscope has no connector for: the ONS regional GVA
+table for ITL3 regions (current prices, £ million, one row per region and industry), kept in a
+folder of its own under the name the ONS gives it, spaces included.
+
+The layout suggestion's own command must import it when pasted into a shell, its printed YAML must
+survive a narrow terminal, and ``show Birmingham`` must then find the ITL3 region the figures are
+for rather than the district of the same name, which has none.
+"""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from levelscope.cli import app
+
+runner = CliRunner()
+
+TABLE = Path("uk_gva_by_industry") / "Table 3c ITL3 UK current price estimates pounds million.csv"
+
+
+@pytest.fixture(autouse=True)
+def narrow_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 60-column terminal: any line the command lets the console wrap would break."""
+    from levelscope.cli import common
+
+    monkeypatch.setattr(common.console, "width", 60)
+
+
+def levelscope(*words: object) -> str:
+    result = runner.invoke(app, [str(w) for w in words])
+    assert result.exit_code == 0, f"levelscope {' '.join(map(str, words))}\n{result.output}"
+    return result.output
+
+
+def test_a_publishers_table_from_its_own_folder(shared_data: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    workspace = tmp_path / "mine.duckdb"
+    table = shared_data / TABLE
+    levelscope("init", "-w", workspace)
+    layout = tmp_path / "gva layout.yaml"
+    printed = levelscope("layout", "suggest", table, "--out", layout)
+    # what was printed is the file written, line for line, however narrow the terminal
+    assert printed.startswith(layout.read_text(encoding="utf-8").rstrip("\n"))
+    drafted = yaml.safe_load(layout.read_text(encoding="utf-8"))
+    # the whole-economy rows, and the catalogue's indicator, found from the words of the name
+    assert drafted["keep"] == {"SIC07 code": ["Total"]}
+    assert drafted["indicator_id"] == "gva_current_prices"
+    # the suggested command, as a shell would split it, names the table and the layout written
+    command = next(line for line in printed.splitlines() if "levelscope import" in line)
+    words = shlex.split(command.lstrip("# "))
+    assert words == ["levelscope", "import", str(table), "--layout", str(layout)]
+    imported = " ".join(levelscope(*words[1:], "-w", workspace).split())
+
+    # the file read by hand: the all-industries rows, thousands separators, 1998-2021
+    published = pd.read_csv(table, thousands=",")
+    totals = published[published["SIC07 code"] == "Total"].set_index("ITL region code")
+    years = [c for c in totals.columns if c.isdigit()]
+    assert f"written {totals[years].notna().sum().sum():,}" in imported  # 179 regions x 24 years
+    assert "skipped 0" in imported
+
+    from levelscope.cli import common
+
+    monkeypatch.setattr(common.console, "width", 200)  # tables on one line each from here
+    shown = " ".join(levelscope("show", "Birmingham", "-w", workspace).split())
+    assert "Birmingham (TLG31)" in shown  # the ITL3 region: the figures are for it
+    assert "also the name of E08000025" in shown
+    # GVA in £ million is the region's size: context, never ranked or flagged as performance
+    assert "no rates or indexes yet, only counts and amounts" in shown
+    size = shown[shown.index("Context: the area's size"):]
+    assert f"£{totals.loc['TLG31', '2021']:,.0f} million" in size  # £28,913 million in 2021
+    largest = int((totals["2021"] > totals.loc["TLG31", "2021"]).sum()) + 1  # 7th of 179 by size
+    assert f"{largest} of {len(totals)}" in size
+    district = " ".join(levelscope("show", "E08000025", "-w", workspace).split())
+    assert "Birmingham (E08000025) has no figures in this workspace yet" in district
+
+
+def test_redefining_a_catalogued_indicator_says_what_changed(tmp_path: Path) -> None:
+    workspace = tmp_path / "mine.duckdb"
+    levelscope("init", "-w", workspace)
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(yaml.safe_dump([
+        {"id": "gva_current_prices", "name": "GVA", "unit": "£ million"},  # no kind, no aggregation
+        {"id": "apprenticeship_places", "name": "Apprenticeship places funded", "unit": "places"},
+    ]))
+    said = " ".join(levelscope("indicators", "--add", mine, "-w", workspace).split())
+    assert "added 1 indicator: apprenticeship_places" in said
+    # the catalogue's amount, summed over areas, would now be ranked as a rate: the user is told
+    assert "updated gva_current_prices:" in said
+    assert "kind amount → rate" in said and "aggregation sum → none" in said
+    again = " ".join(levelscope("indicators", "--add", mine, "-w", workspace).split())
+    assert "unchanged 2 indicators: gva_current_prices, apprenticeship_places" in again
