@@ -96,3 +96,27 @@ def test_redefining_a_catalogued_indicator_says_what_changed(tmp_path: Path) -> 
     assert "kind amount → rate" in said and "aggregation sum → none" in said
     again = " ".join(levelscope("indicators", "--add", mine, "-w", workspace).split())
     assert "unchanged 2 indicators: gva_current_prices, apprenticeship_places" in again
+
+
+def test_a_publishers_file_is_read_as_published_without_a_layout(shared_data: Path, tmp_path: Path) -> None:
+    workspace = tmp_path / "mine.duckdb"
+    levelscope("init", "-w", workspace)
+    table = shared_data / TABLE
+    imported = " ".join(levelscope("import", table, "-w", workspace).split())
+    published = pd.read_csv(table, thousands=",")
+    totals = published[published["SIC07 code"] == "Total"]
+    years = [c for c in totals.columns if c.isdigit()]
+    # the ONS released this edition of the regional GVA tables on 25 April 2023
+    assert "(vintage 2023-04-25)" in imported
+    assert f"written {totals[years].notna().sum().sum():,}" in imported
+    # the Nomis export: four title lines, '-' for missing, notes under the table; its release
+    # date is in its title lines
+    population = shared_data / "uk_population" / "lad_pop.csv"
+    by_hand = pd.read_csv(population, skiprows=6, dtype=str)
+    by_hand = by_hand[by_hand["mnemonic"].fillna("").str.match(r"^[EWSN]\d{8}$")]
+    cells = by_hand.drop(columns=[by_hand.columns[0], "mnemonic"])
+    imported = " ".join(levelscope("import", population, "-w", workspace).split())
+    assert f"written {int(cells.ne('-').sum().sum()):,}" in imported
+    assert f"skipped {int(cells.eq('-').sum().sum())}" in imported
+    again = " ".join(levelscope("import", population, "-w", workspace).split())
+    assert "written 0" in again  # the same release again changes nothing

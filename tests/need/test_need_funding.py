@@ -77,6 +77,18 @@ def test_read_allocations_missing_column(tmp_path):
     assert {p.column for p in caught.value.problems} == {"round", "date"}
 
 
+
+def test_a_published_levelling_up_fund_list_is_pointed_to_the_funding_register(shared_data):
+    # regression: the list as DLUHC publishes it gave five "required column is missing"
+    listed = shared_data / "funding" / "levelling_up_fund" / "levelling-up-fund-round-2.csv"
+    with pytest.raises(ValidationError) as caught:
+        read_allocations(listed)
+    (problem,) = caught.value.problems
+    assert problem.file == "levelling-up-fund-round-2.csv"
+    assert "Levelling Up Fund list as published" in problem.reason
+    assert "`levelscope funding import`" in problem.reason and "`levelscope funding record`" in problem.reason
+
+
 NEED = pd.Series({"A": 5.0, "B": 4.0, "C": 3.0, "D": 2.0, "E": 1.0})
 POPULATION = pd.Series({"A": 100.0, "B": 200.0, "C": 100.0, "D": 50.0, "E": 50.0})
 

@@ -44,3 +44,8 @@ def suggest(
     # not wrapped to the terminal: a comment broken over two lines would not be YAML when copied
     console.print(text, highlight=False, markup=False, soft_wrap=True)
     console.print(f"wrote {target}", highlight=False)
+    from levelscope.data.demo import publisher_parser
+
+    if publisher_parser(file) is not None:
+        console.print(f"note: levelscope knows this publisher's file: `levelscope import {file.name}` "
+                      "reads it as published, release date included, with no layout", highlight=False)

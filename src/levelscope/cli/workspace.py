@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress
 
     from levelscope.data.model import Indicator
+    from levelscope.data.store import Workspace
 
 # The modules behind the commands (pandas, pydantic models, layouts) are imported inside each
 # command, so that loading this module for one command's --help stays quick.
@@ -157,12 +158,32 @@ def import_(
             if fetched is not None:
                 console.print(str(fetched), highlight=False, markup=False)
                 return
+            published = _import_as_published(ws, file, dry_run)
+            if published:
+                return
         report = ws.import_file(file, shape, vintage=vintage, source=source, dry_run=dry_run)
     console.print(str(report), highlight=False)
     for warning in report.warnings:
         errors.print(f"[yellow]Warning[/yellow]: {warning}", highlight=False)
     if dry_run:
         console.print("[bold]dry run[/bold]: the file is valid; nothing written")
+
+
+def _import_as_published(ws: Workspace, file: Path, dry_run: bool) -> bool:
+    """Import a publisher's file that levelscope reads as published (the ONS explorer, GVA and
+    productivity tables, the Nomis population export) with its own parser, which knows its
+    layout and release date; False if ``file`` is not one of them."""
+    from levelscope.data.demo import publisher_parser
+    from levelscope.data.fetch.datasets import import_parsed
+
+    parser = publisher_parser(file)
+    if parser is None:
+        return False
+    for report in import_parsed(ws, parser(file), dry_run):
+        console.print(str(report), highlight=False)
+    if dry_run:
+        console.print("[bold]dry run[/bold]: the file is valid; nothing written")
+    return True
 
 
 @handle_errors

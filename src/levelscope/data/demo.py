@@ -85,6 +85,18 @@ PUBLISHER_FILES: dict[str, Callable[[Path], Parsed]] = {
     "labourproductivityitls.xls": parse_productivity,
     "Table [123][bc] *.csv": parse_gva,
 }
+
+
+def publisher_parser(path: Path) -> Callable[[Path], Parsed] | None:
+    """The parser of :data:`PUBLISHER_FILES` that reads ``path`` as published (by its file name),
+    or None.
+
+    >>> publisher_parser(Path("Table 3c ITL3 UK current price estimates pounds million.csv")).__name__
+    'parse_gva'
+    """
+    return next((parser for name, parser in PUBLISHER_FILES.items() if path.match(name)), None)
+
+
 #: The boundary year the demo's figures are put on by default (the boundaries it ships).
 DEMO_GEOGRAPHY_VINTAGE = 2023
 

@@ -378,9 +378,11 @@ def _stage_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
 
 def _text_array(series: pd.Series) -> pa.Array:
     """Cells as text the way :func:`~levelscope.data.readers.cell_text` writes them."""
-    distinct = series.drop_duplicates()
-    lookup = dict(zip(distinct, [cell_text(v) for v in distinct], strict=True))
-    return pa.array([lookup[v] for v in series], pa.string())
+    # each distinct cell written once; a missing cell (None, NaN, NaT) is an empty one, whatever
+    # object stands for it (two NaNs are never equal as dictionary keys)
+    codes, distinct = pd.factorize(series)
+    texts = [cell_text(v) for v in distinct] + [None]  # code -1, a missing cell, takes the last
+    return pa.array([texts[c] for c in codes], pa.string())
 
 
 def _validate_and_write(

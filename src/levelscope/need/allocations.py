@@ -88,6 +88,12 @@ def read_allocations(source: str | Path | pd.DataFrame, *, name: str | None = No
             table = table.rename(columns={alias: "geography_code"})
             written["geography_code"] = alias
     absent = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+    if absent and {"bid value", "lads"} <= set(table.columns):
+        raise ValidationError([Problem(
+            "this is a Levelling Up Fund list as published (Bid Value, LADs), not a table of "
+            "allocations: `levelscope funding import` stores it in the funding register and "
+            "`levelscope funding record` sets it against need, a bid naming several districts "
+            "shared among them", file=file)])
     if absent:
         raise ValidationError([Problem("required column is missing", file=file, column=c) for c in absent])
     problems: list[Problem] = []
