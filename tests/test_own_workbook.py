@@ -120,3 +120,23 @@ def test_a_publishers_file_is_read_as_published_without_a_layout(shared_data: Pa
     assert f"skipped {int(cells.eq('-').sum().sum())}" in imported
     again = " ".join(levelscope("import", population, "-w", workspace).split())
     assert "written 0" in again  # the same release again changes nothing
+
+
+def test_an_oecd_extract_imports_as_international_load_reads_it(shared_data: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    workspace = tmp_path / "mine.duckdb"
+    levelscope("init", "-w", workspace)
+    extract = shared_data / "international" / "oecd_tl3_gdppc_pop_2000_2020.csv"
+    table = pd.read_csv(extract)
+    gdp = table["GDP_PC"].notna() & table["GDP_PC"].ne(0)  # the OECD's 0 marks a missing figure
+    imported = " ".join(levelscope("import", extract, "-w", workspace).split())
+    assert f"written {int(gdp.sum() + table['POP'].notna().sum()):,}" in imported
+    assert f"excluded {int(table['GDP_PC'].eq(0).sum())}" in imported
+    from levelscope.cli import common
+
+    monkeypatch.setattr(common.console, "width", 200)
+    leipzig = table[(table["REG_ID"] == "DE008M") & (table["TIME"] == 2020)].iloc[0]
+    shown = " ".join(levelscope("show", "DE008M", "-w", workspace).split())
+    assert f"{leipzig['GDP_PC']:,.0f} USD per head" in shown  # 39,746 in 2020
+    refused = runner.invoke(app, ["import", str(extract), "-w", str(workspace), "--dry-run"])
+    assert refused.exit_code == 1 and "international load" in refused.output

@@ -15,7 +15,7 @@ synth PLACE          an exploratory synthetic control from comparable metros, wi
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -31,6 +31,9 @@ from levelscope.cli.common import (
     print_seed,
     write_frame,
 )
+
+if TYPE_CHECKING:
+    from levelscope.data.international import InternationalLoad
 from levelscope.cli.space import write_figure
 
 international_app = typer.Typer(
@@ -69,13 +72,18 @@ def load(
         report = load_international(ws, folder)
     if not report.files:
         raise typer.BadParameter(f"no international files in {folder}")
+    print_load(report)
+    if report.missing:
+        console.print(f"not found: {', '.join(report.missing)}", highlight=False)
+
+
+def print_load(report: InternationalLoad) -> None:
+    """What loading international files registered and wrote, and how they were read."""
     console.print(f"{report.places:,} places; {report.values_written:,} values written", highlight=False)
     for item in report.imports:
         console.print(str(item), highlight=False)
     for note in report.notes:
         console.print(f"note: {note}", highlight=False)
-    if report.missing:
-        console.print(f"not found: {', '.join(report.missing)}", highlight=False)
 
 
 @international_app.command("benchmark")

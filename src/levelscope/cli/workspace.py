@@ -175,7 +175,10 @@ def _import_as_published(ws: Workspace, file: Path, dry_run: bool) -> bool:
     layout and release date; False if ``file`` is not one of them."""
     from levelscope.data.demo import publisher_parser
     from levelscope.data.fetch.datasets import import_parsed
+    from levelscope.data.international.load import FILES as INTERNATIONAL_FILES
 
+    if file.name in INTERNATIONAL_FILES:
+        return _import_international(ws, file, dry_run)
     parser = publisher_parser(file)
     if parser is None:
         return False
@@ -183,6 +186,22 @@ def _import_as_published(ws: Workspace, file: Path, dry_run: bool) -> bool:
         console.print(str(report), highlight=False)
     if dry_run:
         console.print("[bold]dry run[/bold]: the file is valid; nothing written")
+    return True
+
+
+def _import_international(ws: Workspace, file: Path, dry_run: bool) -> bool:
+    """An OECD or Eurostat regional extract, read as ``levelscope international load`` reads it
+    (its countries and regions registered, its series mapped to the catalogue's indicators)."""
+    from levelscope.cli.international import print_load
+    from levelscope.data.international import load_international
+
+    if dry_run:
+        errors.print(f"[red]Not checked[/red]: {file.name} is an international extract, read by "
+                     "`levelscope international load`, which registers its places as it reads; "
+                     "import it without --dry-run (each file is written whole or not at all)",
+                     highlight=False)
+        raise typer.Exit(EXIT_INVALID)
+    print_load(load_international(ws, file.parent, files={file.name: file}))
     return True
 
 
