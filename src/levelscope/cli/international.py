@@ -31,10 +31,10 @@ from levelscope.cli.common import (
     print_seed,
     write_frame,
 )
+from levelscope.cli.space import write_figure
 
 if TYPE_CHECKING:
     from levelscope.data.international import InternationalLoad
-from levelscope.cli.space import write_figure
 
 international_app = typer.Typer(
     help="The four cities in numbers: places against their nations, the UK against its peers.",

@@ -30,6 +30,7 @@ def suggest(
 ) -> None:
     """Sniff a publisher's file (title lines, header row, code column, period columns, footnotes,
     missing-value markers) and write a layout file to check, edit and import with."""
+    from levelscope.data.demo import publisher_parser
     from levelscope.data.sniff import suggest_layout
 
     chosen = int(sheet) if sheet is not None and sheet.isdigit() else sheet
@@ -44,8 +45,6 @@ def suggest(
     # not wrapped to the terminal: a comment broken over two lines would not be YAML when copied
     console.print(text, highlight=False, markup=False, soft_wrap=True)
     console.print(f"wrote {target}", highlight=False)
-    from levelscope.data.demo import publisher_parser
-
     if publisher_parser(file) is not None:
         console.print(f"note: levelscope knows this publisher's file: `levelscope import {file.name}` "
                       "reads it as published, release date included, with no layout", highlight=False)

@@ -158,8 +158,7 @@ def import_(
             if fetched is not None:
                 console.print(str(fetched), highlight=False, markup=False)
                 return
-            published = _import_as_published(ws, file, dry_run)
-            if published:
+            if _import_as_published(ws, file, dry_run):
                 return
         report = ws.import_file(file, shape, vintage=vintage, source=source, dry_run=dry_run)
     console.print(str(report), highlight=False)
@@ -171,8 +170,8 @@ def import_(
 
 def _import_as_published(ws: Workspace, file: Path, dry_run: bool) -> bool:
     """Import a publisher's file that levelscope reads as published (the ONS explorer, GVA and
-    productivity tables, the Nomis population export) with its own parser, which knows its
-    layout and release date; False if ``file`` is not one of them."""
+    productivity tables, the Nomis population export, the OECD and Eurostat extracts) with its
+    own parser, which knows its layout and release date; False if ``file`` is not one of them."""
     from levelscope.data.demo import publisher_parser
     from levelscope.data.fetch.datasets import import_parsed
     from levelscope.data.international.load import FILES as INTERNATIONAL_FILES
