@@ -56,6 +56,10 @@ def test_a_publishers_table_from_its_own_folder(shared_data: Path, tmp_path: Pat
     command = next(line for line in printed.splitlines() if "levelscope import" in line)
     words = shlex.split(command.lstrip("# "))
     assert words == ["levelscope", "import", str(table), "--layout", str(layout)]
+    # and levelscope says it reads this table as published, without the layout
+    note = printed[printed.index("note: levelscope knows this publisher's file"):]
+    as_published = shlex.split(" ".join(note.split()).split("`")[1])
+    assert as_published == ["levelscope", "import", str(table)]
     imported = " ".join(levelscope(*words[1:], "-w", workspace).split())
 
     # the file read by hand: the all-industries rows, thousands separators, 1998-2021
@@ -140,3 +144,17 @@ def test_an_oecd_extract_imports_as_international_load_reads_it(shared_data: Pat
     assert f"{leipzig['GDP_PC']:,.0f} USD per head" in shown  # 39,746 in 2020
     refused = runner.invoke(app, ["import", str(extract), "-w", str(workspace), "--dry-run"])
     assert refused.exit_code == 1 and "international load" in refused.output
+
+
+def test_a_workbook_whose_first_sheet_is_empty_says_so(shared_data: Path, tmp_path: Path) -> None:
+    # regression: the IoD2019 district summaries open on an empty sheet, and the import said no
+    # header was found "in the first 0 rows"
+    workspace = tmp_path / "mine.duckdb"
+    levelscope("init", "-w", workspace)
+    summaries = (shared_data / "deprivation"
+                 / "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__.xlsx")
+    result = runner.invoke(app, ["import", str(summaries), "-w", str(workspace)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1
+    assert "the first sheet is empty; choose another with --sheet" in said
+    assert "first 0 rows" not in said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -46,5 +47,5 @@ def suggest(
     console.print(text, highlight=False, markup=False, soft_wrap=True)
     console.print(f"wrote {target}", highlight=False)
     if publisher_parser(file) is not None:
-        console.print(f"note: levelscope knows this publisher's file: `levelscope import {file.name}` "
+        console.print(f"note: levelscope knows this publisher's file: `levelscope import {shlex.quote(str(file))}` "
                       "reads it as published, release date included, with no layout", highlight=False)

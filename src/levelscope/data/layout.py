@@ -235,6 +235,12 @@ def _find_header(rows: list[RawRow], layout: Layout, file: str) -> RawRow:
     for row in rows:
         if any((cell_text(c) or "").lower() == wanted for c in row.cells):
             return row
+    if not rows:  # regression: an empty first sheet was said to have no header "in the first 0 rows"
+        which = "the first sheet" if layout.sheet is None else "the sheet"
+        sheet = None if layout.sheet is None else str(layout.sheet)
+        raise ValidationError(Problem(file=file, sheet=sheet, reason=(
+            f"{which} is empty; choose another with --sheet (`levelscope layout suggest FILE` "
+            "names the sheets that have area codes)")))
     raise ValidationError(
         Problem(
             file=file,
