@@ -158,3 +158,31 @@ def test_a_workbook_whose_first_sheet_is_empty_says_so(shared_data: Path, tmp_pa
     assert result.exit_code == 1
     assert "the first sheet is empty; choose another with --sheet" in said
     assert "first 0 rows" not in said
+
+
+def test_a_layout_written_by_hand_with_a_bare_year(shared_data: Path, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # regression: `period_label: 2019`, as anyone writes a year in YAML, was refused as "not a
+    # valid string"
+    workspace = tmp_path / "mine.duckdb"
+    levelscope("init", "-w", workspace)
+    summaries = (shared_data / "deprivation"
+                 / "File_10_-_IoD2019_Local_Authority_District_Summaries__lower-tier__.xlsx")
+    layout = tmp_path / "imd.yaml"
+    layout.write_text("sheet: IMD\nheader_row: 1\ngeography: Local Authority District code (2019)\n"
+                      "indicator: null\nindicator_id: imd_average_score\nperiod: null\n"
+                      "period_label: 2019\nvalue: IMD - Average score\n", encoding="utf-8")
+    definitions = tmp_path / "mine.yaml"
+    definitions.write_text(yaml.safe_dump([{"id": "imd_average_score", "name": "IMD average score",
+                                            "unit": "score", "polarity": "lower_is_better"}]))
+    levelscope("indicators", "--add", definitions, "-w", workspace)
+    imported = " ".join(levelscope("import", summaries, "--layout", layout, "-w", workspace).split())
+    by_hand = pd.read_excel(summaries, sheet_name="IMD").rename(columns=str.strip)  # 'score '
+    assert f"written {len(by_hand)}" in imported  # the 317 districts of 2019
+    from levelscope.cli import common
+
+    monkeypatch.setattr(common.console, "width", 200)
+    blackpool = by_hand.set_index("Local Authority District code (2019)").loc["E06000009"]
+    shown = " ".join(levelscope("show", "E06000009", "-w", workspace).split())
+    assert f"{blackpool['IMD - Average score']:.1f}" in shown  # 45.0, the most deprived
+    assert f"{len(by_hand)} of {len(by_hand)}" in shown

@@ -37,6 +37,18 @@ STANDARD_COLUMNS = ("geography_code", "indicator_id", "period", "value", "lower"
                     "vintage", "source")
 
 
+#: The fields of a :class:`Layout` that name a column, a period or a unit: always text.
+_TEXT_FIELDS = frozenset({"geography", "indicator", "indicator_id", "period", "period_label", "value",
+                          "lower", "upper", "source_column", "vintage_column", "period_columns", "unit"})
+
+
+def _as_text(value: object) -> object:
+    """A number written in a layout file as the text it stands for (``2019``, not ``2019.0``)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
 class Layout(BaseModel):
     r"""Where a table sits in a file and which columns hold what.
 
@@ -110,6 +122,20 @@ class Layout(BaseModel):
     missing: tuple[str, ...] = MISSING_MARKERS
     encoding: str | None = None
     delimiter: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_as_text(cls, data: object) -> object:
+        # YAML reads `period_label: 2019`, or `value: 2021` for a column headed by its year, as
+        # numbers; they name a period or a column, so they are text
+        if not isinstance(data, dict):
+            return data
+        fields = {k: _as_text(v) if k in _TEXT_FIELDS else v for k, v in data.items()}
+        keep = fields.get("keep")
+        if isinstance(keep, dict):
+            fields["keep"] = {str(column): [_as_text(v) for v in kept] if isinstance(kept, list) else kept
+                              for column, kept in keep.items()}
+        return fields
 
     @model_validator(mode="after")
     def _indicator_named(self) -> Layout:
