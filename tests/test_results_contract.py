@@ -11,9 +11,7 @@ import importlib
 import inspect
 import pkgutil
 import re
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,6 +23,7 @@ from levelscope.evaluate import twfe
 from levelscope.measures import bootstrap
 from levelscope.results import Result
 from levelscope.spatial import Weights, moran
+from public_api import public_functions
 
 #: Field names the glossary replaced (docs/glossary.md).
 RETIRED_FIELDS = {"indicator", "low", "high", "ci", "confidence", "permutations", "n_permutations",
@@ -74,28 +73,6 @@ NOT_RESULTS = {
     "ImportReport", "FetchReport", "AllocationImport", "DemoReport", "InternationalLoad", "LufLoad",
     "Report",
 }
-#: The interfaces return what their framework needs (pages, HTTP answers, views).
-INTERFACES = ("levelscope.cli", "levelscope.web")
-
-
-def public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
-    """Every public function and method of the package (interfaces aside)."""
-    for info in pkgutil.walk_packages(levelscope.__path__, "levelscope."):
-        if info.name.startswith(INTERFACES) or "._" in info.name or ".migrations" in info.name:
-            continue
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
-                continue
-            if inspect.isfunction(value):
-                yield f"{info.name}.{name}", value
-            elif inspect.isclass(value):
-                for attribute, member in vars(value).items():
-                    function = getattr(member, "__func__", member)  # class and static methods
-                    if inspect.isfunction(function) and not attribute.startswith("_"):
-                        yield f"{info.name}.{name}.{attribute}", function
-
-
 def plain_dataclasses() -> dict[str, type]:
     """The package's dataclasses that are not results, by name."""
     found: dict[str, type] = {}

@@ -4,9 +4,7 @@ work for one release with a FutureWarning, and random procedures repeat exactly 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
-import pkgutil
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,38 +14,21 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-import levelscope
 from levelscope.convergence import panel_from_long
 from levelscope.measures import bootstrap
 from levelscope.measures.inference import between_share_test
 from levelscope.monitor.projection import project
 from levelscope.spatial import Weights, local_moran, moran
+from public_api import public_functions
 
 #: Names the glossary replaced: no public function of the Python API may take them any more.
 RETIRED = {"permutations", "n_permutations", "n_boot", "bootstrap", "replications", "ci",
            "confidence", "workspace", "random_state"}
-#: The Python walk leaves the interfaces out: their names are checked where people see them (the
-#: REST API's OpenAPI document below; the command line's options in tests/test_cli_options.py).
-INTERFACES = ("levelscope.cli", "levelscope.web")
-
-
-def public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
-    for info in pkgutil.walk_packages(levelscope.__path__, "levelscope."):
-        if info.name.startswith(INTERFACES) or "._" in info.name or ".migrations" in info.name:
-            continue
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if name.startswith("_") or getattr(value, "__module__", None) != module.__name__:
-                continue
-            if inspect.isfunction(value):
-                yield f"{info.name}.{name}", value
-            elif inspect.isclass(value):
-                for attribute, method in vars(value).items():
-                    if inspect.isfunction(method) and not attribute.startswith("_"):
-                        yield f"{info.name}.{name}.{attribute}", method
 
 
 def test_no_public_function_takes_a_retired_name() -> None:
+    """The Python API (the interfaces' names are checked where people see them: the REST API's
+    OpenAPI document below, the command line's options in tests/test_cli_options.py)."""
     found = []
     for where, function in public_functions():
         parameters = inspect.signature(function).parameters

@@ -43,10 +43,9 @@ _TEXT_FIELDS = frozenset({"geography", "indicator", "indicator_id", "period", "p
 
 
 def _as_text(value: object) -> object:
-    """A number written in a layout file as the text it stands for (``2019``, not ``2019.0``)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return value
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    """A number written in a layout file as the text it stands for (``2019``, not ``2019.0``), as
+    a cell holding it reads."""
+    return cell_text(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
 
 
 class Layout(BaseModel):
